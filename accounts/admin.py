@@ -1,0 +1,52 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from accounts.models import Agency, Circuit, County, Membership, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["agency"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = [MembershipInline]
+    list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff", "last_login"]
+    list_filter = ["is_active", "is_staff", "is_superuser", "memberships__role", "memberships__agency"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["code", "abbreviation", "name", "parent_organization", "contract_type", "active", "successor"]
+    list_filter = ["active", "contract_type", "parent_organization"]
+    search_fields = ["code", "abbreviation", "name"]
+
+
+@admin.register(Circuit)
+class CircuitAdmin(admin.ModelAdmin):
+    list_display = ["number", "county_names"]
+    search_fields = ["number", "counties__name"]
+
+    @admin.display(description="Counties")
+    def county_names(self, obj):
+        return ", ".join(c.name for c in obj.counties.all())
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("counties")
+
+
+@admin.register(County)
+class CountyAdmin(admin.ModelAdmin):
+    list_display = ["name", "fips", "circuit", "cd_region"]
+    list_filter = ["circuit", "cd_region"]
+    search_fields = ["name", "fips"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "agency", "role", "created_at"]
+    list_filter = ["role", "agency"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "agency__code", "agency__name"]
+    autocomplete_fields = ["user", "agency"]

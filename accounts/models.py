@@ -1,0 +1,108 @@
+"""Users, agencies, circuits, counties and who holds which role where."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+STATE_AGENCY_CODE = "CD"
+
+
+class Role(models.TextChoices):
+    REVIEWER = "reviewer", "Reviewer"
+    QA_REVIEWER = "qa_reviewer", "QA reviewer"
+    SUPERVISOR = "supervisor", "Supervisor"
+    AGENCY_VIEWER = "agency_viewer", "Agency viewer"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+class Circuit(models.Model):
+    """A Missouri judicial circuit (1-46)."""
+
+    number = models.PositiveSmallIntegerField(primary_key=True)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"Circuit {self.number}"
+
+
+class County(models.Model):
+    """A Missouri county (114 counties plus St. Louis City), keyed by Census FIPS code."""
+
+    fips = models.CharField(max_length=5, primary_key=True)
+    name = models.CharField(max_length=64, unique=True)
+    circuit = models.ForeignKey(Circuit, on_delete=models.PROTECT, related_name="counties")
+    cd_region = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "counties"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Agency(models.Model):
+    """The Children's Division (CD) or a Foster Care Case Management contract (6ZA, 6ZV...)."""
+
+    class ContractType(models.TextChoices):
+        STANDARD = "standard", "Standard"
+        SPECIALIZED = "specialized", "Specialized care"
+        NONE = "", "Not a contractor"
+
+    code = models.CharField(max_length=8, unique=True)
+    abbreviation = models.CharField(max_length=16, blank=True)
+    name = models.CharField(max_length=128)
+    parent_organization = models.CharField(max_length=128, blank=True)
+    contract_type = models.CharField(max_length=16, choices=ContractType.choices, blank=True)
+    active = models.BooleanField(default=True)
+    successor = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="predecessors",
+        help_text="The agency that took over this contract's cases (6ZT -> 6ZV).",
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_state(self) -> bool:
+        return self.code == STATE_AGENCY_CODE
+
+
+class User(AbstractUser):
+    """A person who signs in. What they may do comes from their memberships."""
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        full = self.get_full_name()
+        return f"{full} ({self.username})" if full else self.username
+
+
+class Membership(models.Model):
+    """A role held by a user in one agency. A user may hold several."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["agency__code", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "agency", "role"], name="membership_unique_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.username}: {self.get_role_display()} at {self.agency.code}"
