@@ -33,7 +33,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("Survey results", "surveys:results", "surveys.view", "Stakeholder feedback by agency, group and wave.", "Surveys"),
     NavEntry("Survey waves", "surveys:wave_list", "surveys.manage", "Field surveys, upload contacts, send invitations.", "Surveys"),
     NavEntry("Quarterly report", "reports:quarterly", "report.view", "Reviews, metrics and surveys merged per measure.", "Reports"),
-    NavEntry("Administration", "admin:index", "accounts.manage", "Users, memberships, agencies and reference data.", "Admin"),
+    NavEntry("Administration", "admin:index", "staff", "Users, memberships, agencies and reference data.", "Admin"),
 ]
 
 
@@ -43,7 +43,11 @@ def entries_for(user) -> list[dict]:
         return []
     visible = []
     for entry in NAVIGATION:
-        if not has_capability(user, entry.capability):
+        if entry.capability == "staff":
+            # The Django admin is not agency-scoped: only staff accounts get it.
+            if not user.is_staff:
+                continue
+        elif not has_capability(user, entry.capability):
             continue
         try:
             url = reverse(entry.url_name)

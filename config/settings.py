@@ -140,6 +140,9 @@ STORAGES = {
         )
     },
 }
+# In development, serve static files straight from the source folders.
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT") or BASE_DIR / "var" / "media")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -1,0 +1,35 @@
+"""Create demo users and, through each app's demo module, demo data. Idempotent."""
+
+from __future__ import annotations
+
+import importlib
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts import demo as accounts_demo
+
+# Order matters: reviews, metrics and surveys need the users; reports needs them all.
+DEMO_APPS = ["reviews", "metrics", "surveys", "reports"]
+
+
+class Command(BaseCommand):
+    help = "Create one demo user per role in agencies 6ZA and 6ZB plus state staff, and demo data for every app."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--users-only", action="store_true", help="Create the demo users and nothing else.")
+
+    def handle(self, *args, users_only: bool = False, **options):
+        with transaction.atomic():
+            accounts_demo.seed(self.stdout)
+        if not users_only:
+            for app in DEMO_APPS:
+                try:
+                    module = importlib.import_module(f"{app}.demo")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{app}.demo":
+                        raise
+                    continue
+                module.seed(self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo logins:"))
+        self.stdout.write(accounts_demo.logins_table())
