@@ -23,16 +23,58 @@ class NavEntry:
 
 
 NAVIGATION: list[NavEntry] = [
-    NavEntry("Case reviews", "reviews:case_list", "review.view", "Open cases, start and continue OSRI reviews.", "Reviews"),
-    NavEntry("My reviews", "reviews:review_list", "review.edit", "Reviews you are entering, with what is missing.", "Reviews"),
-    NavEntry("QA queue", "reviews:qa_queue", "review.qa", "Reviews submitted for QA: check, note, return or approve.", "Reviews"),
-    NavEntry("Review summaries", "reviews:summary", "report.view", "Item and outcome performance by agency, circuit and case type.", "Reports"),
+    NavEntry(
+        "Case reviews", "reviews:case_list", "review.view", "Open cases, start and continue OSRI reviews.", "Reviews"
+    ),
+    NavEntry(
+        "My reviews", "reviews:review_list", "review.edit", "Reviews you are entering, with what is missing.", "Reviews"
+    ),
+    NavEntry(
+        "QA queue",
+        "reviews:qa_queue",
+        "review.qa",
+        "Reviews submitted for QA: check, note, return or approve.",
+        "Reviews",
+    ),
+    NavEntry(
+        "Review summaries",
+        "reviews:summary",
+        "report.view",
+        "Item and outcome performance by agency, circuit and case type.",
+        "Reports",
+    ),
     NavEntry("Samples", "reviews:sample_list", "review.sample", "Draw the quarter's random case sample.", "Reviews"),
-    NavEntry("Dashboard", "metrics:dashboard", "metrics.view", "Monthly performance metrics with benchmarks and bands.", "Metrics"),
-    NavEntry("Import extract", "metrics:import", "metrics.import", "Upload the monthly administrative extract.", "Metrics"),
-    NavEntry("Survey results", "surveys:results", "surveys.view", "Stakeholder feedback by agency, group and wave.", "Surveys"),
-    NavEntry("Survey waves", "surveys:wave_list", "surveys.manage", "Field surveys, upload contacts, send invitations.", "Surveys"),
-    NavEntry("Quarterly report", "reports:quarterly", "report.view", "Reviews, metrics and surveys merged per measure.", "Reports"),
+    NavEntry(
+        "Dashboard",
+        "metrics:dashboard",
+        "metrics.view",
+        "Monthly performance metrics with benchmarks and bands.",
+        "Metrics",
+    ),
+    NavEntry(
+        "Import extract", "metrics:import", "metrics.import", "Upload the monthly administrative extract.", "Metrics"
+    ),
+    NavEntry(
+        "Survey results",
+        "surveys:results",
+        "surveys.view",
+        "Stakeholder feedback by agency, group and wave.",
+        "Surveys",
+    ),
+    NavEntry(
+        "Survey waves",
+        "surveys:wave_list",
+        "surveys.manage",
+        "Field surveys, upload contacts, send invitations.",
+        "Surveys",
+    ),
+    NavEntry(
+        "Quarterly report",
+        "reports:quarterly",
+        "report.view",
+        "Reviews, metrics and surveys merged per measure.",
+        "Reports",
+    ),
     NavEntry("Administration", "admin:index", "staff", "Users, memberships, agencies and reference data.", "Admin"),
 ]
 

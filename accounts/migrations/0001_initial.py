@@ -9,89 +9,191 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Circuit',
+            name="Circuit",
             fields=[
-                ('number', models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
+                ("number", models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
             ],
             options={
-                'ordering': ['number'],
+                "ordering": ["number"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined")),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['username'],
+                "ordering": ["username"],
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=8, unique=True)),
-                ('abbreviation', models.CharField(blank=True, max_length=16)),
-                ('name', models.CharField(max_length=128)),
-                ('parent_organization', models.CharField(blank=True, max_length=128)),
-                ('contract_type', models.CharField(blank=True, choices=[('standard', 'Standard'), ('specialized', 'Specialized care'), ('', 'Not a contractor')], max_length=16)),
-                ('active', models.BooleanField(default=True)),
-                ('successor', models.ForeignKey(blank=True, help_text="The agency that took over this contract's cases (6ZT -> 6ZV).", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='predecessors', to='accounts.agency')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=8, unique=True)),
+                ("abbreviation", models.CharField(blank=True, max_length=16)),
+                ("name", models.CharField(max_length=128)),
+                ("parent_organization", models.CharField(blank=True, max_length=128)),
+                (
+                    "contract_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("standard", "Standard"),
+                            ("specialized", "Specialized care"),
+                            ("", "Not a contractor"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The agency that took over this contract's cases (6ZT -> 6ZV).",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="predecessors",
+                        to="accounts.agency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'agencies',
-                'ordering': ['code'],
+                "verbose_name_plural": "agencies",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='County',
+            name="County",
             fields=[
-                ('fips', models.CharField(max_length=5, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=64, unique=True)),
-                ('cd_region', models.CharField(blank=True, max_length=32)),
-                ('circuit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='counties', to='accounts.circuit')),
+                ("fips", models.CharField(max_length=5, primary_key=True, serialize=False)),
+                ("name", models.CharField(max_length=64, unique=True)),
+                ("cd_region", models.CharField(blank=True, max_length=32)),
+                (
+                    "circuit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="counties", to="accounts.circuit"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'counties',
-                'ordering': ['name'],
+                "verbose_name_plural": "counties",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('reviewer', 'Reviewer'), ('qa_reviewer', 'QA reviewer'), ('supervisor', 'Supervisor'), ('agency_viewer', 'Agency viewer'), ('administrator', 'Administrator')], max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='accounts.agency')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("reviewer", "Reviewer"),
+                            ("qa_reviewer", "QA reviewer"),
+                            ("supervisor", "Supervisor"),
+                            ("agency_viewer", "Agency viewer"),
+                            ("administrator", "Administrator"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="memberships", to="accounts.agency"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['agency__code', 'role'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'agency', 'role'), name='membership_unique_role')],
+                "ordering": ["agency__code", "role"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "agency", "role"), name="membership_unique_role")
+                ],
             },
         ),
     ]

@@ -4,7 +4,9 @@ from django.core.exceptions import ImproperlyConfigured
 from config.env import envbool, envchoice, envint, envlist, envstr
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("true", True), ("1", True), ("YES", True), ("off", False), ("0", False)])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("true", True), ("1", True), ("YES", True), ("off", False), ("0", False)]
+)
 def test_envbool_reads_booleans(monkeypatch, raw, expected):
     monkeypatch.setenv("QA_FLAG", raw)
     assert envbool("QA_FLAG", default=not expected) is expected
@@ -58,7 +60,11 @@ def _settings_in_subprocess(env: dict) -> tuple[int, str]:
     import subprocess
     import sys
 
-    full = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    full = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     full["DJANGO_SETTINGS_MODULE"] = "config.settings"
     full.update(env)
     proc = subprocess.run(
