@@ -47,6 +47,19 @@ def _celery_eager(request):
     app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests flush every table afterwards, migration data included: reload it."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or "transactional_db" in request.fixturenames):
+        request.getfixturevalue("transactional_db")
+        from accounts.models import Agency
+        from accounts.reference import load_reference_data
+
+        if not Agency.objects.exists():
+            load_reference_data()
+
+
 @pytest.fixture
 def agency(db):
     from accounts.models import Agency
