@@ -1,0 +1,375 @@
+"""Compute a run: for each report month, each metric's units (one INSERT ... SELECT), then results per
+dimension (one GROUP BY each), then pooled quarters (section 1.5).
+
+Values are exact: numerator and denominator are summed in SQL, the ratio is taken with Fractions and
+rounded half-up (section 1.4); `meets` and `band` use the rounded value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from metrics import config
+from metrics.dates import Month, months_between
+from metrics.definitions.base import Context, Metric
+from metrics.models import (
+    CalendarMonth,
+    Extract,
+    ExtractAgency,
+    MetricDefinitionVersion,
+    MetricResult,
+    MetricRun,
+    MetricUnit,
+    MetricWeight,
+    RegionalGoal,
+)
+from metrics.registry import ordered_metrics
+
+DIMENSIONS = (("STATE", None), ("AGENCY", "agency_code"), ("CIRCUIT", "circuit_code"), ("COUNTY", "county_fips"))
+POOLED = {"MONTH", "ENTRY_MONTH"}
+DQ_LIMITS = {"EP6": 0.10, "EP4": 0.05, "WA5": 0.05}
+
+Progress = Callable[[int, str], None]
+
+
+class NoExtract(Exception):
+    """No extract is loaded, so nothing can be computed."""
+
+
+def ensure_calendar() -> None:
+    """Months 1990-2100 for add_months in SQL (see CalendarMonth)."""
+    if CalendarMonth.objects.exists():
+        return
+    rows = []
+    for year in range(1990, 2101):
+        for month in range(1, 13):
+            first = date(year, month, 1)
+            nxt = date(year + (month == 12), month % 12 + 1, 1)
+            rows.append(
+                CalendarMonth(month_index=year * 12 + month - 1, first_day=first.toordinal(), days=(nxt - first).days)
+            )
+    CalendarMonth.objects.bulk_create(rows)
+
+
+def definition_version(metric: Metric, settings: dict) -> int:
+    """The metric's definition_version: a new number whenever its revision or its settings change."""
+    used = {name: settings[name] for name in metric.settings_used}
+    fingerprint = hashlib.sha256(
+        json.dumps({"revision": metric.revision, "settings": used}, sort_keys=True, default=str).encode()
+    ).hexdigest()
+    found = MetricDefinitionVersion.objects.filter(metric=metric.code, fingerprint=fingerprint).first()
+    if found:
+        return found.version
+    latest = MetricDefinitionVersion.objects.filter(metric=metric.code).order_by("-version").first()
+    version = (latest.version + 1) if latest else 1
+    MetricDefinitionVersion.objects.create(metric=metric.code, version=version, fingerprint=fingerprint)
+    return version
+
+
+def weight_for(metric: Metric, on: date) -> Decimal | None:
+    row = MetricWeight.objects.filter(metric=metric.code, effective_from__lte=on).order_by("-effective_from").first()
+    return row.weight if row else metric.weight
+
+
+def benchmark_for(metric: Metric, on: date) -> Decimal | None:
+    if metric.extra.get("regional_goal"):
+        goal = RegionalGoal.objects.filter(region="", effective_from__lte=on).order_by("-effective_from").first()
+        return goal.value if goal else None
+    return metric.benchmark
+
+
+def round_half_up(value: Fraction, places: int) -> Decimal:
+    """Round an exact ratio half-up (away from zero) to `places` decimals."""
+    scaled = abs(value) * 10**places
+    whole = scaled.numerator // scaled.denominator
+    if scaled - whole >= Fraction(1, 2):
+        whole += 1
+    result = Decimal(whole).scaleb(-places)
+    return -result if value < 0 else result
+
+
+def meets(value: Decimal, comparator: str, benchmark: Decimal) -> bool:
+    return {
+        ">=": value >= benchmark,
+        "<=": value <= benchmark,
+        ">": value > benchmark,
+        "<": value < benchmark,
+    }[comparator]
+
+
+def evaluate(metric: Metric, numerator, denominator, benchmark: Decimal | None) -> dict:
+    """value, value_rounded, meets and band for one (numerator, denominator) (section 1.4)."""
+    if not denominator:
+        return {"value": None, "value_rounded": None, "meets": None, "band": ""}
+    ratio = Fraction(Decimal(numerator)) / Fraction(Decimal(denominator)) * metric.scale
+    rounded = round_half_up(ratio, metric.precision)
+    return {
+        "value": round_half_up(ratio, 6),
+        "value_rounded": rounded,
+        "meets": meets(rounded, metric.comparator, benchmark) if benchmark is not None else None,
+        "band": metric.band(rounded) if metric.band else "",
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Units
+# --------------------------------------------------------------------------------------------
+
+
+def insert_units(ctx: Context, metric: Metric) -> None:
+    """INSERT INTO metricunit SELECT ... for each unit query of the metric (set-based)."""
+    table = connection.ops.quote_name(MetricUnit._meta.db_table)
+    quote = connection.ops.quote_name
+    from metrics.definitions.base import UNIT_COLUMNS
+
+    target = ["run_id", "metric", "period"] + [MetricUnit._meta.get_field(c).column for c in UNIT_COLUMNS]
+    with connection.cursor() as cursor:
+        for qs in metric.units(ctx):
+            inner, params = qs.query.sql_with_params()
+            selected = ", ".join(f"sub.{quote('u_' + c)}" for c in UNIT_COLUMNS)
+            sql = (
+                f"INSERT INTO {table} ({', '.join(quote(c) for c in target)}) "
+                f"SELECT %s, %s, %s, {selected} FROM ({inner}) sub"
+            )
+            cursor.execute(sql, [ctx.run.pk, metric.code, str(ctx.month), *params])
+
+
+# --------------------------------------------------------------------------------------------
+# Results
+# --------------------------------------------------------------------------------------------
+
+
+def _aggregates(metric: Metric) -> dict:
+    def agg(mode: str, field_name: str, flag: str):
+        if mode.startswith("distinct:"):
+            return Count(mode.split(":", 1)[1], distinct=True, filter=Q(**{flag: True}))
+        return Sum(field_name)
+
+    num = agg(metric.aggregate, "num", "in_numerator")
+    den = agg(metric.den_aggregate or metric.aggregate, "den", "in_denominator")
+    if metric.small_n_field:
+        small = Count(metric.small_n_field, distinct=True, filter=Q(den__gt=0))
+    elif (metric.den_aggregate or metric.aggregate).startswith("distinct:"):
+        small = den
+    else:
+        small = Count("id", filter=Q(den__gt=0))
+    return {"n_num": num, "n_den": den, "n_units": small}
+
+
+def _quality_flags(extract: Extract, metric: Metric) -> tuple[set[str], set[tuple[str, str]]]:
+    """(checks exceeded statewide, {(dimension, key)} exceeded for one key) for this metric."""
+    overall: set[str] = set()
+    keyed: set[tuple[str, str]] = set()
+    for check in metric.dq_checks:
+        shares = extract.quality.get(check, {})
+        limit = DQ_LIMITS[check]
+        if shares.get("ALL", 0) > limit:
+            overall.add(check)
+        for key, share in shares.items():
+            if key != "ALL" and share > limit:
+                keyed.add(("AGENCY", key))
+    return overall, keyed
+
+
+def store_results(ctx: Context, metric: Metric, version: int, computed_at) -> None:
+    period_start, period_end = metric.period_bounds(ctx.month)
+    benchmark = benchmark_for(metric, period_end)
+    weight = weight_for(metric, period_end)
+    provisional = bool(metric.provisional and metric.provisional(ctx))
+    small_n_threshold = ctx.settings["small_n_threshold"]
+    overall_dq, keyed_dq = _quality_flags(ctx.extract, metric)
+    wa5_exceeded = "WA5" in overall_dq
+    agencies = ExtractAgency.objects.filter(agency_type__in=metric.agency_types)
+    allowed_agencies = set(agencies.values_list("agency_code", flat=True))
+    active_agencies = {
+        a.agency_code
+        for a in agencies
+        if (a.active_from is None or a.active_from <= period_end)
+        and (a.active_to is None or a.active_to >= period_start)
+    }
+    units = MetricUnit.objects.filter(run=ctx.run, metric=metric.code, period=str(ctx.month))
+    rows: list[MetricResult] = []
+    for dimension, field_name in DIMENSIONS:
+        if field_name is None:
+            grouped = [{"key": "MO", **units.aggregate(**_aggregates(metric))}]
+        else:
+            grouped = [
+                {"key": g[field_name], **g}
+                for g in units.exclude(**{field_name: ""}).values(field_name).annotate(**_aggregates(metric))
+            ]
+        by_key = {g["key"]: g for g in grouped}
+        if dimension == "AGENCY":
+            by_key = {k: v for k, v in by_key.items() if k in allowed_agencies}
+            for code in active_agencies - set(by_key):
+                by_key[code] = {"key": code, "n_num": 0, "n_den": 0, "n_units": 0}
+        for key in sorted(by_key):
+            g = by_key[key]
+            numerator, denominator = g["n_num"] or 0, g["n_den"] or 0
+            result = evaluate(metric, numerator, denominator, benchmark)
+            if not denominator:
+                status = "NO_DENOMINATOR"
+            elif provisional:
+                status = "PROVISIONAL"
+            elif (
+                (overall_dq - {"WA5"} and dimension != "AGENCY")
+                or (dimension, key) in keyed_dq
+                or (wa5_exceeded and (dimension == "COUNTY" or (dimension == "AGENCY" and key == "CD")))
+            ):
+                status = "DQ_FLAG"
+            else:
+                status = "OK"
+            rows.append(
+                MetricResult(
+                    run=ctx.run,
+                    extract_id=ctx.extract.extract_id,
+                    as_of_date=ctx.extract.as_of_date,
+                    metric=metric.code,
+                    definition_version=version,
+                    period_type=metric.period_type,
+                    period=str(ctx.month),
+                    period_start=period_start,
+                    period_end=period_end,
+                    dimension=dimension,
+                    key=key,
+                    numerator=numerator,
+                    denominator=denominator,
+                    unit=metric.unit,
+                    benchmark=benchmark,
+                    comparator=metric.comparator,
+                    direction=metric.direction,
+                    weight=weight,
+                    status=status,
+                    small_n=(g["n_units"] or 0) < small_n_threshold,
+                    computed_at=computed_at,
+                    **result,
+                )
+            )
+    MetricResult.objects.bulk_create(rows, batch_size=1000)
+
+
+def store_quarter(run: MetricRun, metric: Metric, months: list[Month], version: int, computed_at) -> None:
+    """QUARTER rows: pooled numerators/denominators for monthly metrics, the last month for the others."""
+    periods = [str(m) for m in months]
+    monthly = MetricResult.objects.filter(run=run, metric=metric.code, period__in=periods).exclude(
+        period_type="QUARTER"
+    )
+    rows = []
+    if metric.period_type in POOLED:
+        pooled: dict[tuple[str, str], list[MetricResult]] = {}
+        for r in monthly:
+            pooled.setdefault((r.dimension, r.key), []).append(r)
+        for (dimension, key), results in pooled.items():
+            numerator = sum(r.numerator or 0 for r in results)
+            denominator = sum(r.denominator or 0 for r in results)
+            statuses = {r.status for r in results}
+            first = results[0]
+            status = (
+                "NO_DENOMINATOR"
+                if not denominator
+                else next((s for s in ("PROVISIONAL", "DQ_FLAG") if s in statuses), "OK")
+            )
+            rows.append(
+                _copy(
+                    first,
+                    numerator=numerator,
+                    denominator=denominator,
+                    status=status,
+                    small_n=not denominator or all(r.small_n for r in results),
+                    period_start=months[0].start,
+                    period_end=months[-1].end,
+                    **evaluate(metric, numerator, denominator, first.benchmark),
+                )
+            )
+    else:
+        for r in monthly.filter(period=periods[-1]):
+            rows.append(_copy(r))
+    for row in rows:
+        row.period_type = "QUARTER"
+        row.period = months[-1].quarter
+        row.definition_version = version
+        row.computed_at = computed_at
+    MetricResult.objects.bulk_create(rows, batch_size=1000)
+
+
+def _copy(result: MetricResult, **changes) -> MetricResult:
+    data = {f.attname: getattr(result, f.attname) for f in MetricResult._meta.concrete_fields if not f.primary_key}
+    data.update(changes)
+    return MetricResult(**data)
+
+
+# --------------------------------------------------------------------------------------------
+# Runs
+# --------------------------------------------------------------------------------------------
+
+
+def compute(
+    first: Month, last: Month | None = None, metrics: Iterable[str] | None = None, progress: Progress | None = None
+) -> MetricRun:
+    """Compute every metric (or `metrics`) for the months first..last and store a run.
+
+    A newer run for the same extract and months replaces the older one (section 1.6)."""
+    say = progress or (lambda pct, step: None)
+    extract = Extract.objects.filter(is_current=True).first()
+    if extract is None:
+        raise NoExtract("no extract is loaded: run import_extract first")
+    last = last or first
+    months = months_between(first, last)
+    settings_version = config.current_version()
+    values = config.current()
+    chosen = ordered_metrics(metrics, present_files=set(extract.files))
+    ensure_calendar()
+    with transaction.atomic():
+        MetricRun.objects.filter(extract=extract, period_from=str(first), period_through=str(last)).delete()
+        run = MetricRun.objects.create(
+            extract=extract, settings_version=settings_version.version, period_from=str(first), period_through=str(last)
+        )
+        computed_at = timezone.now()
+        versions = {m.code: definition_version(m, values) for m in chosen}
+        steps = len(months) * len(chosen)
+        done = 0
+        for month in months:
+            ctx = Context(month=month, settings=values, extract=extract, run=run)
+            for metric in chosen:
+                say(int(100 * done / max(steps, 1)), f"{metric.code} {month}")
+                if metric.prepare:
+                    metric.prepare(ctx)
+                insert_units(ctx, metric)
+                if metric.finish:
+                    metric.finish(ctx)
+                store_results(ctx, metric, versions[metric.code], computed_at)
+                done += 1
+        for quarter in _full_quarters(months):
+            for metric in chosen:
+                store_quarter(run, metric, quarter, versions[metric.code], computed_at)
+        run.status = MetricRun.Status.DONE
+        run.progress = 100
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "progress", "finished_at"])
+    say(100, "done")
+    return run
+
+
+def _full_quarters(months: list[Month]) -> list[list[Month]]:
+    out = []
+    for m in months:
+        if m.is_quarter_end:
+            quarter = [m.shift(-2), m.shift(-1), m]
+            if all(q in months for q in quarter):
+                out.append(quarter)
+    return out
+
+
+def latest_run() -> MetricRun | None:
+    extract = Extract.objects.filter(is_current=True).first()
+    if extract is None:
+        return None
+    return MetricRun.objects.filter(extract=extract, status=MetricRun.Status.DONE).order_by("-started_at").first()

@@ -1,0 +1,273 @@
+"""What a metric declares, and the SQL building blocks its unit query is made of.
+
+A metric is metadata plus `units(ctx)`: one or more querysets whose rows are the metric's units
+(child-months, episodes, reports, days, workers ...) annotated with the columns of `MetricUnit`
+(`u_agency`, `u_in_num`, `u_num`, `u_den` ...). compute.py inserts them with one INSERT ... SELECT
+and sums them per dimension, so the same query serves state, agency, circuit and county.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, Least
+
+from metrics.dates import Month
+from metrics.models import Extract, MetricRun, MetricUnit, ResponsibilitySpan
+
+PERCENT, PER_100K_DAYS, PER_1K_DAYS, AVERAGE, RATIO, PER_1K_CHILDREN, USD = (
+    "PERCENT",
+    "PER_100K_DAYS",
+    "PER_1K_DAYS",
+    "AVERAGE",
+    "RATIO",
+    "PER_1K_CHILDREN",
+    "USD",
+)
+SCALE = {PERCENT: 100, PER_100K_DAYS: 100_000, PER_1K_DAYS: 1000, AVERAGE: 1, RATIO: 1, PER_1K_CHILDREN: 1000, USD: 1}
+PRECISION = {PERCENT: 1, PER_100K_DAYS: 2, PER_1K_DAYS: 2, AVERAGE: 2, RATIO: 2, PER_1K_CHILDREN: 2, USD: 2}
+FAR_FUTURE = 10**7  # a day number after any real date (date.max is 3652059)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a unit query needs: the report month, the settings and the extract."""
+
+    month: Month
+    settings: dict[str, Any]
+    extract: Extract
+    run: MetricRun
+
+    @property
+    def s(self) -> int:
+        return self.month.start.toordinal()
+
+    @property
+    def e(self) -> int:
+        return self.month.end.toordinal()
+
+    @property
+    def as_of(self) -> date:
+        return self.extract.as_of_date
+
+
+BandRule = Callable[[Decimal], str]
+
+
+@dataclass(frozen=True)
+class Metric:
+    code: str
+    title: str
+    domain: str
+    phase: str
+    definition: str
+    unit: str
+    period_type: str  # MONTH, ROLLING_12, ENTRY_MONTH, EXIT_COHORT, SNAPSHOT
+    unit_type: str
+    direction: str  # HIGHER, LOWER
+    units: Callable[[Context], Sequence[QuerySet]]
+    benchmark: Decimal | None = None
+    comparator: str = ""
+    weight: Decimal | None = None
+    band: BandRule | None = None
+    attribution: str = "R1"
+    settings_used: tuple[str, ...] = ()
+    requires_files: tuple[str, ...] = ()
+    depends_on: tuple[str, ...] = ()
+    # How results add units up: "sum" of num/den, or "distinct:<field>" counting distinct values
+    # among units in the numerator / denominator (worker/parent visits count each parent once per key).
+    aggregate: str = "sum"
+    den_aggregate: str = ""
+    small_n_field: str = ""  # count distinct values of this field among denominator units
+    agency_types: tuple[str, ...] = ("CD", "FCCM")
+    provisional: Callable[[Context], bool] | None = None
+    prepare: Callable[[Context], None] | None = None  # refresh a derived column before the query
+    finish: Callable[[Context], None] | None = None  # a step over the stored units (e.g. de-duplication)
+    dq_checks: tuple[str, ...] = ()
+    revision: int = 1  # bump when the definition's code changes meaning
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def scale(self) -> int:
+        return SCALE[self.unit]
+
+    @property
+    def precision(self) -> int:
+        return PRECISION[self.unit]
+
+    def period_bounds(self, month: Month) -> tuple[date, date]:
+        if self.period_type == "ROLLING_12":
+            return month.rolling_start, month.end
+        if self.period_type == "EXIT_COHORT":
+            return month.shift(-23).start, month.shift(-12).end
+        if self.period_type == "SNAPSHOT":
+            return month.end, month.end
+        return month.start, month.end
+
+
+# --------------------------------------------------------------------------------------------
+# Unit columns
+# --------------------------------------------------------------------------------------------
+
+UNIT_COLUMNS = (
+    "unit_type",
+    "child_id",
+    "episode_id",
+    "parent_id",
+    "worker_id",
+    "event_id",
+    "agency_code",
+    "county_fips",
+    "circuit_code",
+    "in_denominator",
+    "in_numerator",
+    "num",
+    "den",
+    "days",
+    "reason",
+)
+TEXT_COLUMNS = {
+    "unit_type",
+    "child_id",
+    "episode_id",
+    "parent_id",
+    "worker_id",
+    "event_id",
+    "agency_code",
+    "county_fips",
+    "circuit_code",
+    "reason",
+}
+
+
+def text(value: str) -> Value:
+    return Value(value, output_field=CharField())
+
+
+def integer(value: int) -> Value:
+    return Value(value, output_field=IntegerField())
+
+
+def as_bool(condition: Q | Exists | Any) -> Case:
+    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def flag(condition: Q | Exists | Any) -> Case:
+    """1 when the condition holds, else 0 (for num/den of counted units)."""
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def reason(*pairs: tuple[Q | Exists, str]) -> Case:
+    """The first failing condition's code; "" when the unit is counted."""
+    return Case(*[When(c, then=text(code)) for c, code in pairs], default=text(""), output_field=CharField())
+
+
+def units(qs: QuerySet, unit_type: str, **columns: Any) -> QuerySet:
+    """Annotate `qs` with every MetricUnit column (missing ones get defaults) and select them."""
+    values: dict[str, Any] = {}
+    for name in UNIT_COLUMNS:
+        if name == "unit_type":
+            expr = text(unit_type)
+        elif name in columns:
+            expr = columns[name]
+            if isinstance(expr, str):
+                expr = F(expr)
+        elif name in TEXT_COLUMNS:
+            expr = text("")
+        elif name in ("in_denominator", "in_numerator"):
+            expr = Value(False)
+        elif name == "days":
+            expr = Value(None, output_field=IntegerField())
+        else:
+            expr = Value(0)
+        if name in TEXT_COLUMNS:
+            expr = Coalesce(expr, text(""), output_field=CharField())
+        if name in ("num", "den"):
+            expr = Coalesce(expr, Value(0), output_field=DecimalField(max_digits=18, decimal_places=4))
+        values[f"u_{name}"] = expr
+    return qs.annotate(**values).values(*values.keys())
+
+
+# --------------------------------------------------------------------------------------------
+# Attribution (section 1.3)
+# --------------------------------------------------------------------------------------------
+
+
+def _majority(episode_ref: str, start: Any, end: Any, group: tuple[str, ...], pick: str) -> Subquery:
+    overlap = Least(F("end_day"), end) - Greatest(F("start_day"), start) + 1
+    qs = (
+        ResponsibilitySpan.objects.filter(episode_id=OuterRef(episode_ref), start_day__lte=end, end_day__gte=start)
+        .values(*group)
+        .annotate(total=Sum(overlap), latest=Max(Least(F("end_day"), end)))
+        .order_by("-total", "-latest")
+        .values(pick)[:1]
+    )
+    return Subquery(qs, output_field=CharField())
+
+
+def r1(episode_ref: str, start: Any, end: Any) -> dict[str, Subquery]:
+    """R1 majority of days over [start, end] (day numbers or expressions); ties: the later one."""
+    return {
+        "agency_code": _majority(episode_ref, start, end, ("agency_code",), "agency_code"),
+        "county_fips": _majority(episode_ref, start, end, ("county_fips", "circuit_code"), "county_fips"),
+        "circuit_code": _majority(episode_ref, start, end, ("county_fips", "circuit_code"), "circuit_code"),
+    }
+
+
+def on_day(episode_ref: str, day: Any) -> dict[str, Subquery]:
+    """R2 (event date) and R4 (snapshot): whoever is responsible on `day`."""
+    spans = ResponsibilitySpan.objects.filter(episode_id=OuterRef(episode_ref), start_day__lte=day, end_day__gte=day)
+    return {
+        name: Subquery(spans.values(name)[:1], output_field=CharField())
+        for name in ("agency_code", "county_fips", "circuit_code")
+    }
+
+
+def in_care_any_day(first: int, last: int) -> Q:
+    return Q(removal_day__lte=last) & (Q(discharge_day__isnull=True) | Q(discharge_day__gte=first))
+
+
+def open_at(day: int) -> Q:
+    """open_at(e, d): removed on or before d and not discharged by the end of d."""
+    return Q(removal_day__lte=day) & (Q(discharge_day__isnull=True) | Q(discharge_day__gt=day))
+
+
+def end_or_far(field_name: str) -> Coalesce:
+    return Coalesce(F(field_name), integer(FAR_FUTURE))
+
+
+def unit_of(ctx: Context, metric: str, child_ref: str = "child_id") -> QuerySet:
+    """Denominator units another metric stored for this run and month (e.g. the child-months)."""
+    return MetricUnit.objects.filter(
+        run=ctx.run, metric=metric, period=str(ctx.month), in_denominator=True, child_id=OuterRef(child_ref)
+    )
+
+
+def attribution_of(ctx: Context, metric: str, child_ref: str = "child_id") -> dict[str, Subquery]:
+    """Attribute a unit as another metric attributed the same child this month (R1 on the child)."""
+    qs = unit_of(ctx, metric, child_ref)
+    return {
+        name: Subquery(qs.values(name)[:1], output_field=CharField())
+        for name in ("agency_code", "county_fips", "circuit_code")
+    }
