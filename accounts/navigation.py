@@ -69,6 +69,13 @@ NAVIGATION: list[NavEntry] = [
         "Surveys",
     ),
     NavEntry(
+        "Survey follow-ups",
+        "surveys:follow_up_list",
+        "surveys.follow_up",
+        "Respondents who asked to be contacted about their answers.",
+        "Surveys",
+    ),
+    NavEntry(
         "Quarterly report",
         "reports:quarterly",
         "report.view",

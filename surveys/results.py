@@ -86,6 +86,14 @@ def response_rates(invitations: QuerySet[Invitation], by: str | None = None) -> 
     return [RateRow(labels.get(r[field_name], r[field_name]), r["invited"], r["submitted"]) for r in rows]
 
 
+def response_rates_by_wave(invitations: QuerySet[Invitation]) -> dict[int, RateRow]:
+    """Invited, submitted and response rate per wave id."""
+    rows = invitations.values("wave", "wave__name").annotate(
+        invited=Count("id"), submitted=Count("id", filter=Q(submitted_at__isnull=False))
+    )
+    return {r["wave"]: RateRow(r["wave__name"], r["invited"], r["submitted"]) for r in rows}
+
+
 # --- answers --------------------------------------------------------------------------------
 
 

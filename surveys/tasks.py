@@ -1,0 +1,73 @@
+"""Sending invitations and reminders, in the background, through Django's e-mail backend.
+
+Each invitation is locked, sent and marked in its own small transaction, so a failure half-way
+never marks unsent mail as sent and a retry never sends twice. Contacts without an e-mail address
+get their printed code from the wave's code list instead.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from surveys.models import Invitation
+
+log = logging.getLogger(__name__)
+
+
+def pending(wave_id: int, agency_ids: list[int] | None, reminder: bool):
+    qs = Invitation.objects.filter(wave_id=wave_id, submitted_at__isnull=True, contact__isnull=False).exclude(
+        contact__email=""
+    )
+    if agency_ids is not None:
+        qs = qs.filter(agency_id__in=agency_ids)
+    return qs.filter(sent_at__isnull=not reminder)
+
+
+@shared_task
+def send_invitations(
+    wave_id: int, agency_ids: list[int] | None = None, reminder: bool = False, base_url: str = ""
+) -> int:
+    """E-mail each not-yet-sent invitation (or, for reminders, each sent but unanswered one)."""
+    base = (base_url or getattr(settings, "SURVEYS_PUBLIC_BASE_URL", "") or "http://localhost:8000").rstrip("/")
+    sent = 0
+    connection = get_connection()
+    for invitation_id in pending(wave_id, agency_ids, reminder).values_list("id", flat=True):
+        with transaction.atomic():
+            invitation = (
+                pending(wave_id, agency_ids, reminder)
+                .select_for_update()
+                .select_related("wave", "survey", "agency", "contact")
+                .filter(pk=invitation_id)
+                .first()
+            )
+            if invitation is None:  # answered or sent meanwhile
+                continue
+            context = {
+                "invitation": invitation,
+                "link": base + reverse("surveys:welcome", args=[invitation.token]),
+                "code_url": base + reverse("surveys:enter_code"),
+                "reminder": reminder,
+            }
+            subject = (
+                "Reminder: " if reminder else ""
+            ) + f"{invitation.survey.title_en} / {invitation.survey.title_es}"
+            body = render_to_string("surveys/email/invitation.txt", context)
+            EmailMessage(subject, body, to=[invitation.contact.email], connection=connection).send()
+            now = timezone.now()
+            if reminder:
+                invitation.reminders_sent += 1
+                invitation.last_reminded_at = now
+            else:
+                invitation.sent_at = now
+            invitation.save(update_fields=["sent_at", "reminders_sent", "last_reminded_at"])
+            sent += 1
+    log.info("surveys.invitation.%s wave=%s count=%s", "reminded" if reminder else "sent", wave_id, sent)
+    return sent

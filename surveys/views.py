@@ -1,0 +1,419 @@
+"""Staff pages: waves (fielding, contacts, sending, response rates), results, exports, follow-ups.
+
+Every page asks for a capability (403 without it) and reads data only through the scoping
+helpers: a wave for another agency, or results filtered to another agency, answer 404.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import User
+from accounts.scoping import (
+    agencies_for_user,
+    agency_ids_for_user,
+    get_for_user_or_404,
+    has_capability,
+    is_state_staff,
+    scope_queryset,
+)
+from surveys import results, sampling
+from surveys.forms import ContactUploadForm, ResultsFilterForm, WaveForm
+from surveys.models import (
+    Answer,
+    FollowUpRequest,
+    Invitation,
+    Question,
+    RespondentGroup,
+    Response,
+    SkippedContact,
+    Wave,
+)
+from surveys.tasks import send_invitations
+
+# --- scoping for waves ----------------------------------------------------------------------
+
+
+def waves_for_user(user: User) -> QuerySet[Wave]:
+    """Waves of the user's agencies plus statewide waves (in which they see only their agencies' part)."""
+    ids = agency_ids_for_user(user)
+    qs = Wave.objects.prefetch_related("surveys").select_related("agency")
+    if ids is None:
+        return qs
+    return qs.filter(Q(agency__isnull=True) | Q(agency_id__in=ids))
+
+
+def get_wave_for_user_or_404(user: User, pk: int) -> Wave:
+    try:
+        return waves_for_user(user).get(pk=pk)
+    except Wave.DoesNotExist as exc:
+        raise Http404("No survey wave found.") from exc
+
+
+def require(user: User, capability: str) -> None:
+    if not has_capability(user, capability):
+        raise PermissionDenied(f"You need the {capability} capability.")
+
+
+def _rate_rows(invitations: QuerySet[Invitation]) -> list[tuple[str, list[results.RateRow]]]:
+    return [
+        ("Total", results.response_rates(invitations)),
+        ("By respondent group", results.response_rates(invitations, by="group")),
+        ("By agency", results.response_rates(invitations, by="agency")),
+    ]
+
+
+# --- waves ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def wave_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "surveys.manage")
+    waves = list(waves_for_user(request.user))
+    invitations = scope_queryset(Invitation.objects.filter(wave__in=waves), request.user)
+    rates = results.response_rates_by_wave(invitations)
+    rows = [{"wave": w, "rate": rates.get(w.pk, results.RateRow(w.name, 0, 0))} for w in waves]
+    return render(request, "surveys/wave_list.html", {"rows": rows})
+
+
+@login_required
+def wave_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, "surveys.manage")
+    form = WaveForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        agency = form.cleaned_data["agency"]
+        if agency is None and not is_state_staff(request.user):
+            raise PermissionDenied("Only state staff field a wave to all agencies.")
+        if agency is not None and not has_capability(request.user, "surveys.manage", agency):
+            raise PermissionDenied("You do not manage surveys for this agency.")
+        wave = form.save(commit=False)
+        wave.created_by = request.user
+        wave.save()
+        form.save_m2m()
+        messages.success(request, f"Wave “{wave.name}” created. Upload its contact list next.")
+        return redirect("surveys:wave_detail", pk=wave.pk)
+    return render(request, "surveys/wave_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def wave_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "surveys.manage")
+    wave = get_wave_for_user_or_404(request.user, pk)
+    invitations = scope_queryset(wave.invitations.all(), request.user)
+    skipped = scope_queryset(SkippedContact.objects.filter(wave=wave), request.user).select_related("agency")
+    return render(
+        request,
+        "surveys/wave_detail.html",
+        {
+            "wave": wave,
+            "rates": _rate_rows(invitations),
+            "uploads": wave.uploads.select_related("uploaded_by"),
+            "skipped": skipped,
+            "upload_form": ContactUploadForm(),
+            "unsent": invitations.filter(sent_at__isnull=True, submitted_at__isnull=True)
+            .exclude(contact__email="")
+            .exclude(contact__isnull=True)
+            .count(),
+            "unanswered": invitations.filter(sent_at__isnull=False, submitted_at__isnull=True).count(),
+            "printed": invitations.filter(contact__email="").count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def wave_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "surveys.manage")
+    wave = get_wave_for_user_or_404(request.user, pk)
+    form = ContactUploadForm(request.POST, request.FILES)
+    errors: list[str] = []
+    if form.is_valid():
+        filename, text = form.cleaned_data["file"]
+        outcome = sampling.upload_contacts(
+            wave,
+            text,
+            request.user,
+            filename=filename,
+            sample_size=form.cleaned_data["sample_size"],
+            seed=form.cleaned_data["seed"],
+        )
+        if outcome.ok:
+            upload = outcome.upload
+            seed = f" (sample of {upload.sample_size}, seed {upload.seed})" if upload.sample_size else ""
+            messages.success(
+                request, f"{upload.invited} invitation(s) created, {upload.skipped} contact(s) skipped{seed}."
+            )
+            return redirect("surveys:wave_detail", pk=wave.pk)
+        errors = [str(e) for e in outcome.errors]
+    else:
+        errors = [f"{field}: {message}" for field, msgs in form.errors.items() for message in msgs]
+    return render(request, "surveys/upload_errors.html", {"wave": wave, "errors": errors}, status=400)
+
+
+@login_required
+@require_POST
+def wave_send(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "surveys.manage")
+    wave = get_wave_for_user_or_404(request.user, pk)
+    reminder = request.POST.get("kind") == "reminders"
+    ids = agency_ids_for_user(request.user)
+    agency_ids = None if ids is None else sorted(ids)
+    base_url = request.build_absolute_uri("/")
+    # Sent after the request's transaction commits, by a worker (or in-process without a broker).
+    transaction.on_commit(
+        lambda: send_invitations.delay(wave.pk, agency_ids=agency_ids, reminder=reminder, base_url=base_url)
+    )
+    messages.success(request, "Reminders are being sent." if reminder else "Invitations are being sent.")
+    return redirect("surveys:wave_detail", pk=wave.pk)
+
+
+@login_required
+@require_GET
+def wave_codes(request: HttpRequest, pk: int) -> HttpResponse:
+    """Printable codes for contacts reached on paper or by phone (no e-mail address)."""
+    require(request.user, "surveys.manage")
+    wave = get_wave_for_user_or_404(request.user, pk)
+    invitations = (
+        scope_queryset(wave.invitations.filter(contact__email="", submitted_at__isnull=True), request.user)
+        .select_related("contact", "agency")
+        .order_by("agency__code", "group", "contact__name")
+    )
+    return render(request, "surveys/wave_codes.html", {"wave": wave, "invitations": invitations})
+
+
+# --- results --------------------------------------------------------------------------------
+
+
+def _results_scope(request: HttpRequest) -> tuple[QuerySet[Response], ResultsFilterForm, dict]:
+    """The user's submitted responses narrowed by the filter; an agency or wave out of scope is 404."""
+    user = request.user
+    agencies = agencies_for_user(user).exclude(code="CD")
+    waves = waves_for_user(user)
+    for name, qs in (("agency", agencies), ("wave", waves)):
+        value = request.GET.get(name)
+        if value and (not value.isdigit() or not qs.filter(pk=int(value)).exists()):
+            raise Http404(f"No such {name} in your scope.")
+    form = ResultsFilterForm(request.GET or None, waves=waves, agencies=agencies)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    responses = results.filter_responses(
+        results.submitted_responses_for_user(user),
+        wave=chosen.get("wave"),
+        agency=chosen.get("agency"),
+        group=chosen.get("group") or None,
+    )
+    return responses, form, chosen
+
+
+@login_required
+@require_GET
+def results_page(request: HttpRequest) -> HttpResponse:
+    require(request.user, "surveys.view")
+    responses, form, chosen = _results_scope(request)
+    question_results = results.question_results(responses)
+    closed = [r for r in question_results if r.has_favourable]
+    selected = chosen.get("question") or (closed[0].code if closed else "")
+    comments, withheld = results.comments(responses)
+    invitations = scope_queryset(Invitation.objects.all(), request.user)
+    if chosen.get("wave"):
+        invitations = invitations.filter(wave=chosen["wave"])
+    if chosen.get("agency"):
+        invitations = invitations.filter(agency=chosen["agency"])
+    if chosen.get("group"):
+        invitations = invitations.filter(group=chosen["group"])
+    chart = [
+        {"label": r.code, "value": float(r.percent_favourable), "n": r.n}
+        for r in closed
+        if r.percent_favourable is not None
+    ]
+    breakdowns = {}
+    if selected:
+        breakdowns = {by: results.breakdown(responses, selected, by) for by in ("agency", "group", "wave")}
+    trend = [
+        {"label": row.label, "value": float(row.result.percent_favourable), "n": row.result.n}
+        for row in breakdowns.get("wave", [])
+        if not row.suppressed and row.result.percent_favourable is not None
+    ]
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "surveys/results.html",
+        {
+            "form": form,
+            "responses_count": responses.count(),
+            "results": question_results,
+            "closed": closed,
+            "selected": selected,
+            "selected_text": next((r.text for r in question_results if r.code == selected), ""),
+            "breakdowns": breakdowns,
+            "comments": comments,
+            "withheld": withheld,
+            "rates": _rate_rows(invitations),
+            "chart": chart,
+            "trend": trend,
+            "query": query,
+            "min_cell": results.min_cell(),
+            "measures": sorted({t for r in question_results for t in r.tags}),
+        },
+    )
+
+
+def _csv_response(filename: str) -> tuple[HttpResponse, csv.writer]:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # so spreadsheet programs read UTF-8 (Spanish accents)
+    return response, csv.writer(response)
+
+
+def _safe(value) -> str:
+    """Neutralise spreadsheet formulas in free text (CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@login_required
+@require_GET
+def export_aggregates(request: HttpRequest) -> HttpResponse:
+    """Counts per answer for each wave x agency x group cell; cells under the minimum are suppressed."""
+    require(request.user, "surveys.view")
+    responses, _form, _chosen = _results_scope(request)
+    out, writer = _csv_response("survey-aggregates.csv")
+    writer.writerow(
+        [
+            "wave",
+            "agency",
+            "group",
+            "responses",
+            "question",
+            "question_text",
+            "answer",
+            "answer_label",
+            "count",
+            "percent",
+            "percent_favourable",
+            "n_favourable_base",
+            "suppressed",
+        ]
+    )
+    cells = (
+        responses.values_list("wave__name", "agency__code", "group")
+        .distinct()
+        .order_by("wave__name", "agency__code", "group")
+    )
+    for wave_name, agency_code, group in cells:
+        cell = responses.filter(wave__name=wave_name, agency__code=agency_code, group=group)
+        size = cell.count()
+        for result in results.question_results(cell):
+            if result.kind in Question.TEXT_KINDS:
+                continue
+            head = [wave_name, agency_code, group, size, result.code, result.text]
+            if result.suppressed:
+                writer.writerow([*head, "", "", "", "", "", "", "yes"])
+                continue
+            if result.kind == Question.Kind.NUMBER:
+                writer.writerow([*head, "mean", "", result.number_mean, "", "", result.answered, "no"])
+                continue
+            for choice in result.choices:
+                writer.writerow(
+                    [
+                        *head,
+                        choice.value,
+                        choice.label,
+                        choice.count,
+                        choice.percent,
+                        result.percent_favourable if result.percent_favourable is not None else "",
+                        result.n if result.has_favourable else "",
+                        "no",
+                    ]
+                )
+    return out
+
+
+@login_required
+@require_GET
+def export_responses(request: HttpRequest) -> HttpResponse:
+    """One row per submitted response, no contact data; rows of cells under the minimum are left out."""
+    require(request.user, "surveys.view")
+    responses, _form, _chosen = _results_scope(request)
+    threshold = results.min_cell()
+    sizes = defaultdict(int)
+    for wave_id, agency_id, group in responses.values_list("wave", "agency", "group"):
+        sizes[(wave_id, agency_id, group)] += 1
+    kept = [
+        r
+        for r in responses.select_related("wave", "agency").order_by("wave__opens_on", "agency__code", "group", "pk")
+        if sizes[(r.wave_id, r.agency_id, r.group)] >= threshold
+    ]
+    codes = list(
+        dict.fromkeys(
+            Question.objects.filter(survey__in={r.survey_id for r in kept})
+            .order_by("section__position", "position")
+            .values_list("code", flat=True)
+        )
+    )
+    answers: dict[int, dict[str, str]] = defaultdict(dict)
+    for answer in (
+        Answer.objects.filter(response__in=kept).select_related("question", "choice").prefetch_related("choices")
+    ):
+        if answer.question.kind == Question.Kind.MULTIPLE:
+            value = ";".join(sorted(c.value for c in answer.choices.all()))
+        elif answer.choice_id:
+            value = answer.choice.value
+        elif answer.number is not None:
+            value = f"{answer.number.normalize():f}"
+        else:
+            value = answer.text
+        answers[answer.response_id][answer.question.code] = value
+    out, writer = _csv_response("survey-responses.csv")
+    writer.writerow(["row", "wave", "agency", "group", "language", "submitted_month", *codes])
+    for number, response in enumerate(kept, start=1):
+        month = response.submitted_on.strftime("%Y-%m") if response.submitted_on else ""
+        row = [number, response.wave.name, response.agency.code, response.group, response.language, month]
+        writer.writerow([*row, *(_safe(answers[response.pk].get(code, "")) for code in codes)])
+    return out
+
+
+@login_required
+@require_GET
+def measure(request: HttpRequest, code: str) -> HttpResponse:
+    """Every question tagged with one measure (metric code or OSRI item), per respondent group."""
+    require(request.user, "surveys.view")
+    _responses, form, chosen = _results_scope(request)
+    rows = results.results_for_measure(
+        code, request.user, wave=chosen.get("wave"), agency=chosen.get("agency"), group=chosen.get("group") or None
+    )
+    return render(request, "surveys/measure.html", {"code": code, "rows": rows, "form": form})
+
+
+# --- follow-up requests ---------------------------------------------------------------------
+
+
+@login_required
+def follow_up_list(request: HttpRequest) -> HttpResponse:
+    """Respondents who asked to be contacted; only QA leads of the agency see them."""
+    require(request.user, "surveys.follow_up")
+    qs = scope_queryset(FollowUpRequest.objects.select_related("wave", "agency", "closed_by"), request.user)
+    if request.method == "POST":
+        follow_up = get_for_user_or_404(qs, request.user, pk=request.POST.get("pk", "0") or 0)
+        if not has_capability(request.user, "surveys.follow_up", follow_up.agency):
+            raise PermissionDenied
+        follow_up.status = FollowUpRequest.Status.CLOSED
+        follow_up.closed_by = request.user
+        follow_up.closed_at = timezone.now()
+        follow_up.save(update_fields=["status", "closed_by", "closed_at"])
+        messages.success(request, "Follow-up marked as done.")
+        return redirect("surveys:follow_up_list")
+    groups = dict(RespondentGroup.choices)
+    return render(request, "surveys/follow_up_list.html", {"follow_ups": [(f, groups[f.group]) for f in qs]})
