@@ -136,3 +136,26 @@ def test_text_questions_cannot_carry_measure_tags():
     question = add_question(survey, "comment", "long_text")
     with pytest.raises(ValidationError):
         MeasureTag(question=question, code="item14").full_clean()
+
+
+def test_the_admin_refuses_to_open_an_untranslated_version_and_freezes_answered_ones(client_for, personas, agency):
+    admin_user = personas.state_admin
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client = client_for(admin_user)
+    draft = make_survey("youth", status="draft")
+    question = add_question(draft, "q1")
+    Question.objects.filter(pk=question.pk).update(text_es="")
+
+    client.post("/admin/surveys/survey/", {"action": "open_versions", "_selected_action": [draft.pk]}, follow=True)
+    assert Survey.objects.get(pk=draft.pk).status == "draft"
+
+    answered = make_survey("resource")
+    add_question(answered, "q1")
+    Response.objects.create(survey=answered, wave=make_wave(answered), agency=agency("6ZA"), group="resource")
+    change = client.post(f"/admin/surveys/survey/{answered.pk}/change/", {"title_en": "Renamed"})
+    assert change.status_code == 403
+    assert Survey.objects.get(pk=answered.pk).title_en != "Renamed"
+    client.post("/admin/surveys/survey/", {"action": "make_new_version", "_selected_action": [answered.pk]})
+    assert Survey.objects.filter(family=answered.family).count() == 2
+    assert client.get("/admin/surveys/question/").status_code == 200
