@@ -227,7 +227,11 @@ def _majority(episode_ref: str, start: Any, end: Any, group: tuple[str, ...], pi
 
 
 def r1(episode_ref: str, start: Any, end: Any) -> dict[str, Subquery]:
-    """R1 majority of days over [start, end] (day numbers or expressions); ties: the later one."""
+    """R1 majority of days over [start, end]; ties go to the one responsible on the latest tied day.
+
+    `start` and `end` are constants or expressions over the span's own columns (spans carry their
+    episode's removal, discharge and 18th-birthday days): SQLite cannot evaluate an aggregate whose
+    argument refers to the outer query, so the interval must not be an OuterRef."""
     return {
         "agency_code": _majority(episode_ref, start, end, ("agency_code",), "agency_code"),
         "county_fips": _majority(episode_ref, start, end, ("county_fips", "circuit_code"), "county_fips"),

@@ -34,3 +34,24 @@ def units(run_, metric: str, period: str = "2023-07", **filters):
 
 def D(text: str) -> Decimal:
     return Decimal(text)
+
+
+def table(text: str, **defaults: str) -> list[dict]:
+    """Rows from CSV text as the spec writes them (header first); `defaults` fill missing columns."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    header = lines[0].split(",")
+    return [{**defaults, **dict(zip(header, line.split(","), strict=True))} for line in lines[1:]]
+
+
+def assignment(child: str, episode: str, agency: str, start: str, end: str = "", county: str = "29095", **kw) -> dict:
+    return {
+        "assignment_id": kw.get("assignment_id", f"A-{episode}-{start}"),
+        "child_id": child,
+        "episode_id": episode,
+        "worker_id": kw.get("worker_id", f"W-{agency}"),
+        "assignment_role": "PRIMARY",
+        "agency_code": agency,
+        "responsible_county_fips": county,
+        "start_date": start,
+        "end_date": end,
+    }
