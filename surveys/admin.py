@@ -60,7 +60,7 @@ class SectionInline(admin.TabularInline):
 class SurveyAdminForm(forms.ModelForm):
     class Meta:
         model = Survey
-        fields = "__all__"
+        fields = ["family", "version", "group", "title_en", "title_es", "intro_en", "intro_es", "status"]
 
     def clean(self):
         data = super().clean()
