@@ -395,6 +395,12 @@ def _apply_consistency(
         _force(answers, problems, "10A2", NA, "10A1 = NO", "10A2-na-iff-10A1-no")
     elif get("10A1") == YES:
         _forbid_na(answers, problems, "10A2", "10A1 = YES", "10A2-na-iff-10A1-no")
+    if get("10A1") == YES and get("10A2") == YES:
+        # A stable relative placement: the relative-search questions are not asked (spec: NA).
+        for code in ("10B", "10C"):
+            if get(code) is None:
+                answers.values[code] = NA
+                answers.derived[code] = "10A1 = YES and 10A2 = YES"
 
     # Item 11: the checklist is NA exactly when the parent is NA.
     for question, checklist in (("11A", "11A1"), ("11B", "11B1")):

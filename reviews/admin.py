@@ -1,0 +1,127 @@
+"""Admin for reviews. Computed rating rows are read-only: they come from `reviews.scoring`."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from reviews.models import (
+    Answer,
+    Case,
+    ItemRating,
+    OutcomeRating,
+    Participant,
+    ParticipantRating,
+    QANote,
+    Review,
+    Sample,
+    SampleCase,
+)
+from reviews.scoring import rescore
+
+
+class ReadOnlyMixin:
+    """Rows computed from answers: visible, never edited by hand."""
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class ItemRatingInline(ReadOnlyMixin, admin.TabularInline):
+    model = ItemRating
+    fields = ("item", "calculated", "override", "effective", "override_reason", "override_by", "reasons")
+    readonly_fields = fields
+    extra = 0
+
+
+class OutcomeRatingInline(ReadOnlyMixin, admin.TabularInline):
+    model = OutcomeRating
+    fields = ("outcome", "calculated", "override", "effective", "reasons")
+    readonly_fields = fields
+    extra = 0
+
+
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    fields = ("key", "role", "target", "label", "details")
+    extra = 0
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = ("case_id", "agency", "county", "case_type", "opened_on", "closed_on")
+    list_filter = ("case_type", "agency")
+    search_fields = ("case_id",)
+
+
+@admin.register(Review)
+class ReviewAdmin(SimpleHistoryAdmin):
+    list_display = ("case", "pur_start", "pur_end", "status", "instrument_version", "updated_at")
+    list_filter = ("status", "instrument_version", "case__agency")
+    search_fields = ("case__case_id",)
+    readonly_fields = ("version", "created_at", "updated_at")
+    filter_horizontal = ("reviewers",)
+    inlines = [ParticipantInline, ItemRatingInline, OutcomeRatingInline]
+    actions = ["recompute_ratings"]
+
+    @admin.action(description="Recompute ratings from the answers")
+    def recompute_ratings(self, request: HttpRequest, queryset) -> None:
+        for review in queryset:
+            rescore(review)
+        self.message_user(request, f"Recomputed {queryset.count()} review(s).", messages.SUCCESS)
+
+
+@admin.register(Answer)
+class AnswerAdmin(SimpleHistoryAdmin):
+    list_display = ("review", "question_code", "participant", "value", "updated_at")
+    search_fields = ("review__case__case_id", "question_code")
+    list_select_related = ("review__case", "participant")
+
+
+@admin.register(ItemRating)
+class ItemRatingAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("review", "item", "calculated", "override", "effective")
+    list_filter = ("item", "effective")
+
+
+@admin.register(OutcomeRating)
+class OutcomeRatingAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("review", "outcome", "calculated", "override", "effective")
+    list_filter = ("outcome", "effective")
+
+
+@admin.register(ParticipantRating)
+class ParticipantRatingAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("review", "participant", "slot", "question_code", "aspect", "answer")
+    list_filter = ("item", "slot", "aspect", "answer")
+
+
+@admin.register(QANote)
+class QANoteAdmin(admin.ModelAdmin):
+    list_display = ("review", "question_code", "author", "resolved", "created_at")
+    list_filter = ("resolved",)
+
+
+class SampleCaseInline(admin.TabularInline):
+    model = SampleCase
+    fields = ("case", "stratum", "draw_order", "eliminated", "elimination_reason", "elimination_note", "replaces")
+    readonly_fields = ("case", "stratum", "draw_order", "replaces")
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Sample)
+class SampleAdmin(admin.ModelAdmin):
+    list_display = ("quarter", "seed", "site_circuits", "site_size", "statewide_size", "created_at")
+    readonly_fields = ("created_at",)
+    inlines = [SampleCaseInline]
