@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+SURVEY_MODELS = ("Survey", "Section", "Question", "Choice", "MeasureTag")
 ALL_GROUPS = ("youth", "resource", "adoptive", "parent", "jo", "judge")
 FAMILY_GROUPS = ("youth", "resource", "parent")
 COURT_GROUPS = ("jo", "judge")

@@ -10,7 +10,6 @@ class Command(BaseCommand):
     help = "Create version 1 of the default survey for each respondent group that has none (idempotent)."
 
     def handle(self, *args, **options):
-        names = ("Survey", "Section", "Question", "Choice", "MeasureTag")
         with transaction.atomic():
-            created = question_bank.install({name: getattr(models, name) for name in names})
+            created = question_bank.install({name: getattr(models, name) for name in question_bank.SURVEY_MODELS})
         self.stdout.write(f"Created {len(created)} survey(s): {', '.join(s.family for s in created) or 'none'}")

@@ -1,0 +1,148 @@
+"""Demo survey data: two statewide waves with synthetic contacts, invitations and responses.
+
+Idempotent: waves are found by name; nothing is added when they exist. Prints one unused youth
+invitation link (and its printed code) so a newcomer can answer the survey in a browser.
+All people are synthetic (example.org addresses, 555 numbers).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Agency
+from surveys import answering, models, question_bank, sampling
+from surveys.models import Answer, FollowUpRequest, Invitation, Question, Response, Survey, Wave
+
+DEMO_WAVES = [
+    # name, days before today it opened, days it stays open, respondents per (agency, group)
+    ("Demo wave: autumn 2025", 240, 60, 6),
+    ("Demo wave: spring 2026", 20, 70, 7),
+]
+DEMO_GROUPS = ["youth", "resource", "parent"]
+DEMO_AGENCIES = ["6ZA", "6ZB"]
+INVITED_PER_CELL = 9
+COMMENTS = [
+    "My case manager always calls me back the same day.",
+    "Visits were cancelled twice this spring.",
+    "I would like more time with my brother.",
+    "Thank you for helping us get ready for court.",
+    "Mi administradora de casos es muy amable.",
+]
+
+
+def seed(stdout) -> None:
+    with transaction.atomic():
+        question_bank.install({name: getattr(models, name) for name in question_bank.SURVEY_MODELS})
+        surveys = [Survey.objects.filter(family=g).order_by("-version").first() for g in DEMO_GROUPS]
+        rng = random.Random(2026)
+        created = 0
+        for name, opened_days_ago, open_days, answered in DEMO_WAVES:
+            if Wave.objects.filter(name=name).exists():
+                continue
+            today = timezone.localdate()
+            opens_on = today - timedelta(days=opened_days_ago)
+            wave = Wave.objects.create(
+                name=name, opens_on=opens_on, closes_on=opens_on + timedelta(days=open_days), guard_days=180
+            )
+            wave.surveys.set(surveys)
+            _invite(wave, opens_on)
+            _answer(wave, answered, rng)
+            created += 1
+    stdout.write(f"surveys: {created} demo wave(s) created, {len(DEMO_WAVES) - created} already there")
+    demo = (
+        Invitation.objects.filter(
+            wave__name=DEMO_WAVES[-1][0], group="youth", agency__code="6ZA", submitted_at__isnull=True
+        )
+        .exclude(contact__email="")
+        .order_by("pk")
+        .first()
+    )
+    if demo is not None:
+        path = reverse("surveys:welcome", args=[demo.token])
+        stdout.write(
+            "surveys: demo invitation (youth, 6ZA): open http://127.0.0.1:8000"
+            f"{path}?lang=es or enter code {demo.printable_code} at /surveys/respond/"
+        )
+
+
+def _invite(wave: Wave, invited_on) -> None:
+    tag = wave.name.split(":")[-1].strip().replace(" ", "-")
+    lines = ["group,agency,name,email,phone,external_id"]
+    for code in DEMO_AGENCIES:
+        for group in DEMO_GROUPS:
+            for i in range(INVITED_PER_CELL):
+                person = f"{group}-{code}-{i}-{tag}".lower()
+                phone = f"573555{(hash_small(person)):04d}" if group != "resource" and i % 3 == 2 else ""
+                email = "" if phone else f"{person}@example.org"
+                lines.append(f"{group},{code},Demo {group.title()} {code} {i + 1},{email},{phone},")
+    outcome = sampling.upload_contacts(wave, "\n".join(lines) + "\n", None, filename="demo.csv", today=invited_on)
+    if not outcome.ok:
+        raise RuntimeError("demo contact list rejected: " + "; ".join(map(str, outcome.errors)))
+    Invitation.objects.filter(wave=wave).exclude(contact__email="").update(sent_at=timezone.now())
+
+
+def hash_small(text: str) -> int:
+    # A stable small number per person (Python's hash() is salted per process).
+    return sum(ord(ch) * (i + 1) for i, ch in enumerate(text)) % 10000
+
+
+def _answer(wave: Wave, per_cell: int, rng: random.Random) -> None:
+    """Submit `per_cell` responses per agency and group, with plausible synthetic answers."""
+    for code in DEMO_AGENCIES:
+        agency = Agency.objects.get(code=code)
+        for group in DEMO_GROUPS:
+            # Answer from the end of the list so the first invitations stay open for the demo link.
+            invitations = list(
+                Invitation.objects.filter(wave=wave, agency=agency, group=group).order_by("-pk")[:per_cell]
+            )
+            for invitation in invitations:
+                _respond(invitation, rng)
+
+
+def _respond(invitation: Invitation, rng: random.Random) -> None:
+    survey = invitation.survey
+    response = Response.objects.create(
+        survey=survey,
+        wave=invitation.wave,
+        agency=invitation.agency,
+        group=invitation.group,
+        language=rng.choice(["en", "en", "es"]),
+    )
+    questions = answering.survey_questions(survey)
+    by_id = {q.pk: q for q in questions}
+    values: dict[int, object] = {}
+    for question in questions:
+        if not answering.is_visible(question, values, by_id) or rng.random() < 0.08:
+            continue
+        choices = list(question.choices.all())
+        answer = Answer(response=response, question=question)
+        if question.kind == Question.Kind.MULTIPLE:
+            picked = rng.sample(choices[:-1], rng.randint(1, 3))
+            answer.save()
+            answer.choices.set(picked)
+            values[question.pk] = [c.value for c in picked]
+            continue
+        if question.is_closed:
+            weights = [4 if c.favourable else (1 if c.counts_in_base else 0.5) for c in choices]
+            choice = rng.choices(choices, weights=weights)[0]
+            answer.choice = choice
+            values[question.pk] = choice.value
+        elif question.kind == Question.Kind.NUMBER:
+            answer.number = rng.choice([1, 1, 1, 2, 2, 3])
+        elif question.kind == Question.Kind.LONG_TEXT:
+            if rng.random() < 0.4:
+                continue
+            answer.text = rng.choice(COMMENTS)
+        else:
+            answer.text = rng.choice(["Greene", "Jackson", "Boone", "St. Louis City"])
+        answer.save()
+    answering.submit(invitation, response, contact_me=rng.random() < 0.1, preferred_contact="Weekday afternoons")
+    # Spread submissions over the wave instead of stamping them all today.
+    day = invitation.wave.opens_on + timedelta(days=rng.randint(1, 15))
+    Response.objects.filter(pk=response.pk).update(submitted_on=day, started_on=day)
+    FollowUpRequest.objects.filter(response=response).update(preferred_contact="Weekday afternoons")

@@ -1,0 +1,62 @@
+"""The demo seed: idempotent, prints a working invitation, and its answers reach the supervisor's results."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.urls import reverse
+
+from accounts import demo as accounts_demo
+from accounts.models import User
+from surveys import demo
+from surveys.models import Invitation, Response, Wave
+
+pytestmark = pytest.mark.django_db
+
+
+def seeded() -> str:
+    out = io.StringIO()
+    accounts_demo.seed(io.StringIO())
+    demo.seed(out)
+    return out.getvalue()
+
+
+def test_seeding_twice_changes_nothing():
+    seeded()
+    counts = (Wave.objects.count(), Invitation.objects.count(), Response.objects.count())
+    second = seeded()
+    assert (Wave.objects.count(), Invitation.objects.count(), Response.objects.count()) == counts
+    assert counts[0] == 2 and counts[2] >= 36
+    assert "0 demo wave(s) created, 2 already there" in second
+
+
+def test_the_printed_demo_link_can_be_answered_and_counts_in_the_supervisors_results(client, client_for):
+    output = seeded()
+    path = re.search(r"http://127\.0\.0\.1:8000(/surveys/respond/t/[^/]+/)\?lang=es", output).group(1)
+    code = re.search(r"enter code ([A-Z0-9]{4}-[A-Z0-9]{4})", output).group(1)
+    supervisor = client_for(User.objects.get(username="supervisor_6za"))
+    spring = Wave.objects.get(name="Demo wave: spring 2026")
+    before = supervisor.get(reverse("surveys:results"), {"wave": spring.pk, "group": "youth"}).context[
+        "responses_count"
+    ]
+
+    assert client.post(reverse("surveys:enter_code"), {"code": code})["Location"] == path
+    assert "Comenzar la encuesta" in client.get(path + "?lang=es").content.decode()
+    page = client.post(path)["Location"]
+    while "/page/" in page:
+        page = client.post(page, {"action": "next", "q_age_14_plus": "yes"})["Location"]
+    assert client.post(page, {})["Location"] == reverse("surveys:thanks")
+
+    after = supervisor.get(reverse("surveys:results"), {"wave": spring.pk, "group": "youth"})
+    assert after.context["responses_count"] == before + 1
+    assert Response.objects.filter(language="es", wave=spring, agency__code="6ZA", group="youth").exists()
+    # Every staff page renders with the demo data.
+    for name, args in (
+        ("surveys:wave_list", []),
+        ("surveys:wave_detail", [spring.pk]),
+        ("surveys:measure", ["item14"]),
+    ):
+        assert supervisor.get(reverse(name, args=args)).status_code == 200
+    assert client_for(User.objects.get(username="qa_6za")).get(reverse("surveys:follow_up_list")).status_code == 200
