@@ -213,7 +213,7 @@ def build_answers(
             answers.derived[question.code] = f"not asked in {case_type} cases"
 
     _apply_consistency(answers, problems, narratives, raw)
-    return answers, sorted(set(problems))
+    return answers, sorted(set(problems), key=lambda p: (book.order(p.code), p.rule))
 
 
 def _common_value(values: Iterable[Any]) -> Any:

@@ -259,6 +259,14 @@ class QuestionBook:
     def __contains__(self, code: object) -> bool:
         return code in self.by_code
 
+    def order(self, code: str) -> tuple[int, int, str]:
+        """Sort key for problems: document fields first, then questions in instrument order."""
+        if code in self.by_code:
+            return (1, self.questions.index(self.by_code[code]), code)
+        if "." in code or code in ("format", "format_version", "instrument", "case", "document", "participants"):
+            return (0, 0, code)
+        return (2, 0, code)
+
     def for_item(self, item: str) -> list[Question]:
         return [
             q for q in self.questions if q.item == item or q.item.startswith(item) and q.item[len(item) :].isalpha()

@@ -94,6 +94,9 @@ class Instrument:
     def outcome(self, key: str) -> Outcome:
         return OUTCOMES_BY_KEY[key]
 
+    def sort_problems(self, problems: Iterable[Problem]) -> list[Problem]:
+        return sorted(set(problems), key=lambda p: (self.questions.order(p.code), p.rule, p.message))
+
     def check_overrides(self, overrides: Mapping[str, Override]) -> list[Problem]:
         problems = []
         for key, override in overrides.items():
@@ -141,7 +144,7 @@ class Instrument:
         }
         return Scoring(
             answers=answers,
-            problems=sorted(set(problems)),
+            problems=self.sort_problems(problems),
             calculated=calculated,
             items=effective,
             outcomes_calculated=outcomes_calculated,
