@@ -34,7 +34,7 @@ TOPICS = {
 
 
 @pytest.mark.parametrize("topic", sorted(TOPICS))
-def test_the_default_bank_covers_each_spec_topic_for_its_groups(topic):
+def test_the_default_bank_covers_each_spec_topic_for_its_groups(question_bank, topic):
     code, groups = TOPICS[topic]
     having = set(
         Question.objects.filter(code=code, survey__version=1, survey__family__in=ALL_GROUPS).values_list(
@@ -44,7 +44,7 @@ def test_the_default_bank_covers_each_spec_topic_for_its_groups(topic):
     assert groups <= having
 
 
-def test_the_default_bank_is_open_fully_translated_and_tagged():
+def test_the_default_bank_is_open_fully_translated_and_tagged(question_bank):
     bank = Survey.objects.filter(family__in=ALL_GROUPS)
     assert sorted(bank.values_list("group", flat=True)) == sorted(ALL_GROUPS)
     assert all(s.status == "open" and s.missing_translations() == [] for s in bank)
@@ -56,7 +56,7 @@ def test_the_default_bank_is_open_fully_translated_and_tagged():
     assert not MeasureTag.objects.exclude(question__kind__in=Question.CLOSED_KINDS).exists()
 
 
-def test_load_question_bank_command_is_idempotent():
+def test_load_question_bank_command_is_idempotent(question_bank):
     before = Question.objects.count()
     call_command("load_question_bank")
     assert Question.objects.count() == before

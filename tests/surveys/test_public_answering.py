@@ -86,8 +86,11 @@ def test_a_required_question_left_empty_shows_an_error_summary_linking_to_it(cli
     html = page.content.decode()
     assert page.status_code == 200
     assert 'id="error-summary"' in html
-    assert '<a href="#q_siblings">Question siblings: Please answer this question.</a>' in html
-    assert '<a href="#q_cm_count">Question cm_count: Enter a whole or decimal number, for example 3.</a>' in html
+    assert '<a class="alert-link" href="#q_siblings">Question siblings: Please answer this question.</a>' in html
+    assert (
+        '<a class="alert-link" href="#q_cm_count">Question cm_count: Enter a whole or decimal number, for example 3.</a>'
+        in html
+    )
     assert 'id="q_siblings"' in html and 'aria-invalid="true"' in html
     assert Response.objects.get().answers.count() == 0
 
