@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import random
+
+from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from reviews import sampling
 from reviews.models import (
     Answer,
     Case,
+    CaseType,
     ItemRating,
     OutcomeRating,
     Participant,
@@ -120,8 +126,79 @@ class SampleCaseInline(admin.TabularInline):
         return False
 
 
+class SampleForm(forms.ModelForm):
+    """Adding a sample in the admin draws it; the parameters are checked against the population first."""
+
+    seed = forms.IntegerField(required=False, help_text="Leave empty to choose a new random seed (it is recorded).")
+    site_circuits = forms.CharField(help_text="Circuit numbers separated by commas, e.g. 16,36,45")
+    case_types = forms.MultipleChoiceField(choices=CaseType.choices, initial=[CaseType.FOSTER_CARE])
+
+    class Meta:
+        model = Sample
+        fields = ("quarter", "site_circuits", "site_size", "statewide_size", "case_types", "seed")
+
+    def clean_site_circuits(self) -> list[int]:
+        value = self.cleaned_data["site_circuits"]
+        if isinstance(value, list):
+            return value
+        try:
+            return [int(part) for part in str(value).strip("[] ").split(",") if part.strip()]
+        except ValueError:
+            raise forms.ValidationError("Give circuit numbers separated by commas, e.g. 16,36,45") from None
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.errors:
+            return data
+        if data.get("seed") is None:
+            data["seed"] = random.SystemRandom().randrange(1, 2**31)
+        try:
+            quarter = sampling.Quarter.parse(data["quarter"])
+            data["quarter"] = str(quarter)
+            sampling.plan(
+                quarter,
+                data["site_circuits"],
+                data["site_size"],
+                data["statewide_size"],
+                data["seed"],
+                data["case_types"],
+            )
+        except sampling.SamplingError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return data
+
+
 @admin.register(Sample)
 class SampleAdmin(admin.ModelAdmin):
-    list_display = ("quarter", "seed", "site_circuits", "site_size", "statewide_size", "created_at")
-    readonly_fields = ("created_at",)
+    form = SampleForm
+    list_display = ("quarter", "seed", "site_circuits", "site_size", "statewide_size", "created_by", "created_at")
     inlines = [SampleCaseInline]
+    actions = ["check_reproducible"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Sample | None = None) -> tuple[str, ...]:
+        # A drawn sample's parameters are its record: they never change afterwards.
+        if obj is not None:
+            return ("quarter", "seed", "site_circuits", "site_size", "statewide_size", "case_types", "created_by")
+        return ()
+
+    def get_form(self, request: HttpRequest, obj: Sample | None = None, **kwargs):
+        if obj is not None:
+            kwargs["form"] = forms.ModelForm
+            kwargs["fields"] = ()
+        return super().get_form(request, obj, **kwargs)
+
+    @transaction.atomic
+    def save_model(self, request: HttpRequest, obj: Sample, form, change: bool) -> None:
+        if change:
+            return
+        obj.created_by = request.user
+        obj.save()
+        sampling.fill(obj)
+
+    @admin.action(description="Check that each sample reproduces from its recorded seed")
+    def check_reproducible(self, request: HttpRequest, queryset) -> None:
+        for sample in queryset:
+            if sampling.reproduces(sample):
+                self.message_user(request, f"{sample}: the recorded seed reproduces the draw.", messages.SUCCESS)
+            else:
+                self.message_user(request, f"{sample}: the population changed since the draw.", messages.WARNING)
