@@ -6,19 +6,12 @@ from django.db import migrations
 def load(apps, schema_editor):
     from surveys import question_bank
 
-    names = ("Survey", "Section", "Question", "Choice", "MeasureTag")
-    question_bank.install({name: apps.get_model("surveys", name) for name in names})
-
-
-def unload(apps, schema_editor):
-    from surveys import question_bank
-
-    Survey = apps.get_model("surveys", "Survey")
-    # Only unanswered bank versions can go; answered ones are PROTECTed by their responses.
-    Survey.objects.filter(family__in=question_bank.ALL_GROUPS, version=1, responses__isnull=True).delete()
+    question_bank.install({name: apps.get_model("surveys", name) for name in question_bank.SURVEY_MODELS})
 
 
 class Migration(migrations.Migration):
     dependencies = [("surveys", "0001_initial")]
 
-    operations = [migrations.RunPython(load, unload)]
+    # Reversing keeps the rows: loading skips groups that already have a survey, and unapplying
+    # 0001 drops the tables anyway.
+    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
