@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from metrics import config
 from metrics.dates import Month, months_between
-from metrics.definitions.base import Context, Metric
+from metrics.definitions.base import Context, Metric, attribute_on_event_day
 from metrics.models import (
     CalendarMonth,
     Extract,
@@ -343,6 +343,8 @@ def compute(
                 if metric.prepare:
                     metric.prepare(ctx)
                 insert_units(ctx, metric)
+                if metric.attribute_on_event_day:
+                    attribute_on_event_day(ctx, metric.code)
                 if metric.finish:
                     metric.finish(ctx)
                 store_results(ctx, metric, versions[metric.code], computed_at)

@@ -194,6 +194,9 @@ class PlacementSegment(Record):
     end_day = models.IntegerField(null=True, help_text="exclusive; empty = current")
     is_placement_setting = models.BooleanField()
     congregate = models.BooleanField()
+    # the whole (trimmed) placement this piece belongs to, before the split by responsibility
+    placement_start_day = models.IntegerField(null=True)
+    placement_end_day = models.IntegerField(null=True)
     agency_code = id_field(blank=True)
     county_fips = id_field(blank=True)
     circuit_code = id_field(blank=True)
@@ -629,6 +632,7 @@ class MetricUnit(Record):
     num = models.DecimalField(max_digits=18, decimal_places=4, default=0)
     den = models.DecimalField(max_digits=18, decimal_places=4, default=0)
     days = models.IntegerField(null=True)
+    event_day = models.IntegerField(null=True, help_text="day number of the unit's deciding event, if any")
     reason = code_field(blank=True)
 
     class Meta:

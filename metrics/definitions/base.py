@@ -31,7 +31,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models.functions import Cast, Coalesce, Greatest, Least
 
 from metrics.dates import Month
 from metrics.models import Extract, MetricRun, MetricUnit, ResponsibilitySpan
@@ -104,6 +104,9 @@ class Metric:
     provisional: Callable[[Context], bool] | None = None
     prepare: Callable[[Context], None] | None = None  # refresh a derived column before the query
     finish: Callable[[Context], None] | None = None  # a step over the stored units (e.g. de-duplication)
+    # R2 on a computed date: units store `event_day`; agency/county/circuit are set afterwards in one
+    # UPDATE (Django cannot nest a subquery on an annotation that itself holds subqueries)
+    attribute_on_event_day: bool = False
     dq_checks: tuple[str, ...] = ()
     revision: int = 1  # bump when the definition's code changes meaning
     extra: dict[str, Any] = field(default_factory=dict)
@@ -145,6 +148,7 @@ UNIT_COLUMNS = (
     "num",
     "den",
     "days",
+    "event_day",
     "reason",
 )
 TEXT_COLUMNS = {
@@ -197,8 +201,9 @@ def units(qs: QuerySet, unit_type: str, **columns: Any) -> QuerySet:
             expr = text("")
         elif name in ("in_denominator", "in_numerator"):
             expr = Value(False)
-        elif name == "days":
-            expr = Value(None, output_field=IntegerField())
+        elif name in ("days", "event_day"):
+            # a typed NULL: PostgreSQL reads an untyped NULL in a sub-select as text
+            expr = Cast(Value(None), output_field=IntegerField())
         else:
             expr = Value(0)
         if name in TEXT_COLUMNS:
@@ -275,3 +280,16 @@ def attribution_of(ctx: Context, metric: str, child_ref: str = "child_id") -> di
         name: Subquery(qs.values(name)[:1], output_field=CharField())
         for name in ("agency_code", "county_fips", "circuit_code")
     }
+
+
+def attribute_on_event_day(ctx: Context, metric: str) -> None:
+    """Set agency, county and circuit of the run's units to whoever was responsible on `event_day`."""
+    spans = ResponsibilitySpan.objects.filter(
+        episode_id=OuterRef("episode_id"), start_day__lte=OuterRef("event_day"), end_day__gte=OuterRef("event_day")
+    )
+    MetricUnit.objects.filter(run=ctx.run, metric=metric, period=str(ctx.month), event_day__isnull=False).update(
+        **{
+            name: Coalesce(Subquery(spans.values(name)[:1], output_field=CharField()), text(""))
+            for name in ("agency_code", "county_fips", "circuit_code")
+        }
+    )

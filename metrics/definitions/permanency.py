@@ -1,1 +1,427 @@
-METRICS = []
+"""Permanency domain: worker/parent visits, re-entry, timely permanency, placement stability."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest, Least
+
+from metrics.definitions.base import (
+    FAR_FUTURE,
+    PER_1K_DAYS,
+    PERCENT,
+    Context,
+    Metric,
+    as_bool,
+    attribution_of,
+    flag,
+    integer,
+    on_day,
+    reason,
+    text,
+    unit_of,
+    units,
+)
+from metrics.definitions.safety import WORKER_CHILD_VISITS
+from metrics.definitions.wellbeing import deceased, relationship_counts, rights_ended
+from metrics.models import (
+    CalendarMonth,
+    GoalSpan,
+    ParentLink,
+    PlacementSegment,
+    RemovalEpisode,
+    WorkerParentVisit,
+)
+
+PERMANENCY_EXITS = ["REU", "RLV", "GDN", "ADO"]
+
+
+# --------------------------------------------------------------------------------------------
+# Worker/parent visits
+# --------------------------------------------------------------------------------------------
+
+
+def worker_parent_units(ctx: Context):
+    m = ctx.month
+    visited = Exists(
+        WorkerParentVisit.objects.filter(
+            parent_id=OuterRef("parent_id"),
+            visit_date__gte=m.start,
+            visit_date__lte=m.end,
+            status="COMPLETED",
+            contact_mode="IN_PERSON",
+            worker_role__in=ctx.settings["caseworker_roles"],
+        )
+    )
+    pairs = ParentLink.objects.filter(Exists(unit_of(ctx, WORKER_CHILD_VISITS)))
+    # Court no-contact orders between parent and child do not exclude: the worker can meet the parent.
+    eligible = relationship_counts() & ~rights_ended(ctx) & ~deceased(ctx)
+    return [
+        units(
+            pairs,
+            "PARENT_MONTH",
+            child_id="child_id",
+            parent_id="parent_id",
+            **attribution_of(ctx, WORKER_CHILD_VISITS),
+            in_denominator=as_bool(eligible),
+            in_numerator=as_bool(visited & eligible),
+            den=flag(eligible),
+            num=flag(visited & eligible),
+            reason=reason(
+                (~relationship_counts(), "RELATIONSHIP"),
+                (rights_ended(ctx), "TPR"),
+                (deceased(ctx), "DECEASED"),
+                (~visited, "NO_FACE_TO_FACE_VISIT"),
+            ),
+        )
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Re-entry within 12 months (exit cohort)
+# --------------------------------------------------------------------------------------------
+
+
+def reentry_band(value: Decimal) -> str:
+    """Section 4.2: excess over 5.6 in points (legend values, decision D3)."""
+    excess = value - Decimal("5.6")
+    if excess <= 0:
+        return "D"
+    if excess <= Decimal("4.4"):
+        return "C"
+    if excess <= Decimal("9.4"):
+        return "B"
+    return "A"
+
+
+def reentry_units(ctx: Context):
+    first, last = ctx.month.shift(-23).start.toordinal(), ctx.month.shift(-12).end.toordinal()
+    reasons = ctx.settings["reentry_exit_reasons"]
+    qualifies = Q(discharge_reason__in=reasons, under18_at_removal=True, discharge_day__lt=F("age18_day"))
+    earlier = Exists(
+        RemovalEpisode.objects.filter(
+            child_id=OuterRef("child_id"),
+            discharge_day__gte=first,
+            discharge_day__lt=OuterRef("discharge_day"),
+            discharge_reason__in=reasons,
+            under18_at_removal=True,
+        ).filter(discharge_day__lt=F("age18_day"))
+    )
+    reentered = Exists(
+        RemovalEpisode.objects.filter(
+            child_id=OuterRef("child_id"),
+            removal_day__gte=OuterRef("discharge_day"),
+            removal_day__lte=OuterRef("reentry_limit_day"),
+        ).exclude(episode_id=OuterRef("episode_id"))
+    )
+    exits = RemovalEpisode.objects.filter(discharge_day__gte=first, discharge_day__lte=last)
+    counted = qualifies & ~earlier
+    return [
+        units(
+            exits,
+            "CHILD",
+            child_id="child_id",
+            episode_id="episode_id",
+            **on_day("episode_id", OuterRef("discharge_day")),
+            in_denominator=as_bool(counted),
+            in_numerator=as_bool(reentered & counted),
+            den=flag(counted),
+            num=flag(reentered & counted),
+            reason=reason(
+                (Q(discharge_reason=""), "NO_DISCHARGE_REASON"),
+                (~Q(discharge_reason__in=reasons), "EXIT_NOT_IN_SCOPE"),
+                (~qualifies, "OVER_18"),
+                (earlier, "NOT_FIRST_EXIT"),
+                (~reentered, "NO_REENTRY"),
+            ),
+        )
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Timely permanency (decision D9)
+# --------------------------------------------------------------------------------------------
+
+
+def add_months_sql(n: int) -> Subquery:
+    """add_months(removal_date, n) as a day number, for a row with removal_month_index/removal_dom."""
+    qs = (
+        CalendarMonth.objects.filter(month_index=OuterRef("removal_month_index") + n)
+        .annotate(d=F("first_day") + Least(OuterRef("removal_dom"), F("days")) - 1)
+        .values("d")[:1]
+    )
+    return Subquery(qs, output_field=IntegerField())
+
+
+def _deadline(ctx: Context, field_name: str) -> Case:
+    thresholds = ctx.settings["perm_thresholds_months"]
+    return Case(
+        *[When(**{field_name: goal}, then=add_months_sql(months)) for goal, months in thresholds.items()],
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+
+
+def _thv_end_containing(day_ref: str) -> Subquery:
+    """End (exclusive) of the trial home visit the child is on at `day_ref`, FAR_FUTURE if open."""
+    qs = (
+        PlacementSegment.objects.filter(
+            episode_id=OuterRef("episode_id"), setting_type="THV", start_day__lte=OuterRef(day_ref)
+        )
+        .filter(Q(end_day__isnull=True) | Q(end_day__gt=OuterRef(day_ref)))
+        .annotate(last=Coalesce(F("placement_end_day"), integer(FAR_FUTURE)))
+        .values("last")[:1]
+    )
+    return Subquery(qs, output_field=IntegerField())
+
+
+def _late_goals(ctx: Context):
+    """PRIMARY goal spans whose deadline passes (not on a trial home visit) while the goal is in effect,
+    before the discharge, the 18th birthday and the as-of date; ordered by that first late day."""
+    as_of = ctx.as_of.toordinal()
+    return (
+        GoalSpan.objects.filter(episode_id=OuterRef("episode_id"), goal_rank="PRIMARY")
+        .annotate(deadline=_deadline(ctx, "goal_type"))
+        .filter(deadline__isnull=False)
+        .annotate(candidate=Greatest(F("start_day"), F("deadline") + 1))
+        .annotate(late=Coalesce(_thv_end_containing("candidate"), F("candidate")))
+        .annotate(
+            limit=Least(
+                Coalesce(F("end_day"), integer(FAR_FUTURE)),
+                Coalesce(F("discharge_day") - 1, integer(FAR_FUTURE)),
+                F("age18_day") - 1,
+                integer(as_of),
+            )
+        )
+        .filter(late__lte=F("limit"))
+        .order_by("late")
+    )
+
+
+def _final_thv_start() -> Subquery:
+    """Start of the trial home visit that ended in the discharge (the placement ends on the discharge day)."""
+    qs = PlacementSegment.objects.filter(
+        episode_id=OuterRef("episode_id"), setting_type="THV", placement_end_day=OuterRef("discharge_day")
+    ).values("placement_start_day")[:1]
+    return Subquery(qs, output_field=IntegerField())
+
+
+def _resolutions(ctx: Context):
+    st = ctx.settings
+    deadline_goals = list(st["perm_thresholds_months"])
+    as_of = ctx.as_of.toordinal()
+    goal_at_18 = GoalSpan.objects.filter(
+        episode_id=OuterRef("episode_id"),
+        goal_rank="PRIMARY",
+        goal_type__in=deadline_goals,
+        start_day__lte=OuterRef("age18_day"),
+    ).filter(Q(end_day__isnull=True) | Q(end_day__gte=OuterRef("age18_day")))
+    short = Q(discharge_day__isnull=False, discharge_day__lt=F("removal_day") + st["perm_min_episode_days"])
+    perm_exit = Q(discharge_reason__in=PERMANENCY_EXITS, discharge_day__lt=F("age18_day"))
+    turned_18 = (
+        Q(goal18__isnull=False, age18_day__lte=as_of)
+        & (Q(discharge_day__isnull=True) | Q(discharge_day__gt=F("age18_day")))
+        & ~perm_exit
+    )
+    on_time = perm_exit & Q(adjusted__lte=F("exit_deadline"))
+    return (
+        RemovalEpisode.objects.filter(under18_at_removal=True)
+        .exclude(short)
+        .annotate(
+            late_day=Subquery(_late_goals(ctx).values("late")[:1], output_field=IntegerField()),
+            late_goal=Subquery(_late_goals(ctx).values("goal_type")[:1]),
+            goal18=Subquery(goal_at_18.values("goal_type")[:1]),
+            exit_deadline=_deadline(ctx, "discharge_reason"),
+            thv_days=Coalesce(F("discharge_day") - _final_thv_start(), integer(0)),
+        )
+        .annotate(
+            adjusted=Case(
+                When(
+                    discharge_reason__in=["REU", "RLV"],
+                    then=F("discharge_day") - Greatest(integer(0), F("thv_days") - st["thv_grace_days"]),
+                ),
+                default=F("discharge_day"),
+                output_field=IntegerField(),
+            )
+        )
+        .annotate(
+            resolution=Case(
+                When(late_day__isnull=False, then=text("LATE_DEADLINE")),
+                When(on_time, then=text("ON_TIME")),
+                When(perm_exit, then=text("LATE_EXIT")),
+                When(turned_18, then=text("LATE_18")),
+                default=text(""),
+            ),
+            resolution_day=Case(
+                When(late_day__isnull=False, then=F("late_day")),
+                When(perm_exit, then=F("discharge_day")),
+                When(turned_18, then=F("age18_day")),
+                default=Value(None),
+                output_field=IntegerField(),
+            ),
+            kind=Case(
+                When(late_day__isnull=False, then=F("late_goal")),
+                When(perm_exit, then=F("discharge_reason")),
+                When(turned_18, then=F("goal18")),
+                default=text(""),
+            ),
+        )
+    )
+
+
+def timely_permanency_units(kinds: tuple[str, ...] | None):
+    def build(ctx: Context):
+        first, last = ctx.month.rolling_start.toordinal(), ctx.e
+        qs = _resolutions(ctx).filter(resolution_day__gte=first, resolution_day__lte=last)
+        if kinds:
+            qs = qs.filter(kind__in=kinds)
+        on_time = Q(resolution="ON_TIME")
+        return [
+            units(
+                qs,
+                "EPISODE",
+                child_id="child_id",
+                episode_id="episode_id",
+                event_day=F("resolution_day"),
+                in_denominator=Value(True),
+                in_numerator=as_bool(on_time),
+                den=Value(1),
+                num=flag(on_time),
+                days=F("resolution_day") - F("removal_day"),
+                reason=Case(When(on_time, then=text("")), default=F("resolution")),
+            )
+        ]
+
+    return build
+
+
+# --------------------------------------------------------------------------------------------
+# Placement stability (CFSR Round 4)
+# --------------------------------------------------------------------------------------------
+
+
+def stability_units(ctx: Context):
+    first, last = ctx.month.rolling_start.toordinal(), ctx.e
+    min_days = ctx.settings["stability_min_episode_days"]
+    cohort = Q(removal_day__gte=first, removal_day__lte=last, under18_at_removal=True) & ~Q(
+        discharge_day__isnull=False, discharge_day__lt=F("removal_day") + min_days
+    )
+    days = Greatest(
+        integer(0),
+        Least(
+            Coalesce(F("end_day"), integer(FAR_FUTURE)),
+            Coalesce(F("discharge_day"), integer(FAR_FUTURE)),
+            integer(last + 1),
+            F("age18_day"),
+        )
+        - Greatest(F("start_day"), integer(first)),
+    )
+    move = Q(is_move=True, start_day__gte=first, start_day__lte=last, start_day__lt=F("age18_day"))
+    pieces = PlacementSegment.objects.filter(cohort).annotate(n_days=days)
+    return [
+        units(
+            pieces,
+            "PLACEMENT_DAYS",
+            child_id="child_id",
+            episode_id="episode_id",
+            event_id="placement_id",
+            agency_code="agency_code",
+            county_fips="county_fips",
+            circuit_code="circuit_code",
+            in_denominator=as_bool(Q(n_days__gt=0)),
+            in_numerator=as_bool(move),
+            den=F("n_days"),
+            days=F("n_days"),
+            num=flag(move),
+        )
+    ]
+
+
+def _timely(code: str, title: str, kinds: tuple[str, ...] | None, weight: Decimal | None) -> Metric:
+    return Metric(
+        code=code,
+        title=title,
+        domain="Permanency",
+        phase="II",
+        definition="Of episodes whose permanency clock resolved in the 12 months (permanency reached, or the "
+        "deadline of the goal in effect passed), the percentage that reached permanency on time: reunification "
+        "or relatives 12 months, guardianship 18, adoption 24.",
+        unit=PERCENT,
+        period_type="ROLLING_12",
+        unit_type="EPISODE",
+        direction="HIGHER",
+        comparator=">=",
+        weight=weight,
+        attribution="R2",
+        units=timely_permanency_units(kinds),
+        settings_used=("perm_thresholds_months", "perm_min_episode_days", "thv_grace_days"),
+        dq_checks=("EP6", "WA5"),
+        extra={"regional_goal": True},
+        attribute_on_event_day=True,
+    )
+
+
+METRICS = [
+    Metric(
+        code="worker_parent_visits",
+        title="Worker/parent visits",
+        domain="Permanency",
+        phase="I",
+        definition="Percentage of parents of children in care all month who had at least one face-to-face visit "
+        "with a caseworker during the month (each parent once per agency, circuit and county).",
+        unit=PERCENT,
+        period_type="MONTH",
+        unit_type="PARENT_MONTH",
+        direction="HIGHER",
+        benchmark=Decimal("50.0"),
+        comparator=">=",
+        units=worker_parent_units,
+        depends_on=(WORKER_CHILD_VISITS,),
+        aggregate="distinct:parent_id",
+        small_n_field="parent_id",
+        settings_used=("visit_max_age", "caseworker_roles"),
+        dq_checks=("WA5",),
+    ),
+    Metric(
+        code="reentry_12_months",
+        title="Re-entry within 12 months",
+        domain="Permanency",
+        phase="I",
+        definition="Of children who left care to reunification, relatives or guardianship in the 12 months ending "
+        "12 months before the report month, the percentage who re-entered within 12 months.",
+        unit=PERCENT,
+        period_type="EXIT_COHORT",
+        unit_type="CHILD",
+        direction="LOWER",
+        benchmark=Decimal("5.6"),
+        comparator="<=",
+        band=reentry_band,
+        attribution="R2",
+        units=reentry_units,
+        settings_used=("reentry_exit_reasons",),
+        dq_checks=("EP6", "WA5"),
+    ),
+    _timely("timely_permanency", "Timely achievement of the court-approved permanency plan", None, Decimal("0.50")),
+    _timely("timely_permanency_reunification", "Timely permanency: reunification", ("REU", "RLV"), None),
+    _timely("timely_permanency_guardianship", "Timely permanency: guardianship", ("GDN",), None),
+    _timely("timely_permanency_adoption", "Timely permanency: adoption", ("ADO",), None),
+    Metric(
+        code="placement_stability",
+        title="Placement moves per 1,000 days in care (entry cohort)",
+        domain="Permanency",
+        phase="III",
+        definition="For children who entered care in the 12 months, placement moves per 1,000 days of care in "
+        "those 12 months (CFSR Round 4).",
+        unit=PER_1K_DAYS,
+        period_type="ROLLING_12",
+        unit_type="PLACEMENT_DAYS",
+        direction="LOWER",
+        attribution="R3",
+        units=stability_units,
+        small_n_field="child_id",
+        settings_used=("stability_min_episode_days",),
+        dq_checks=("EP4", "WA5"),
+        extra={"reference": Decimal("4.48")},
+    ),
+]

@@ -832,6 +832,8 @@ def _split(segments: list[dict], spans: list[dict]) -> list[dict]:
                     **facts,
                     "start_day": lo,
                     "end_day": None if seg["end_day"] is None and i == len(spans) - 1 else hi,
+                    "placement_start_day": seg["start_day"],
+                    "placement_end_day": seg["end_day"],
                     "agency_code": span["agency_code"],
                     "county_fips": span["county_fips"],
                     "circuit_code": span["circuit_code"],
