@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from accounts.models import Agency, Circuit, County, Membership, User
+from accounts.models import Agency, AuditEntry, Circuit, County, Membership, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -50,3 +50,20 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "agency"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "agency__code", "agency__name"]
     autocomplete_fields = ["user", "agency"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "user", "action", "agency", "object_repr"]
+    list_filter = ["action", "agency"]
+    search_fields = ["action", "object_repr", "user__username", "object_id"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -106,3 +106,28 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.username}: {self.get_role_display()} at {self.agency.code}"
+
+
+class AuditEntry(models.Model):
+    """Who did what, when, to which object: namespaced actions like ``reviews.qa.returned``.
+
+    Field-level history of review answers lives in django-simple-history tables; this log records
+    the actions people take (transitions, overrides, imports, invitations sent).
+    """
+
+    action = models.CharField(max_length=64, db_index=True)
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries")
+    agency = models.ForeignKey(Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    object_type = models.CharField(max_length=64, blank=True, help_text="app_label.model of the object acted on")
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.user or '-'} {self.action} {self.object_repr}"
