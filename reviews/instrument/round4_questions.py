@@ -23,6 +23,23 @@ from .questions import (
 
 Q = Question
 
+REASONS_FOR_INVOLVEMENT = (
+    "PHYSICAL_ABUSE",
+    "SEXUAL_ABUSE",
+    "EMOTIONAL_MALTREATMENT",
+    "NEGLECT",
+    "MEDICAL_NEGLECT",
+    "ABANDONMENT",
+    "HEALTH_OF_PARENT",
+    "HEALTH_OF_CHILD",
+    "SUBSTANCE_ABUSE_PARENT",
+    "SUBSTANCE_ABUSE_CHILD",
+    "CHILD_BEHAVIOR",
+    "JUVENILE_JUSTICE",
+    "DOMESTIC_VIOLENCE",
+    "OTHER",
+)
+
 FACE_SHEET: tuple[FaceSheetField, ...] = (
     FaceSheetField("A", "State and county / local area of the review site", Kind.TEXT),
     FaceSheetField("B", "Case name (FC: target child's full name; IH: family surname)", Kind.TEXT),
@@ -50,24 +67,9 @@ FACE_SHEET: tuple[FaceSheetField, ...] = (
         "M1",
         "Reasons for agency involvement at the most recent opening (all that apply)",
         Kind.MULTI,
-        (
-            "PHYSICAL_ABUSE",
-            "SEXUAL_ABUSE",
-            "EMOTIONAL_MALTREATMENT",
-            "NEGLECT",
-            "MEDICAL_NEGLECT",
-            "ABANDONMENT",
-            "HEALTH_OF_PARENT",
-            "HEALTH_OF_CHILD",
-            "SUBSTANCE_ABUSE_PARENT",
-            "SUBSTANCE_ABUSE_CHILD",
-            "CHILD_BEHAVIOR",
-            "JUVENILE_JUSTICE",
-            "DOMESTIC_VIOLENCE",
-            "OTHER",
-        ),
+        REASONS_FOR_INVOLVEMENT,
     ),
-    FaceSheetField("M2", "Primary reason for agency involvement (one of M1)", Kind.CHOICE),
+    FaceSheetField("M2", "Primary reason for agency involvement (one of M1)", Kind.CHOICE, REASONS_FOR_INVOLVEMENT),
 )
 
 _gate_na = "Answer NO when none of the conditions applies; the item is then rated NA and its questions are skipped."
