@@ -20,8 +20,8 @@ from surveys.models import Answer, FollowUpRequest, Invitation, Question, Respon
 
 DEMO_WAVES = [
     # name, days before today it opened, days it stays open, respondents per (agency, group)
-    ("Demo wave: autumn 2025", 240, 60, 6),
-    ("Demo wave: spring 2026", 20, 70, 7),
+    ("Demo wave A (closed)", 240, 60, 6),
+    ("Demo wave B (open)", 20, 70, 7),
 ]
 DEMO_GROUPS = ["youth", "resource", "parent"]
 DEMO_AGENCIES = ["6ZA", "6ZB"]
@@ -71,7 +71,7 @@ def seed(stdout) -> None:
 
 
 def _invite(wave: Wave, invited_on) -> None:
-    tag = wave.name.split(":")[-1].strip().replace(" ", "-")
+    tag = wave.name.split("(")[0].strip().split()[-1]  # "A" or "B": distinct people per wave
     lines = ["group,agency,name,email,phone,external_id"]
     for code in DEMO_AGENCIES:
         for group in DEMO_GROUPS:

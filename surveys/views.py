@@ -114,13 +114,17 @@ def wave_detail(request: HttpRequest, pk: int) -> HttpResponse:
     wave = get_wave_for_user_or_404(request.user, pk)
     invitations = scope_queryset(wave.invitations.all(), request.user)
     skipped = scope_queryset(SkippedContact.objects.filter(wave=wave), request.user).select_related("agency")
+    uploads = wave.uploads.all()
+    if wave.agency_id is None and not is_state_staff(request.user):
+        # A statewide wave's uploads mix agencies; agency staff see the lists they uploaded.
+        uploads = uploads.filter(uploaded_by=request.user)
     return render(
         request,
         "surveys/wave_detail.html",
         {
             "wave": wave,
             "rates": _rate_rows(invitations),
-            "uploads": wave.uploads.select_related("uploaded_by"),
+            "uploads": uploads.select_related("uploaded_by"),
             "skipped": skipped,
             "upload_form": ContactUploadForm(),
             "unsent": invitations.filter(sent_at__isnull=True, submitted_at__isnull=True)

@@ -236,3 +236,17 @@ def test_follow_up_requests_are_seen_only_by_the_agencys_qa_lead(client_for, per
     own.refresh_from_db()
     assert (own.status, own.closed_by) == ("closed", personas.qa_a)
     assert client_for(personas.viewer_a).get(reverse("surveys:follow_up_list")).status_code == 403
+
+
+def test_on_a_statewide_wave_agency_staff_see_only_their_own_uploads(client_for, personas):
+    wave = make_wave(make_survey("resource"), name="Statewide")
+    for user, code in ((personas.supervisor_a, "6ZA"), (personas.supervisor_b, "6ZB")):
+        text = HEADER + f"resource,{code},Person {code},p-{code}@example.org,,\n"
+        client_for(user).post(
+            reverse("surveys:wave_upload", args=[wave.pk]), {"file": SimpleUploadedFile(f"{code}.csv", text.encode())}
+        )
+    page = client_for(personas.supervisor_b).get(reverse("surveys:wave_detail", args=[wave.pk]))
+    assert [u.filename for u in page.context["uploads"]] == ["6ZB.csv"]
+    assert [(row.label, row.invited) for row in dict(page.context["rates"])["By agency"]] == [("6ZB", 1)]
+    state = client_for(personas.state_admin).get(reverse("surveys:wave_detail", args=[wave.pk]))
+    assert sorted(u.filename for u in state.context["uploads"]) == ["6ZA.csv", "6ZB.csv"]
