@@ -1,6 +1,6 @@
 """Respondent pages: no account, an invitation link or printed code, one question group per page.
 
-Every token problem (unknown, used, expired, not yet open, too many guesses) is answered with a
+Pages are never cached (a phone may be shared). Every token problem (unknown, used, expired, not yet open, too many guesses) is answered with a
 clear page in the respondent's language and a 4xx status, never an error page. Failed lookups
 are counted per caller (keyed hash of the address) and, past a limit, all lookups from that
 caller are refused for a while, so codes cannot be guessed by trying many.
@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from surveys import answering
@@ -147,6 +148,7 @@ def normalize_code(raw: str) -> str:
 # --- views ----------------------------------------------------------------------------------
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def enter_code(request: HttpRequest) -> HttpResponse:
     language = language_for(request)
@@ -165,6 +167,7 @@ def enter_code(request: HttpRequest) -> HttpResponse:
     return _render(request, "enter_code.html", language, {"error": error, "code": code})
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def welcome(request: HttpRequest, token: str) -> HttpResponse:
     response = _response_for(token)
@@ -175,13 +178,16 @@ def welcome(request: HttpRequest, token: str) -> HttpResponse:
     invitation = found
     if request.method == "POST":
         if response is None:
-            response = Response.objects.create(
-                survey=invitation.survey,
-                wave=invitation.wave,
-                agency=invitation.agency,
-                group=invitation.group,
-                language=language,
+            # get_or_create: a double tap on "Start" must not fail on the unique resume key.
+            response, _ = Response.objects.get_or_create(
                 resume_key=resume_key(token),
+                defaults={
+                    "survey": invitation.survey,
+                    "wave": invitation.wave,
+                    "agency": invitation.agency,
+                    "group": invitation.group,
+                    "language": language,
+                },
             )
         if invitation.opened_at is None:
             invitation.opened_at = timezone.now()
@@ -204,6 +210,7 @@ def welcome(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
     response = _response_for(token)
@@ -316,6 +323,7 @@ def _page_items(section, questions, stored, language, page_input) -> list[dict]:
     return items
 
 
+@never_cache
 @require_http_methods(["GET"])
 def saved(request: HttpRequest, token: str) -> HttpResponse:
     response = _response_for(token)
@@ -335,6 +343,7 @@ def saved(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def finish(request: HttpRequest, token: str) -> HttpResponse:
     response = _response_for(token)
@@ -383,6 +392,7 @@ def finish(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@never_cache
 @require_http_methods(["GET"])
 def thanks(request: HttpRequest) -> HttpResponse:
     language = language_for(request)

@@ -257,3 +257,8 @@ def test_a_submitted_response_cannot_be_joined_back_to_its_invitation(client, se
     ]
     assert linking == [] and response.resume_key is None
     assert response.submitted_on == timezone.localdate()
+
+
+def test_respondent_pages_are_never_cached_on_a_shared_phone(client, setup):
+    _survey, _wave, invitation = setup
+    assert "no-store" in client.get(url("welcome", invitation))["Cache-Control"]
