@@ -426,6 +426,33 @@ def _assignments(bundle: Bundle, report: ImportReport, as_of) -> None:
         for prev, nxt in zip(rows, rows[1:], strict=False):
             if prev["end_date"] is None or prev["end_date"] >= nxt["start_date"]:
                 report.warning(f, nxt.line, "start_date", nxt["start_date"], "WA4", "overlapping PRIMARY rows")
+    if as_of is None:
+        return
+    for ep in bundle.rows("removal_episodes.csv"):
+        if not ep["removal_date"] or (ep["discharge_date"] and ep["discharge_date"] < ep["removal_date"]):
+            continue
+        if _unassigned_days(ep, primary.get(ep["episode_id"], []), as_of):
+            report.warning(
+                "removal_episodes.csv",
+                ep.line,
+                "episode_id",
+                ep["episode_id"],
+                "WA5",
+                "days in care without a PRIMARY assignment: attributed to CD and the jurisdiction county",
+            )
+
+
+def _unassigned_days(ep: Row, rows: list[Row], as_of: date) -> bool:
+    cursor = ep["removal_date"].toordinal()
+    last = (ep["discharge_date"] or as_of).toordinal()
+    for row in sorted(rows, key=lambda r: r["start_date"]):
+        if row["start_date"].toordinal() > cursor:
+            return True
+        end = row["end_date"].toordinal() if row["end_date"] else last
+        cursor = max(cursor, end + 1)
+        if cursor > last:
+            return False
+    return cursor <= last
 
 
 def _agency_on(periods: list[Row], d: date) -> str | None:
