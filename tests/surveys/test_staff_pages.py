@@ -250,3 +250,17 @@ def test_on_a_statewide_wave_agency_staff_see_only_their_own_uploads(client_for,
     assert [(row.label, row.invited) for row in dict(page.context["rates"])["By agency"]] == [("6ZB", 1)]
     state = client_for(personas.state_admin).get(reverse("surveys:wave_detail", args=[wave.pk]))
     assert sorted(u.filename for u in state.context["uploads"]) == ["6ZA.csv", "6ZB.csv"]
+
+
+def test_a_wave_cannot_close_before_it_opens(client_for, personas, agency):
+    data = {
+        "name": "Backwards",
+        "surveys": [make_survey("resource").pk],
+        "opens_on": "2026-06-30",
+        "closes_on": "2026-04-01",
+        "guard_days": 180,
+        "agency": agency("6ZA").pk,
+    }
+    page = client_for(personas.supervisor_a).post(reverse("surveys:wave_create"), data)
+    assert page.context["form"].errors["closes_on"] == ["The wave closes before it opens."]
+    assert not Wave.objects.exists()
