@@ -185,13 +185,11 @@ def import_document(data: Any) -> ImportResult:
     for key, override in doc.overrides.items():
         model, field = (ItemRating, "item") if key in scoring.calculated else (OutcomeRating, "outcome")
         user = users.get(override.by)
-        model.objects.filter(review=review, **{field: key}).update(
-            override=override.rating,
-            override_reason=override.reason,
-            override_by=user,
-            override_by_name="" if user else override.by,
-            override_at=parse_datetime(override.at) if override.at else timezone.now(),
-        )
+        row = model.objects.get(review=review, **{field: key})
+        row.override, row.override_reason = override.rating, override.reason
+        row.override_by, row.override_by_name = user, "" if user else override.by
+        row.override_at = parse_datetime(override.at) if override.at else timezone.now()
+        row.save()
     if doc.overrides:
         rescore(review)
     return ImportResult(review, action)

@@ -191,6 +191,8 @@ class RatingOverride(models.Model):
 class ItemRating(RatingOverride):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="item_ratings")
     item = models.CharField(max_length=4, help_text="1-18, or 12A/12B/12C.")
+    # Overrides and rating changes are audited; rows are only written when a value changes.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["review", "id"]
@@ -204,6 +206,7 @@ class ItemRating(RatingOverride):
 class OutcomeRating(RatingOverride):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="outcome_ratings")
     outcome = models.CharField(max_length=4, help_text="S1, S2, P1, P2, WB1, WB2, WB3.")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["review", "id"]

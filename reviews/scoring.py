@@ -88,23 +88,10 @@ def rescore(review: Review) -> Scoring:
     Review.objects.select_for_update().filter(pk=review.pk).first()
     scoring = score_review(review)
 
-    existing_items = {r.item: r for r in review.item_ratings.all()}
-    for key, rating in scoring.calculated.items():
-        row = existing_items.pop(key, None) or ItemRating(review=review, item=key)
-        row.calculated = rating.value
-        row.effective = scoring.items[key]
-        row.reasons = list(rating.reasons)
-        row.save()
-    ItemRating.objects.filter(pk__in=[r.pk for r in existing_items.values()]).delete()
-
-    existing_outcomes = {r.outcome: r for r in review.outcome_ratings.all()}
-    for key, rating in scoring.outcomes_calculated.items():
-        row = existing_outcomes.pop(key, None) or OutcomeRating(review=review, outcome=key)
-        row.calculated = rating.value
-        row.effective = scoring.outcomes[key]
-        row.reasons = list(rating.reasons)
-        row.save()
-    OutcomeRating.objects.filter(pk__in=[r.pk for r in existing_outcomes.values()]).delete()
+    _store(review.item_ratings.all(), "item", ItemRating, review, scoring.calculated, scoring.items)
+    _store(
+        review.outcome_ratings.all(), "outcome", OutcomeRating, review, scoring.outcomes_calculated, scoring.outcomes
+    )
 
     people = {p.key: p for p in review.participants.all()}
     review.participant_ratings.all().delete()
@@ -125,6 +112,20 @@ def rescore(review: Review) -> Scoring:
     return scoring
 
 
+def _store(existing_rows, field: str, model, review: Review, calculated: Mapping, effective: Mapping) -> None:
+    """Upsert rating rows; only rows whose values changed are written (so history shows real changes)."""
+    existing = {getattr(row, field): row for row in existing_rows}
+    for key, rating in calculated.items():
+        row = existing.pop(key, None) or model(review=review, **{field: key})
+        values = {"calculated": rating.value, "effective": effective[key], "reasons": list(rating.reasons)}
+        if row.pk and all(getattr(row, name) == value for name, value in values.items()):
+            continue
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.save()
+    model.objects.filter(pk__in=[row.pk for row in existing.values()]).delete()
+
+
 @transaction.atomic
 def record_answers(
     review: Review,
@@ -139,6 +140,17 @@ def record_answers(
     """
     if expected_version is not None and not review.claim_version(expected_version):
         raise StaleReview(f"review {review.pk} was changed by someone else; reload it")
+    try:
+        return _record(review, values, narratives, expected_version)
+    except InvalidAnswers:
+        if expected_version is not None:
+            review.version = expected_version  # the transaction rolls the database back too
+        raise
+
+
+def _record(
+    review: Review, values: Mapping[str, Any], narratives: Mapping[str, str] | None, expected_version: int | None
+) -> Scoring:
     current, current_narratives = raw_answers(review)
     merged = {**current}
     for code, value in values.items():
@@ -206,9 +218,11 @@ def set_override(review: Review, key: str, rating: str, reason: str, user: User)
 def clear_override(review: Review, key: str) -> Scoring:
     """Undo an override: the calculated rating becomes effective again."""
     for model, field in ((ItemRating, "item"), (OutcomeRating, "outcome")):
-        model.objects.filter(review=review, **{field: key}).update(
-            override="", override_reason="", override_by=None, override_by_name="", override_at=None
-        )
+        # Saved row by row (not .update()) so the history records who undid what.
+        for row in model.objects.filter(review=review, **{field: key}).exclude(override=""):
+            row.override, row.override_reason, row.override_by, row.override_by_name = "", "", None, ""
+            row.override_at = None
+            row.save()
     return rescore(review)
 
 

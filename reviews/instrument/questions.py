@@ -266,8 +266,3 @@ class QuestionBook:
         if "." in code or code in ("format", "format_version", "instrument", "case", "document", "participants"):
             return (0, 0, code)
         return (2, 0, code)
-
-    def for_item(self, item: str) -> list[Question]:
-        return [
-            q for q in self.questions if q.item == item or q.item.startswith(item) and q.item[len(item) :].isalpha()
-        ]

@@ -205,6 +205,15 @@ class Instrument:
         ]
 
 
+def missing_rationales(scoring: Scoring, narratives: Mapping[str, str]) -> list[str]:
+    """Rated items (Strength or ANI) without a rating rationale statement (narrative keyed by item)."""
+    return [
+        key
+        for key in SCORING_ORDER
+        if key.isdigit() and scoring.items[key] in (STRENGTH, ANI) and not narratives.get(key)
+    ]
+
+
 def _item_applicable(answers: Answers, item_key: str) -> bool:
     number = "".join(ch for ch in item_key if ch.isdigit())
     gate = f"{number}APP"

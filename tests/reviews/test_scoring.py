@@ -177,3 +177,24 @@ def test_deleting_an_answer_reopens_the_item():
     row = ItemRating.objects.get(review=review, item="14")
     assert (row.calculated, row.reasons) == ("INCOMPLETE", ["14B unanswered"])
     assert outcome_values(review)["WB1"] == "INCOMPLETE"
+
+
+def test_overrides_are_audited_and_unchanged_ratings_are_not_rewritten(personas):
+    review = make_review(people=PEOPLE)
+    record_answers(review, COMPLETE_FC)
+    row = ItemRating.objects.get(review=review, item="14")
+    assert row.history.count() == 1
+    record_answers(review, {"16B": "YES"})  # item 14 does not change
+    assert row.history.count() == 1
+    set_override(review, "14", "STRENGTH", "Seen alone at school.", personas.qa_a)
+    clear_override(review, "14")
+    history = list(row.history.order_by("history_date").values_list("override", "effective"))
+    assert history == [("", "ANI"), ("STRENGTH", "ANI"), ("STRENGTH", "STRENGTH"), ("", "STRENGTH"), ("", "ANI")]
+
+
+def test_a_refused_edit_keeps_the_version_the_editor_read():
+    review = make_review()
+    with pytest.raises(InvalidAnswers):
+        record_answers(review, {"14A": "MAYBE"}, expected_version=1)
+    assert review.version == 1
+    assert Review.objects.get(pk=review.pk).version == 1

@@ -293,3 +293,42 @@ def test_the_instrument_package_imports_no_django():
     sources = {path.name: path.read_text() for path in package.glob("*.py")}
     assert len(sources) >= 7
     assert [name for name, text in sources.items() if "import django" in text or "from django" in text] == []
+
+
+# --- What is still missing before submission ---------------------------------------------------------
+
+
+def test_missing_questions_lists_required_questions_of_applicable_items_only():
+    result = score(
+        {"1APP": "NO", "2APP": "YES", "2A": "YES", "7APP": "NO", "14A": "YES", "9A": "YES", "9C": "NA"},
+        FC,
+        gates_yes=False,
+    )
+    missing = ROUND4.missing_questions(result.answers)
+    assert "1A" not in missing and "7A" not in missing  # gates answered NO
+    assert "2B" not in missing  # filled: NA because 2A = YES
+    assert "17APP" not in missing  # asked only in in-home cases
+    assert {"5APP", "8APP", "14B", "9B", "9D", "3A", "12A1"} <= set(missing)
+    assert "14A1" not in missing  # visit patterns are flagged by the entry screens, not required for rating
+
+
+def test_missing_questions_in_an_in_home_case_skips_permanency():
+    result = score({}, IH, gates_yes=False)
+    missing = ROUND4.missing_questions(result.answers)
+    permanency = {q.code for q in ROUND4.questions.questions if q.item in {"4", "5", "6", "7", "8", "9", "10", "11"}}
+    assert len(permanency) == 54
+    assert permanency.isdisjoint(missing)
+    assert {"17APP", "1APP", "12A1"} <= set(missing)
+    assert "12C1" not in missing and "17B1" not in missing
+
+
+def test_missing_narratives_lists_concern_answers_without_a_no_narrative():
+    result = score({"14A": "NO", "14B": "NO", "3D1": ["OTHER"], "3E": "YES"}, FC)
+    assert ROUND4.missing_narratives(result.answers, {"14A": "Monthly visits were missed."}) == ["3E", "14B"]
+
+
+def test_missing_rationales_lists_rated_items_without_a_statement():
+    from reviews.instrument.round4 import missing_rationales
+
+    result = score({"1APP": "NO", "14A": "YES", "14B": "YES", "4A": 1, "4C": "NO"}, FC)
+    assert missing_rationales(result, {"14": "Monthly visits, child seen alone."}) == ["4"]
