@@ -66,6 +66,12 @@ class CaseAdmin(admin.ModelAdmin):
     list_filter = ("case_type", "agency")
     search_fields = ("case_id",)
 
+    def save_model(self, request: HttpRequest, obj: Case, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # The case type decides which items apply: its reviews are re-scored.
+        for review in obj.reviews.all():
+            rescore(review)
+
 
 @admin.register(Review)
 class ReviewAdmin(SimpleHistoryAdmin):
@@ -77,6 +83,10 @@ class ReviewAdmin(SimpleHistoryAdmin):
     inlines = [ParticipantInline, ItemRatingInline, OutcomeRatingInline]
     actions = ["recompute_ratings"]
 
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        rescore(form.instance)  # participants edited here change per-person answers
+
     @admin.action(description="Recompute ratings from the answers")
     def recompute_ratings(self, request: HttpRequest, queryset) -> None:
         for review in queryset:
@@ -85,7 +95,9 @@ class ReviewAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(SimpleHistoryAdmin):
+class AnswerAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    """Answers change through the review pages or an import, which check them; here they are read (with history)."""
+
     list_display = ("review", "question_code", "participant", "value", "updated_at")
     search_fields = ("review__case__case_id", "question_code")
     list_select_related = ("review__case", "participant")

@@ -298,3 +298,18 @@ def test_p2_tolerates_exactly_one_ani_in_every_combination():
 def test_s2_is_never_na_on_a_scored_case():
     result = score({"2APP": "NO", "3A": "YES", "3B": "YES", "3C": "YES", "3D": "NO", "3E": "NO", "3F": "NO"})
     assert result.outcomes["S2"] == SA
+
+
+def test_the_tables_cover_strength_ani_and_na_of_every_item():
+    from .test_worked_examples import ITEM_EXAMPLES
+
+    covered: dict[str, set[str]] = {}
+    for _, item, _, _, value, _ in PATHS:
+        covered.setdefault(item, set()).add(value)
+    for _, _, _, expected in ITEM_EXAMPLES:
+        for item, value in expected.items():
+            covered.setdefault(item, set()).add(value)
+    never_na = {"3", "12", "12A", "14"}
+    for item in ITEMS:
+        wanted = {S, A} if item.key in never_na else {S, A, NA}
+        assert wanted <= covered.get(item.key, set()), item.key

@@ -1,0 +1,33 @@
+"""Which cases, reviews and samples a user may see: the one scoping helper per resource.
+
+Views of the reviews app fetch through these, so an object outside the user's agencies is a
+404 and its existence is not disclosed (see accounts/scoping.py for the rules).
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from accounts.models import User
+from accounts.scoping import get_for_user_or_404, scope_queryset
+from reviews.models import Case, Review
+
+
+def cases_for_user(user: User) -> QuerySet[Case]:
+    return scope_queryset(Case.objects.select_related("agency", "county"), user, agency_field="agency")
+
+
+def reviews_for_user(user: User) -> QuerySet[Review]:
+    return scope_queryset(
+        Review.objects.select_related("case__agency", "case__county"), user, agency_field="case__agency"
+    )
+
+
+def get_review_for_user_or_404(user: User, pk: int) -> Review:
+    return get_for_user_or_404(
+        Review.objects.select_related("case__agency", "case__county"), user, agency_field="case__agency", pk=pk
+    )
+
+
+def get_case_for_user_or_404(user: User, pk: int) -> Case:
+    return get_for_user_or_404(Case.objects.select_related("agency", "county"), user, agency_field="agency", pk=pk)
