@@ -415,6 +415,12 @@ def _apply_consistency(
                     )
                 )
 
+    # Item 12: a parent who is NA for the assessment (rights terminated, whereabouts unknown, deceased)
+    # cannot receive services; no foster parents to assess means none to serve [I].
+    _person_rule(answers, problems, "12B1", NA, "12B3", "12B3-na-when-12B1-na", "12B1 = NA (mother not applicable)")
+    _person_rule(answers, problems, "12B2", NA, "12B4", "12B4-na-when-12B2-na", "12B2 = NA (father not applicable)")
+    _person_rule(answers, problems, "12C1", NA, "12C2", "12C2-na-when-12C1-na", "12C1 = NA (no foster parents)")
+
     # Item 14: no visit means frequency was not sufficient and quality cannot be judged [I].
     if get("14A1") == NEVER:
         _force(answers, problems, "14A", NO, "14A1 = NEVER", "14A1-never-means-14A-no")

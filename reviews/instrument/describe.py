@@ -142,6 +142,7 @@ CONSISTENCY_CHECKS = (
     "`9A-required-when-applicable`: 9A cannot be NA when 9APP is YES [I].",
     "`10A2-na-iff-10A1-no`.",
     "`11A1-na-iff-11A-na`, `11B1-na-iff-11B-na`.",
+    "`12B3-na-when-12B1-na`, `12B4-na-when-12B2-na`, `12C2-na-when-12C1-na` [I].",
     "`14A1-never-means-14A-no`, `14B-na-only-when-never-visited` [I].",
     "`skipped-when-gate-no`: no YES/NO answers in an item whose gate is NO.",
     "`applicable-item-all-na`: items 8, 11, 13, 15 cannot be applicable with every answer NA [I].",

@@ -76,6 +76,18 @@ INVALID = [
     ("9A NA on an applicable item", FC, {"9A": "NA"}, {("9A", "9A-required-when-applicable")}),
     ("10A2 answered although not a relative", FC, {"10A1": "NO", "10A2": "YES"}, {("10A2", "10A2-na-iff-10A1-no")}),
     ("11A1 NA although 11A answered", FC, {"11A": "YES", "11A1": ["NA"]}, {("11A1", "11A1-na-iff-11A-na")}),
+    (
+        "services to a parent who is not applicable",
+        FC,
+        {"12B2": "NA", "12B4": "YES"},
+        {("12B4", "12B4-na-when-12B2-na")},
+    ),
+    (
+        "foster parent services without foster parents",
+        FC,
+        {"12C1": "NA", "12C2": "YES"},
+        {("12C2", "12C2-na-when-12C1-na")},
+    ),
     ("14A YES although never visited", FC, {"14A1": "NEVER", "14A": "YES"}, {("14A", "14A1-never-means-14A-no")}),
     ("14B NA although visited", FC, {"14A1": "WEEKLY", "14B": "NA"}, {("14B", "14B-na-only-when-never-visited")}),
     ("answers although the gate is NO", FC, {"7APP": "NO", "7A": "YES"}, {("7A", "skipped-when-gate-no")}),
