@@ -1,0 +1,144 @@
+"""What the metrics pages show, read from stored results (pages never recompute)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from accounts.models import STATE_AGENCY_CODE, Agency, User
+from accounts.scoping import has_capability, is_state_staff, scope_queryset_by_codes
+from metrics import registry
+from metrics.compute import latest_run
+from metrics.definitions.base import Metric
+from metrics.models import MetricResult, MetricRun, MetricUnit
+
+BAND_CLASS = {"E": "success", "D": "info", "C": "warning", "B": "orange", "A": "danger"}
+BAND_COLOUR = {"E": "#198754", "D": "#0dcaf0", "C": "#ffc107", "B": "#fd7e14", "A": "#dc3545", "": "#6c757d"}
+
+
+def may_import(user: User) -> bool:
+    """The extract is statewide, so only an administrator role held in CD (or a superuser) may load one."""
+    cd = Agency.objects.filter(code=STATE_AGENCY_CODE).first()
+    return cd is not None and has_capability(user, "metrics.import", cd)
+
+
+@dataclass
+class Row:
+    result: MetricResult
+    metric: Metric
+
+    @property
+    def band_colour(self) -> str:
+        if self.result.band:
+            return BAND_COLOUR[self.result.band]
+        if self.result.meets is True:
+            return BAND_COLOUR["E"]
+        if self.result.meets is False:
+            return BAND_COLOUR["A"]
+        return BAND_COLOUR[""]
+
+
+def months_of(run: MetricRun) -> list[str]:
+    return list(
+        run.results.exclude(period_type="QUARTER").values_list("period", flat=True).distinct().order_by("period")
+    )
+
+
+def periods_of(run: MetricRun) -> list[str]:
+    return sorted(set(run.results.values_list("period", flat=True)))
+
+
+def scoped_results(user: User, run: MetricRun) -> QuerySet[MetricResult]:
+    """Agency rows only for the user's agencies; state, circuit and county rows (aggregates over all
+    agencies) for everyone who may view metrics."""
+    results = run.results.all()
+    if is_state_staff(user):
+        return results
+    agency_rows = scope_queryset_by_codes(results.filter(dimension="AGENCY"), user, "key")
+    return results.exclude(dimension="AGENCY") | agency_rows
+
+
+def dashboard(user: User, period: str | None) -> dict:
+    run = latest_run()
+    if run is None:
+        return {"run": None}
+    periods = periods_of(run)
+    period = period if period in periods else (months_of(run) or periods)[-1]
+    results = scoped_results(user, run).filter(period=period).exclude(period_type="QUARTER")
+    if "Q" in period:
+        results = scoped_results(user, run).filter(period=period, period_type="QUARTER")
+    by_metric: dict[str, dict] = {}
+    agencies: set[str] = set()
+    for r in results.filter(dimension__in=["STATE", "AGENCY"]).order_by("metric", "key"):
+        entry = by_metric.setdefault(r.metric, {"state": None, "agencies": {}})
+        if r.dimension == "STATE":
+            entry["state"] = r
+        else:
+            entry["agencies"][r.key] = r
+            agencies.add(r.key)
+    columns = sorted(agencies)
+    rows = []
+    for metric in registry.all_metrics():
+        entry = by_metric.get(metric.code)
+        if not entry:
+            continue
+        rows.append(
+            {
+                "metric": metric,
+                "state": Row(entry["state"], metric) if entry["state"] else None,
+                "cells": [Row(entry["agencies"][c], metric) if c in entry["agencies"] else None for c in columns],
+            }
+        )
+    return {"run": run, "period": period, "periods": periods, "columns": columns, "rows": rows}
+
+
+def metric_page(user: User, metric: Metric, period: str | None) -> dict:
+    run = latest_run()
+    if run is None:
+        return {"run": None, "metric": metric}
+    periods = sorted(set(run.results.filter(metric=metric.code).values_list("period", flat=True)))
+    months = [p for p in periods if "Q" not in p]
+    period = period if period in periods else (months or periods or [""])[-1]
+    results = scoped_results(user, run).filter(metric=metric.code)
+    this = results.filter(period=period)
+    if "Q" in period:
+        this = this.filter(period_type="QUARTER")
+    else:
+        this = this.exclude(period_type="QUARTER")
+    agencies = [Row(r, metric) for r in this.filter(dimension="AGENCY").order_by("key")]
+    circuits = [Row(r, metric) for r in this.filter(dimension="CIRCUIT")]
+    circuits.sort(key=lambda row: int(row.result.key) if row.result.key.isdigit() else 0)
+    state = this.filter(dimension="STATE").first()
+    bands = Counter(r.result.band or ("meets" if r.result.meets else "no band") for r in circuits)
+    trend: dict[str, dict[str, float | None]] = defaultdict(dict)
+    for r in results.filter(dimension__in=["STATE", "AGENCY"], period__in=months).exclude(period_type="QUARTER"):
+        trend[r.key][r.period] = float(r.value_rounded) if r.value_rounded is not None else None
+    return {
+        "run": run,
+        "metric": metric,
+        "period": period,
+        "periods": periods,
+        "state": Row(state, metric) if state else None,
+        "agencies": agencies,
+        "circuits": circuits,
+        "circuit_bands": sorted(bands.items()),
+        "chart": {
+            "labels": [row.result.key for row in agencies],
+            "values": [
+                float(row.result.value_rounded) if row.result.value_rounded is not None else None for row in agencies
+            ],
+            "colours": [row.band_colour for row in agencies],
+            "benchmark": float(state.benchmark) if state and state.benchmark is not None else None,
+            "months": months,
+            "trend": {key: [values.get(m) for m in months] for key, values in sorted(trend.items())},
+            "unit": metric.unit,
+        },
+    }
+
+
+def units_for(user: User, run: MetricRun, metric: Metric, period: str, agency_code: str) -> QuerySet[MetricUnit]:
+    """Drill-down rows of one agency, scoped: agency staff see only their own agencies' children."""
+    qs = MetricUnit.objects.filter(run=run, metric=metric.code, period=period, agency_code=agency_code)
+    return scope_queryset_by_codes(qs, user, "agency_code").order_by("-in_denominator", "in_numerator", "child_id")

@@ -1,0 +1,132 @@
+"""Metrics pages: dashboard, one metric, drill-down to units, and the extract import."""
+
+from __future__ import annotations
+
+import csv
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import Agency
+from accounts.scoping import has_capability, is_state_staff, scope_queryset_by_codes
+from metrics import pages, registry
+from metrics.compute import latest_run
+from metrics.export import CSV_COLUMNS, row_values
+from metrics.extract.report import problems_csv
+from metrics.forms import ImportForm
+from metrics.models import ImportRun
+from metrics.tasks import import_extract_task
+
+
+def _require_view(request: HttpRequest) -> None:
+    if not has_capability(request.user, "metrics.view"):
+        raise PermissionDenied("You may not view performance metrics.")
+
+
+def _metric_or_404(code: str):
+    try:
+        return registry.get(code)
+    except KeyError as exc:
+        raise Http404("No such metric.") from exc
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _require_view(request)
+    context = pages.dashboard(request.user, request.GET.get("period"))
+    context["may_import"] = pages.may_import(request.user)
+    return render(request, "metrics/dashboard.html", context)
+
+
+@login_required
+def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
+    _require_view(request)
+    metric = _metric_or_404(code)
+    context = pages.metric_page(request.user, metric, request.GET.get("period"))
+    if request.GET.get("format") == "csv" and context.get("run"):
+        rows = pages.scoped_results(request.user, context["run"]).filter(metric=code, period=context["period"])
+        response = HttpResponse(content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="{code}_{context["period"]}.csv"'
+        writer = csv.DictWriter(response, fieldnames=CSV_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for r in rows.select_related("run").order_by("period_type", "dimension", "key"):
+            writer.writerow(row_values(r))
+        return response
+    return render(request, "metrics/metric_detail.html", context)
+
+
+@login_required
+def metric_units(request: HttpRequest, code: str, period: str, agency_code: str) -> HttpResponse:
+    _require_view(request)
+    metric = _metric_or_404(code)
+    run = latest_run()
+    if run is None:
+        raise Http404("No computed results.")
+    # An agency outside the user's scope is answered 404, as if it did not exist.
+    agency = get_object_or_404(Agency, code=agency_code)
+    if (
+        not is_state_staff(request.user)
+        and not scope_queryset_by_codes(Agency.objects.filter(pk=agency.pk), request.user, "code").exists()
+    ):
+        raise Http404("No such agency.")
+    units = pages.units_for(request.user, run, metric, period, agency_code)
+    result = run.results.filter(metric=code, period=period, dimension="AGENCY", key=agency_code).first()
+    return render(
+        request,
+        "metrics/metric_units.html",
+        {
+            "metric": metric,
+            "period": period,
+            "agency": agency,
+            "units": units[:2000],
+            "total": units.count(),
+            "result": result,
+        },
+    )
+
+
+def _require_import(request: HttpRequest) -> None:
+    if not pages.may_import(request.user):
+        raise PermissionDenied("Only state administrators may load an extract.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_extract(request: HttpRequest) -> HttpResponse:
+    _require_import(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["bundle"]
+        folder = Path(settings.MEDIA_ROOT) / "extracts"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{uuid.uuid4().hex}.zip"
+        with open(path, "wb") as fh:
+            for chunk in upload.chunks():
+                fh.write(chunk)
+        with transaction.atomic():
+            run = ImportRun.objects.create(path=str(path), original_name=upload.name, created_by=request.user)
+            transaction.on_commit(lambda: import_extract_task.delay(run.pk))
+        return redirect("metrics:import_detail", pk=run.pk)
+    runs = ImportRun.objects.all()[:20]
+    return render(request, "metrics/import.html", {"form": form, "runs": runs})
+
+
+@login_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_import(request)
+    run = get_object_or_404(ImportRun, pk=pk)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(problems_csv(run.problems), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="import_{run.pk}_report.csv"'
+        return response
+    template = "metrics/_import_status.html" if request.htmx else "metrics/import_detail.html"
+    errors = [p for p in run.problems if p["severity"] == "ERROR"]
+    warnings = [p for p in run.problems if p["severity"] == "WARNING"]
+    return render(request, template, {"run": run, "errors": errors[:1000], "warnings": warnings[:1000]})
