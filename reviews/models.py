@@ -334,3 +334,23 @@ class SampleCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.case_id} in {self.sample}"
+
+
+class ReviewStatusChange(models.Model):
+    """One workflow transition of a review (reviews.workflow.transition writes these)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="status_changes")
+    action = models.CharField(max_length=24, help_text="The workflow action, e.g. submit, return, approve.")
+    from_status = models.CharField(max_length=20, choices=Review.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Review.Status.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["review", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.review_id}: {self.from_status} -> {self.to_status}"
