@@ -149,18 +149,7 @@ def test_other_reason_needs_a_note(cases):
 def test_draw_sample_command_records_and_prints_the_seed(cases):
     out = io.StringIO()
     call_command(
-        "draw_sample",
-        "--quarter",
-        "2023Q3",
-        "--circuits",
-        "16,36,45",
-        "--size",
-        "40",
-        "--statewide",
-        "13",
-        "--seed",
-        "99",
-        stdout=out,
+        "draw_sample", "--quarter", "2023Q3", "--circuits", "16,36,45", "--statewide", "13", "--seed", "99", stdout=out
     )
     sample = Sample.objects.get()
     assert out.getvalue().startswith(f"Sample {sample.pk}: 2023Q3, seed 99, 53 case(s)")

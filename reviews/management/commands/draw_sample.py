@@ -20,7 +20,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--quarter", required=True, help="e.g. 2023Q3")
         parser.add_argument("--circuits", required=True, help="Site circuits, comma separated, e.g. 16,36,45")
-        parser.add_argument("--size", type=int, required=True, help="Cases to draw from the site circuits.")
+        parser.add_argument(
+            "--size",
+            type=int,
+            default=40,
+            help="Cases to draw from the site circuits (default 40, as in the 2023 review).",
+        )
         parser.add_argument("--statewide", type=int, default=0, help="Cases to draw from the rest of the state.")
         parser.add_argument("--seed", type=int, help="Random seed (a new one is chosen and recorded when omitted).")
         parser.add_argument(
