@@ -127,15 +127,63 @@ class QANoteAdmin(admin.ModelAdmin):
     list_filter = ("resolved",)
 
 
-class SampleCaseInline(admin.TabularInline):
-    model = SampleCase
-    fields = ("case", "stratum", "draw_order", "eliminated", "elimination_reason", "elimination_note", "replaces")
-    readonly_fields = ("case", "stratum", "draw_order", "replaces")
-    extra = 0
-    can_delete = False
+class SampleCaseInline(ReadOnlyMixin, admin.TabularInline):
+    """The drawn cases; eliminate one from its own page (which draws the replacement)."""
 
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+    model = SampleCase
+    fields = ("case", "stratum", "draw_order", "eliminated", "elimination_reason", "replaces")
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+
+
+class EliminationForm(forms.ModelForm):
+    class Meta:
+        model = SampleCase
+        fields = ("eliminated", "elimination_reason", "elimination_note")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.instance.eliminated:
+            raise forms.ValidationError("This case is already eliminated; eliminations are not undone.")
+        if data.get("eliminated"):
+            if not data.get("elimination_reason"):
+                self.add_error("elimination_reason", "Give the reason for eliminating the case.")
+            elif data["elimination_reason"] == SampleCase.EliminationReason.OTHER and not data.get("elimination_note"):
+                self.add_error("elimination_note", "Explain an 'other' reason.")
+        return data
+
+
+@admin.register(SampleCase)
+class SampleCaseAdmin(admin.ModelAdmin):
+    """Eliminating a sampled case records the reason and draws the next case of its stratum."""
+
+    form = EliminationForm
+    list_display = ("case", "sample", "stratum", "draw_order", "eliminated", "elimination_reason", "replaces")
+    list_filter = ("sample", "eliminated")
+    readonly_fields = ("sample", "case", "stratum", "draw_order", "replaces", "eliminated_by", "eliminated_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @transaction.atomic
+    def save_model(self, request: HttpRequest, obj: SampleCase, form, change: bool) -> None:
+        if not form.cleaned_data.get("eliminated"):
+            return
+        original = SampleCase.objects.get(pk=obj.pk)
+        replacement = sampling.eliminate(
+            original,
+            form.cleaned_data["elimination_reason"],
+            form.cleaned_data.get("elimination_note", ""),
+            request.user,
+        )
+        if replacement is None:
+            self.message_user(request, "No case is left in this stratum to replace it.", messages.WARNING)
+        else:
+            self.message_user(request, f"Replaced by {replacement.case.case_id}.", messages.SUCCESS)
 
 
 class SampleForm(forms.ModelForm):

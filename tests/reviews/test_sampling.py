@@ -209,3 +209,23 @@ def test_admin_add_refuses_an_impossible_sample(cases, client, django_user_model
     assert response.status_code == 200
     assert "cannot draw 99 cases from a population of 30" in response.content.decode()
     assert Sample.objects.count() == 0
+
+
+def test_admin_elimination_records_the_reason_and_draws_a_replacement(cases, client, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", "root@example.org", "pw-123456789")
+    client.force_login(admin)
+    sample = draw_sample("2023Q3", [16, 36, 45], 40, 13, seed=7)
+    entry = sample.cases.filter(stratum="circuit 36 / FOSTER_CARE").order_by("draw_order").first()
+    url = f"/admin/reviews/samplecase/{entry.pk}/change/"
+
+    refused = client.post(url, {"eliminated": "on", "elimination_reason": "other", "elimination_note": ""})
+    assert refused.status_code == 200
+    assert "Explain an" in refused.content.decode()
+    assert not SampleCase.objects.filter(eliminated=True).exists()
+
+    response = client.post(url, {"eliminated": "on", "elimination_reason": "trial_home_visit"})
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.eliminated, entry.elimination_reason, entry.eliminated_by) == (True, "trial_home_visit", admin)
+    replacement = entry.replaced_by
+    assert (replacement.stratum, replacement.draw_order) == ("circuit 36 / FOSTER_CARE", 11)
