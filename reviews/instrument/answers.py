@@ -198,7 +198,10 @@ def build_answers(
         if case_type in question.case_types:
             continue
         value = answers.values[code]
-        if _is_empty(value) or (code == "17APP" and value == YES):
+        # A permanency gate answered NO ("not applicable") is harmless in an in-home case; in foster care
+        # item 17 is always applicable, so 17APP may only be YES there.
+        gate_no = question.is_gate and value == NO and code != "17APP"
+        if _is_empty(value) or gate_no or (code == "17APP" and value == YES):
             if code in book and book[code].rated:
                 answers.values[code] = NA
             continue

@@ -98,6 +98,8 @@ INVALID = [
         {("8APP", "applicable-item-all-na")},
     ),
     ("permanency answer in an in-home case", IH, {"4C": "YES"}, {("4C", "case-type")}),
+    ("permanency gate YES in an in-home case", IH, {"8APP": "YES"}, {("8APP", "case-type")}),
+    ("item 17 gate NO in a foster care case", FC, {"17APP": "NO"}, {("17APP", "case-type")}),
     ("foster parent answer in an in-home case", IH, {"12C1": "YES"}, {("12C1", "case-type")}),
     ("per-person answer to a case-level question", FC, {"14A": {"c1": "YES"}}, {("14A", "not-per-participant")}),
 ]
@@ -108,6 +110,16 @@ def test_invalid_answer_set(label, case_type, answers, expected):
     result = score(answers, case_type)
     assert problem_rules(result) == expected
     assert all(str(p).startswith(f"{p.code}: ") and f"[rule: {p.rule}]" in str(p) for p in result.problems)
+
+
+def test_gates_answered_no_are_accepted_for_items_not_asked_in_the_case_type():
+    result = score({"8APP": "NO", "5APP": "NO", "17APP": "NO"}, IH)
+    assert result.problems == []
+    assert result.items["8"] == "NA"
+    assert result.items["17"] == "NA"
+    fc = score({"17APP": "YES", "17A1": "YES", "17A2": "YES", "17B1": "NA", "17B2": "NA", "17B3": "NA"}, FC)
+    assert fc.problems == []
+    assert fc.items["17"] == "STRENGTH"
 
 
 def test_never_visited_with_a_narrative_explaining_other_contact_is_accepted():
