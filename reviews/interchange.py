@@ -17,12 +17,17 @@ from django.utils.dateparse import parse_datetime
 
 from accounts.models import Agency, County, User
 from reviews.instrument import INSTRUMENTS, Problem, get_instrument
-from reviews.instrument.document import FORMAT, FORMAT_VERSION, ReviewDocument, read_document, score_document
+from reviews.instrument.document import (
+    FORMAT,
+    FORMAT_VERSION,
+    PARTICIPANT_DETAIL_KEYS,
+    ReviewDocument,
+    read_document,
+    score_document,
+)
 from reviews.instrument.questions import parse_date
 from reviews.models import Answer, Case, ItemRating, OutcomeRating, Participant, Review
 from reviews.scoring import document_of, rescore, score_review
-
-PARTICIPANT_DETAIL_KEYS = ("name", "date_of_birth", "interviewed", "relationship", "details")
 
 
 class ImportRejected(Exception):

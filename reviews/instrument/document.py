@@ -28,7 +28,27 @@ TOP_LEVEL_KEYS = {
     "review",
     "scoring",
 }
-PARTICIPANT_KEYS = {"key", "role", "target", "label", "name", "date_of_birth", "interviewed", "relationship", "details"}
+# Face Sheet F1 (children) and F2 (case participants) columns a participant row may carry.
+PARTICIPANT_DETAIL_KEYS = (
+    "name",
+    "date_of_birth",
+    "race",
+    "ethnicity",
+    "gender",
+    "interviewed",
+    "relationship",
+    "details",
+)
+PARTICIPANT_KEYS = {"key", "role", "target", "label", *PARTICIPANT_DETAIL_KEYS}
+RACES = (
+    "AMERICAN_INDIAN_OR_ALASKA_NATIVE",
+    "ASIAN",
+    "BLACK_OR_AFRICAN_AMERICAN",
+    "NATIVE_HAWAIIAN_OR_OTHER_PACIFIC_ISLANDER",
+    "WHITE",
+    "UNKNOWN",
+)
+ETHNICITIES = ("HISPANIC", "NON_HISPANIC")
 REVIEW_KEYS = {"status", "reviewers", "pur_end"}
 
 
@@ -153,6 +173,14 @@ def _read_participants(data: dict, case_type: Any, problems: list[Problem]) -> l
             problems.append(Problem(where, "target-child", "only a CHILD can be the target child"))
         if row.get("date_of_birth") is not None and parse_date(row.get("date_of_birth")) is None:
             problems.append(Problem(where, "date", "date_of_birth must be a date YYYY-MM-DD"))
+        race = row.get("race")
+        if race is not None and (not isinstance(race, list) or any(r not in RACES for r in race)):
+            problems.append(Problem(where, "allowed-values", f"race must be a list of {', '.join(RACES)}"))
+        if row.get("ethnicity") is not None and row["ethnicity"] not in ETHNICITIES:
+            problems.append(Problem(where, "allowed-values", f"ethnicity must be one of {', '.join(ETHNICITIES)}"))
+        if row.get("interviewed") is not None and row["interviewed"] not in ("YES", "NO"):
+            problems.append(Problem(where, "allowed-values", "interviewed must be YES or NO"))
+        # Gender stays free text: the Round 4 label of the third option is not confirmed (spec §2 F1).
         result.append(dict(row))
     targets = [r for r in result if r.get("target")]
     children = [r for r in result if r.get("role") == "CHILD"]

@@ -156,7 +156,9 @@ def test_import_needs_the_period_start():
 @pytest.mark.django_db
 def test_export_then_import_round_trips_losslessly(tmp_path, personas):
     doc = full_document()
-    doc["participants"][0]["name"] = "Sam Example"
+    doc["participants"][0].update(
+        name="Sam Example", race=["WHITE", "ASIAN"], ethnicity="NON_HISPANIC", interviewed="YES"
+    )
     doc["answers"]["15B2"] = {"f1": "YES", "f2": "NO"}
     doc["answers"]["15C2"] = {"f1": "YES", "f2": "NA"}
     doc["answers"].pop("15A2")
@@ -180,6 +182,16 @@ def test_export_then_import_round_trips_losslessly(tmp_path, personas):
     assert after["overrides"]["14"]["by"] == "qa_a"
     assert after["review"] == {"status": "first_level_qa", "reviewers": ["reviewer_a"], "pur_end": "2023-07-18"}
     assert after["answers"]["15B2"] == {"f1": "YES", "f2": "NO"}
+    assert after["participants"][0] == {
+        "key": "c1",
+        "role": "CHILD",
+        "target": True,
+        "name": "Sam Example",
+        "date_of_birth": "2015-06-02",
+        "race": ["WHITE", "ASIAN"],
+        "ethnicity": "NON_HISPANIC",
+        "interviewed": "YES",
+    }
 
     # Re-importing the export changes nothing.
     again = io.StringIO()

@@ -289,6 +289,9 @@ def test_the_spec_example_document_scores():
             {("overrides.14", "override-value")},
         ),
         (lambda d: d.update(colour="blue"), {("colour", "unknown-key")}),
+        (lambda d: d["participants"][0].update(race=["MARTIAN"]), {("participants[1]", "allowed-values")}),
+        (lambda d: d["participants"][0].update(ethnicity="LATINO"), {("participants[1]", "allowed-values")}),
+        (lambda d: d["participants"][1].update(shoe_size=9), {("participants[2]", "unknown-key")}),
         (lambda d: d["narratives"].update({"99": "x"}), {("narratives.99", "unknown-code")}),
     ],
 )
