@@ -22,7 +22,14 @@ from accounts.models import STATE_AGENCY_CODE, Agency, Membership, Role, User
 # Capabilities per role. Views ask for a capability, never for a role name.
 CAPABILITIES: dict[str, set[str]] = {
     Role.REVIEWER: {"review.view", "review.edit", "review.submit"},
-    Role.QA_REVIEWER: {"review.view", "review.qa", "review.override", "review.edit_notes", "surveys.follow_up"},
+    Role.QA_REVIEWER: {
+        "review.view",
+        "review.qa",
+        "review.override",
+        "review.edit_notes",
+        "surveys.follow_up",
+        "review.eliminate",
+    },
     Role.SUPERVISOR: {"review.view", "report.view", "metrics.view", "surveys.view", "surveys.manage"},
     Role.AGENCY_VIEWER: {"review.view", "report.view", "metrics.view", "surveys.view"},
     Role.ADMINISTRATOR: {
@@ -34,6 +41,8 @@ CAPABILITIES: dict[str, set[str]] = {
         "surveys.manage",
         "accounts.manage",
         "review.sample",
+        "review.eliminate",
+        "review.unfinalize",
     },
 }
 

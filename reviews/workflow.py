@@ -1,0 +1,382 @@
+"""The review workflow: who may do what to a review, and in which status (spec osri.md §5.4).
+
+Every status change goes through `transition(review, action, user, note=...)`, which checks the
+user's capability in the review's agency, the current status and the action's own rule, then
+saves the new status, writes a ReviewStatusChange row and an audit entry, all in one
+transaction. Editing answers, QA notes and overrides are guarded here too, so views only call
+these functions and turn the exceptions into 403 responses or messages.
+
+    in_progress --submit--> submitted --start_qa--> first_level_qa --approve--> approved
+    returned    --submit--> submitted                first_level_qa --return--> returned
+    approved --start_second_level--> second_level_qa --finalize--> finalized (read-only)
+    second_level_qa --return--> returned
+    finalized --unfinalize (administrator, with a reason)--> returned
+    any status but finalized/eliminated --eliminate (with a reason)--> eliminated
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.audit import log_action
+from accounts.models import User
+from accounts.scoping import has_capability
+from reviews.instrument import INCOMPLETE, Scoring, get_instrument
+from reviews.models import QANote, Review, ReviewStatusChange
+from reviews.scoring import StaleReview, clear_override, raw_answers, record_answers, score_review, set_override
+
+Status = Review.Status
+
+# Statuses in which the assigned reviewers edit answers (spec §5.4).
+EDITABLE = (Status.IN_PROGRESS, Status.RETURNED)
+# Statuses in which the review is with QA: notes and overrides happen here.
+WITH_QA = (Status.FIRST_LEVEL_QA, Status.SECOND_LEVEL_QA)
+# Statuses whose ratings are counted in the supervisors' summaries by default.
+REPORTED = (Status.APPROVED, Status.SECOND_LEVEL_QA, Status.FINALIZED)
+
+
+class NotAllowed(PermissionDenied):
+    """The user lacks the role (capability) or assignment for this action: a 403."""
+
+
+class Refused(Exception):
+    """The action is not possible now (wrong status, open notes, incomplete items ...)."""
+
+    def __init__(self, problems: list[str] | str) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("; ".join(self.problems))
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str
+    sources: tuple[str, ...]
+    target: str
+    capability: str
+    audit: str
+    needs_note: bool = False
+
+
+ACTIONS: dict[str, Action] = {
+    a.name: a
+    for a in (
+        Action("submit", "Submit for QA", EDITABLE, Status.SUBMITTED, "review.submit", "reviews.review.submitted"),
+        Action(
+            "start_qa",
+            "Start first-level QA",
+            (Status.SUBMITTED,),
+            Status.FIRST_LEVEL_QA,
+            "review.qa",
+            "reviews.qa.started",
+        ),
+        Action("return", "Return to reviewer", WITH_QA, Status.RETURNED, "review.qa", "reviews.qa.returned"),
+        Action(
+            "approve",
+            "Approve (first level)",
+            (Status.FIRST_LEVEL_QA,),
+            Status.APPROVED,
+            "review.qa",
+            "reviews.qa.approved",
+        ),
+        Action(
+            "start_second_level",
+            "Start second-level QA",
+            (Status.APPROVED,),
+            Status.SECOND_LEVEL_QA,
+            "review.qa",
+            "reviews.qa.second_level_started",
+        ),
+        Action(
+            "finalize", "Finalize", (Status.SECOND_LEVEL_QA,), Status.FINALIZED, "review.qa", "reviews.qa.finalized"
+        ),
+        Action(
+            "unfinalize",
+            "Unfinalize (data change)",
+            (Status.FINALIZED,),
+            Status.RETURNED,
+            "review.unfinalize",
+            "reviews.review.unfinalized",
+            needs_note=True,
+        ),
+        Action(
+            "eliminate",
+            "Eliminate from the sample",
+            tuple(s for s in Status.values if s not in (Status.FINALIZED, Status.ELIMINATED)),
+            Status.ELIMINATED,
+            "review.eliminate",
+            "reviews.review.eliminated",
+            needs_note=True,
+        ),
+    )
+}
+
+
+def is_assigned(review: Review, user: User) -> bool:
+    return user.is_superuser or review.reviewers.filter(pk=user.pk).exists()
+
+
+def may(user: User, capability: str, review: Review) -> bool:
+    return has_capability(user, capability, review.agency)
+
+
+def can_edit(review: Review, user: User) -> bool:
+    """Assigned reviewers edit answers while the review is in progress or returned."""
+    return review.status in EDITABLE and may(user, "review.edit", review) and is_assigned(review, user)
+
+
+def _check_actor(review: Review, action: Action, user: User) -> None:
+    if not user.is_authenticated or not may(user, action.capability, review):
+        raise NotAllowed(f"you may not {action.label.lower()} reviews of {review.agency.code}")
+    if action.name == "submit" and not is_assigned(review, user):
+        raise NotAllowed("only a reviewer assigned to this review may submit it")
+
+
+def available_actions(review: Review, user: User) -> list[Action]:
+    """Actions the user may attempt now (their rule may still refuse them, with a reason)."""
+    result = []
+    for action in ACTIONS.values():
+        if review.status not in action.sources:
+            continue
+        try:
+            _check_actor(review, action, user)
+        except NotAllowed:
+            continue
+        result.append(action)
+    return result
+
+
+def open_notes(review: Review):
+    return review.qa_notes.filter(resolved=False)
+
+
+def submission_problems(review: Review, scoring: Scoring | None = None) -> list[str]:
+    """Why the review cannot be submitted yet: incomplete items, missing "No" narratives, unanswered notes."""
+    scoring = scoring or score_review(review)
+    problems = []
+    incomplete = [key for key, value in scoring.items.items() if value == INCOMPLETE]
+    if incomplete:
+        problems.append(f"item(s) {', '.join(incomplete)} are incomplete: answer the questions the navigator lists")
+    _, narratives = raw_answers(review)
+    missing = get_instrument(review.instrument_version).missing_narratives(scoring.answers, narratives)
+    if missing:
+        problems.append(f"a narrative is required for {', '.join(missing)} (answered with a concern)")
+    unanswered = [n.question_code for n in open_notes(review) if not n.reply.strip()]
+    if unanswered:
+        problems.append(f"reply to the open QA note(s) on {', '.join(unanswered)}")
+    if not review.face_sheet.get("C_start") and not review.pur_start:
+        problems.append("Face Sheet C (start of the period under review) is missing")
+    return problems
+
+
+def _rule(review: Review, action: Action, note: str) -> list[str]:
+    if action.needs_note and not note.strip():
+        return [f"{action.label} needs a reason"]
+    if action.name == "submit":
+        return submission_problems(review)
+    if action.name == "return" and not note.strip() and not open_notes(review).exists():
+        return ["add a QA note on a question (or give a reason) before returning the review"]
+    if action.name in ("approve", "finalize"):
+        codes = list(open_notes(review).values_list("question_code", flat=True))
+        if codes:
+            return [f"resolve every QA note first (open on {', '.join(codes)})"]
+    return []
+
+
+@transaction.atomic
+def transition(review: Review, action_name: str, user: User, note: str = "") -> ReviewStatusChange:
+    """Apply one workflow action; raises NotAllowed (403) or Refused (with the reasons)."""
+    action = ACTIONS.get(action_name)
+    if action is None:
+        raise Refused(f"unknown action {action_name!r}")
+    # Lock the row: two QA reviewers pressing "approve" at once must not both succeed.
+    locked = Review.objects.select_for_update().get(pk=review.pk)
+    review.status, review.version = locked.status, locked.version
+    _check_actor(review, action, user)
+    if review.status not in action.sources:
+        raise Refused(f"cannot {action.label.lower()}: the review is {review.get_status_display().lower()}")
+    problems = _rule(review, action, note)
+    if problems:
+        raise Refused(problems)
+
+    previous = review.status
+    review.status = action.target
+    fields = ["status", "updated_at"]
+    if action.name == "submit" and review.pur_end is None:
+        # Face Sheet E: the first submission ends the period under review and is frozen from then on.
+        review.pur_end = timezone.localdate()
+        review.face_sheet = {**review.face_sheet, "E": review.pur_end.isoformat()}
+        fields += ["pur_end", "face_sheet"]
+    review.save(update_fields=fields)
+    # Bump the version so an editor still holding the old page cannot save over the new status.
+    Review.objects.filter(pk=review.pk).update(version=F("version") + 1)
+    review.version += 1
+    change = ReviewStatusChange.objects.create(
+        review=review, action=action.name, from_status=previous, to_status=review.status, user=user, note=note
+    )
+    log_action(action.audit, user=user, obj=review, data={"from": previous, "to": review.status, "note": note})
+    return change
+
+
+# --- Answers --------------------------------------------------------------------------------
+
+
+def check_can_edit(review: Review, user: User) -> None:
+    if review.status not in EDITABLE:
+        raise Refused(f"the review is {review.get_status_display().lower()}: answers are read-only")
+    if not may(user, "review.edit", review) or not is_assigned(review, user):
+        raise NotAllowed("only a reviewer assigned to this review may change its answers")
+
+
+def save_answers(
+    review: Review,
+    user: User,
+    values: Mapping[str, Any],
+    narratives: Mapping[str, str] | None = None,
+    expected_version: int | None = None,
+) -> Scoring:
+    """Record answers through scoring.record_answers after the edit guard.
+
+    Raises StaleReview when someone saved since `expected_version`, InvalidAnswers when the
+    resulting answer set breaks a rule; both leave the database unchanged.
+    """
+    check_can_edit(review, user)
+    return record_answers(review, values, narratives, expected_version)
+
+
+@transaction.atomic
+def save_face_sheet(review: Review, user: User, values: Mapping[str, Any], expected_version: int) -> None:
+    """Face Sheet fields by code; E (and the period end) is frozen once set by the first submission."""
+    check_can_edit(review, user)
+    if not review.claim_version(expected_version):
+        raise StaleReview(f"review {review.pk} was changed by someone else; reload it")
+    sheet = dict(review.face_sheet)
+    for code, value in values.items():
+        if code == "E":
+            continue
+        if value in (None, "", []):
+            sheet.pop(code, None)
+        else:
+            sheet[code] = value
+    old = dict(review.face_sheet)
+    review.face_sheet = sheet
+    if sheet.get("C_start"):
+        review.pur_start = dt.date.fromisoformat(sheet["C_start"])
+    review.save(update_fields=["face_sheet", "pur_start", "updated_at"])
+    changed = {k: [old.get(k), sheet.get(k)] for k in set(old) | set(sheet) if old.get(k) != sheet.get(k)}
+    if changed:
+        log_action("reviews.review.face_sheet_changed", user=user, obj=review, data={"changes": changed})
+
+
+# --- QA notes -------------------------------------------------------------------------------
+
+
+def _check_qa(review: Review, user: User, capability: str = "review.qa") -> None:
+    if not may(user, capability, review):
+        raise NotAllowed("only QA reviewers of this agency may do this")
+    if review.status not in WITH_QA:
+        raise Refused(f"the review is {review.get_status_display().lower()}, not with QA")
+
+
+@transaction.atomic
+def add_note(review: Review, user: User, question_code: str, text: str) -> QANote:
+    """A QA note anchored on a question (or item) of the review's instrument."""
+    _check_qa(review, user)
+    instrument = get_instrument(review.instrument_version)
+    if question_code not in instrument.questions and question_code not in {i.key for i in instrument.items}:
+        raise Refused(f"{question_code!r} is neither a question nor an item of {instrument.version}")
+    if not text.strip():
+        raise Refused("a QA note needs text")
+    note = QANote.objects.create(review=review, question_code=question_code, author=user, text=text.strip())
+    log_action("reviews.qa.note_added", user=user, obj=review, data={"note": note.pk, "question": question_code})
+    return note
+
+
+@transaction.atomic
+def reply_note(note: QANote, user: User, text: str) -> QANote:
+    """The assigned reviewer answers a note while the review is back with them."""
+    review = note.review
+    check_can_edit(review, user)
+    if note.resolved:
+        raise Refused("the note is already resolved")
+    if not text.strip():
+        raise Refused("a reply needs text")
+    note.reply, note.replied_by, note.replied_at = text.strip(), user, timezone.now()
+    note.save(update_fields=["reply", "replied_by", "replied_at"])
+    log_action("reviews.qa.note_replied", user=user, obj=review, data={"note": note.pk})
+    return note
+
+
+@transaction.atomic
+def resolve_note(note: QANote, user: User) -> QANote:
+    _check_qa(note.review, user)
+    note.resolved, note.resolved_by, note.resolved_at = True, user, timezone.now()
+    note.save(update_fields=["resolved", "resolved_by", "resolved_at"])
+    log_action("reviews.qa.note_resolved", user=user, obj=note.review, data={"note": note.pk})
+    return note
+
+
+@transaction.atomic
+def delete_note(note: QANote, user: User) -> None:
+    """QA may withdraw a note, but never one the reviewer has answered (the thread is the record)."""
+    _check_qa(note.review, user)
+    if note.reply.strip():
+        raise Refused("the reviewer has answered this note: it cannot be deleted (resolve it instead)")
+    log_action(
+        "reviews.qa.note_deleted",
+        user=user,
+        obj=note.review,
+        data={"note": note.pk, "question": note.question_code, "text": note.text},
+    )
+    note.delete()
+
+
+# --- Overrides ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def override_rating(review: Review, user: User, key: str, rating: str, reason: str) -> Scoring:
+    """Only QA overrides a calculated item or outcome rating, always with a reason."""
+    _check_qa(review, user, "review.override")
+    scoring = set_override(review, key, rating, reason, user)
+    log_action("reviews.qa.override", user=user, obj=review, data={"key": key, "rating": rating, "reason": reason})
+    return scoring
+
+
+@transaction.atomic
+def undo_override(review: Review, user: User, key: str) -> Scoring:
+    _check_qa(review, user, "review.override")
+    scoring = clear_override(review, key)
+    log_action("reviews.qa.override_cleared", user=user, obj=review, data={"key": key})
+    return scoring
+
+
+__all__ = [
+    "ACTIONS",
+    "EDITABLE",
+    "REPORTED",
+    "WITH_QA",
+    "NotAllowed",
+    "Refused",
+    "StaleReview",
+    "add_note",
+    "available_actions",
+    "can_edit",
+    "delete_note",
+    "override_rating",
+    "reply_note",
+    "resolve_note",
+    "save_answers",
+    "save_face_sheet",
+    "submission_problems",
+    "transition",
+    "undo_override",
+]
