@@ -539,3 +539,19 @@ def default_quarter(today: date) -> Quarter:
     if quarters:
         return max(quarters)
     return Quarter.of(today).shift(-1)
+
+
+def quarter_choices(today: date, selected: Quarter | None = None, count: int = 8) -> list[Quarter]:
+    """The picker's quarters, newest first: the last `count` complete quarters, every quarter with
+    quarterly metric results, and the one on screen."""
+    last = Quarter.of(today).shift(-1)
+    found = {last.shift(-i) for i in range(count)}
+    periods = (
+        MetricResult.objects.filter(period_type="QUARTER", run__extract__is_current=True)
+        .values_list("period", flat=True)
+        .distinct()
+    )
+    found |= {Quarter.parse(p) for p in periods if QUARTER_RE.match(p)}
+    if selected is not None:
+        found.add(selected)
+    return sorted(found, reverse=True)

@@ -1,0 +1,186 @@
+"""The merged table of a quarterly report as rows, CSV and XLSX.
+
+One row per figure: each metric month and the quarter, each OSRI item and outcome, each tagged
+survey question per respondent group. Suppressed survey cells export no counts, only the
+status SUPPRESSED, exactly as the page shows them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from reports.formatting import metric_number, number, plain
+from reports.quarterly import MeasureSection, MetricCell, MetricLine, QuarterlyReport
+
+COLUMNS = [
+    "quarter",
+    "scope",
+    "measure",
+    "domain",
+    "source",
+    "indicator_code",
+    "indicator",
+    "respondent_group",
+    "period",
+    "numerator",
+    "denominator",
+    "value",
+    "unit",
+    "benchmark",
+    "meets",
+    "band",
+    "status",
+    "note",
+]
+
+METRIC, REVIEW, SURVEY = "Dashboard metric", "Case review", "Stakeholder survey"
+
+
+def _bool(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+def _metric_row(base: dict, line: MetricLine, period: str, cell: MetricCell | None) -> dict:
+    row = {
+        **base,
+        "source": METRIC,
+        "indicator_code": line.code,
+        "indicator": line.title,
+        "period": period,
+        "unit": line.unit,
+        "benchmark": (f"{line.comparator} " if line.comparator else "") + plain(line.benchmark)
+        if line.benchmark is not None
+        else "",
+    }
+    if not line.computed:
+        return {**row, "status": "NOT_COMPUTED", "note": "planned in the metrics specification, not computed yet"}
+    if cell is None:
+        return {**row, "status": "NO_RESULT", "note": "no stored result for this period"}
+    return {
+        **row,
+        "numerator": plain(cell.numerator),
+        "denominator": plain(cell.denominator),
+        "value": metric_number(cell.value, line.unit),
+        "meets": _bool(cell.meets),
+        "band": cell.band,
+        "status": cell.status,
+        "note": "small n" if cell.small_n else "",
+    }
+
+
+def section_rows(report: QuarterlyReport, section: MeasureSection) -> list[dict]:
+    base = {
+        "quarter": str(report.quarter),
+        "scope": report.scope.parameter,
+        "measure": section.measure.title,
+        "domain": section.measure.domain,
+    }
+    rows: list[dict] = []
+    for line in section.metrics:
+        if not line.computed:
+            rows.append(_metric_row(base, line, report.quarter.metrics_period, None))
+            continue
+        for month, cell in line.months:
+            rows.append(_metric_row(base, line, str(month), cell))
+        rows.append(_metric_row(base, line, report.quarter.metrics_period, line.quarter))
+    for line in section.items + section.outcomes:
+        rows.append(
+            {
+                **base,
+                "source": REVIEW,
+                "indicator_code": line.label,
+                "indicator": line.title,
+                "period": report.quarter.metrics_period,
+                "numerator": str(line.achieved),
+                "denominator": str(line.applicable),
+                "value": number(line.percent, 1),
+                "unit": "PERCENT",
+                "status": "OK" if line.applicable else "NO_APPLICABLE_CASES",
+                "note": f"% {line.achieved_word} of applicable cases",
+            }
+        )
+    for line in section.surveys:
+        row = {
+            **base,
+            "source": SURVEY,
+            "indicator_code": line.code,
+            "indicator": line.text,
+            "respondent_group": line.group_label,
+            "period": report.quarter.metrics_period,
+            "unit": "PERCENT",
+        }
+        if line.suppressed:
+            row.update(status="SUPPRESSED", note=f"fewer than {report.min_cell} responses")
+        elif not line.has_favourable:
+            row.update(status="NO_FAVOURABLE_ANSWER", note="the question has no favourable answer")
+        else:
+            row.update(
+                numerator=str(line.favourable),
+                denominator=str(line.n),
+                value=number(line.percent, 1),
+                status="OK" if line.n else "NO_ANSWERS",
+                note="% favourable (agree or strongly agree); 'does not apply' left out",
+            )
+        rows.append(row)
+    return rows
+
+
+def merged_rows(report: QuarterlyReport) -> list[dict]:
+    return [dict.fromkeys(COLUMNS, "") | row for s in report.sections for row in section_rows(report, s)]
+
+
+def _safe(text: str) -> str:
+    # A cell starting with = + - @ is a formula to spreadsheet programs; question texts are typed
+    # by staff, so neutralise them (numbers are written separately and never start with these).
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def to_csv(report: QuarterlyReport) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in merged_rows(report):
+        writer.writerow({k: v if k in NUMERIC else _safe(v) for k, v in row.items()})
+    return out.getvalue()
+
+
+NUMERIC = {"numerator", "denominator", "value"}
+
+
+def to_xlsx(report: QuarterlyReport) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"Quarterly {report.quarter}"
+    sheet.append(COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in merged_rows(report):
+        sheet.append([_xlsx_value(column, row[column]) for column in COLUMNS])
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = 40 if column in ("indicator", "note") else 16
+    about = book.create_sheet("About")
+    about.append(["Report", "Quarterly Response and Evaluation report"])
+    about.append(["Quarter", f"{report.quarter} ({report.quarter.label})"])
+    about.append(["Scope", report.scope.label])
+    about.append(["Extract as of", report.extract_as_of.isoformat() if report.extract_as_of else "no results"])
+    about.append(["Reviews counted", report.reviews_counted])
+    about.append(["Survey responses counted", report.responses_counted])
+    about.append(["Small-cell rule", f"survey cells with fewer than {report.min_cell} responses are suppressed"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_value(column: str, text: str):
+    """Numbers as numbers (so the sheet can sum them), text as neutralised text."""
+    if column in NUMERIC and text != "":
+        value = Decimal(text)
+        return int(value) if value == value.to_integral_value() and "." not in text else value
+    return _safe(text)
