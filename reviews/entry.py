@@ -1,0 +1,259 @@
+"""What the review-entry pages show, built from the instrument and the stored answers.
+
+Views call `item_page`, `sidebar` and `navigator`; the templates only loop. Which questions are
+locked (and why) follows the instrument: case type, the item's applicability gate, and answers
+the instrument derives from other answers ("1B = NA because 1A = YES").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+
+from reviews.forms import AnswerForm, initial_for, prefix_for, table_rows
+from reviews.instrument import Instrument, Scoring, get_instrument
+from reviews.instrument.answers import GATED_ITEMS
+from reviews.instrument.questions import NO, SLOT_ROLES, Kind, Question
+from reviews.instrument.round4 import missing_rationales
+from reviews.models import ItemRating, Participant, Review
+from reviews.scoring import raw_answers, score_review
+
+CASE_TYPE_WORDS = {"FOSTER_CARE": "foster care", "IN_HOME": "in-home", "IN_HOME_DR_AR": "in-home"}
+FOSTER_CARE_ONLY_ITEMS = {"4", "5", "6", "7", "8", "9", "10", "11"}
+# Item pages: 1-18; item 12's page carries its sub-items 12A, 12B and 12C.
+PAGE_KEYS = tuple(str(n) for n in range(1, 19))
+
+
+def item_number(item_key: str) -> str:
+    return "".join(ch for ch in item_key if ch.isdigit())
+
+
+@dataclass
+class Field:
+    """One question for one person (or for the case) on an item page."""
+
+    question: Question
+    person: Participant | None
+    value: Any
+    form: AnswerForm | None
+    prefix: str
+    locked: str = ""  # why the field cannot be answered here
+    derived: Any = None  # the value the instrument filled in
+    error: str = ""
+    typed: Any = None  # a rejected value, shown back as typed
+    narrative: str = ""
+    show_narrative: bool = False
+    table: list = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return f"q-{self.question.code}"
+
+
+@dataclass
+class QuestionBlock:
+    question: Question
+    fields: list[Field]
+    notes: list = field(default_factory=list)
+    locked: str = ""
+
+
+@dataclass
+class ItemPage:
+    key: str
+    title: str
+    na_reason: str
+    blocks: list[QuestionBlock]
+    ratings: list[ItemRating]
+    rationale: str
+    rationale_needed: bool
+    item_notes: list = field(default_factory=list)
+
+
+def holders(question: Question, people: list[Participant]) -> list[Participant]:
+    """The persons a per-participant question is asked about (spec §1.8)."""
+    if question.slot is None:
+        return []
+    return [p for p in people if p.role in SLOT_ROLES[question.slot] and not (question.slot == "SIBLING" and p.target)]
+
+
+def page_questions(instrument: Instrument, key: str) -> list[Question]:
+    keys = {key, f"{key}A", f"{key}B", f"{key}C"} if key == "12" else {key}
+    return [q for q in instrument.questions.questions if q.item in keys]
+
+
+def item_na_reason(review: Review, key: str) -> str:
+    if key in FOSTER_CARE_ONLY_ITEMS and review.case.case_type != "FOSTER_CARE":
+        return f"NA because the case is {CASE_TYPE_WORDS[review.case.case_type]}: item {key} is asked only in foster care cases."
+    return ""
+
+
+def question_lock(question: Question, review: Review, scoring: Scoring, raw: dict[str, Any]) -> str:
+    case_type = review.case.case_type
+    if case_type not in question.case_types:
+        return f"Not asked in {CASE_TYPE_WORDS[case_type]} cases."
+    number = item_number(question.item)
+    gate = f"{number}APP"
+    if not question.is_gate and number in GATED_ITEMS and scoring.answers.get(gate) == NO and question.code not in raw:
+        return f"Not asked because {gate} = No (the item is NA)."
+    derived = scoring.answers.derived.get(question.code)
+    if derived and question.code not in raw:
+        return f"Set by the instrument because {derived}."
+    return ""
+
+
+def item_page(
+    review: Review,
+    key: str,
+    editable: bool,
+    scoring: Scoring | None = None,
+    typed: dict[str, tuple[Any, str]] | None = None,
+) -> ItemPage:
+    """The questions of one item page with their state; `typed` carries rejected input by prefix."""
+    instrument = get_instrument(review.instrument_version)
+    scoring = scoring or score_review(review)
+    raw, narratives = raw_answers(review)
+    people = list(review.participants.all())
+    notes_by_code: dict[str, list] = {}
+    for note in review.qa_notes.select_related("author", "replied_by").all():
+        notes_by_code.setdefault(note.question_code, []).append(note)
+    typed = typed or {}
+    blocks = []
+    na_reason = item_na_reason(review, key)
+    for question in [] if na_reason else page_questions(instrument, key):
+        lock = question_lock(question, review, scoring, raw)
+        stored = raw.get(question.code)
+        persons: list[Participant | None] = holders(question, people) or [None]
+        fields = []
+        for person in persons:
+            if person is None:
+                value = stored if not isinstance(stored, dict) else None
+            elif isinstance(stored, dict):
+                value = stored.get(person.key)
+            else:
+                value = stored  # one answer for the role covers each person until they differ
+            prefix = prefix_for(question.code, person.key if person else None)
+            f = Field(question, person, value, None, prefix, locked=lock)
+            if lock and question.code in scoring.answers.derived:
+                f.derived = scoring.answers.values.get(question.code)
+            if prefix in typed:
+                f.typed, f.error = typed[prefix]
+            if question.kind in (Kind.TABLE,):
+                f.table = table_rows(question, f.typed if f.typed is not None else value)
+            elif question.kind is not Kind.EXCEPTIONS:
+                initial = initial_for(question, value)
+                data = None
+                if f.typed is not None:
+                    data = _as_data(prefix, question, f.typed)
+                f.form = AnswerForm(
+                    question,
+                    person.key if person else None,
+                    data=data,
+                    initial={"value": initial},
+                    disabled=bool(lock) or not editable,
+                )
+                if data is not None and f.form.is_valid():
+                    # The value is well-formed but broke an instrument rule: say which, next to the field.
+                    f.form.add_error("value", f.error)
+            fields.append(f)
+        narrative = narratives.get(question.code, "")
+        for f in fields:
+            f.narrative = narrative
+        if fields:
+            concern_shown = question.concern is not None and any(
+                f.value == question.concern or f.derived == question.concern for f in fields
+            )
+            fields[-1].show_narrative = concern_shown or bool(narrative)
+        blocks.append(QuestionBlock(question, fields, notes_by_code.get(question.code, []), lock))
+    rating_keys = ["12", "12A", "12B", "12C"] if key == "12" else [key]
+    ratings = sorted(review.item_ratings.filter(item__in=rating_keys), key=lambda r: rating_keys.index(r.item))
+    return ItemPage(
+        key=key,
+        title=instrument.item(key).title,
+        na_reason=na_reason,
+        blocks=blocks,
+        ratings=ratings,
+        rationale=narratives.get(key, ""),
+        rationale_needed=key in missing_rationales(scoring, narratives),
+        item_notes=[n for k in rating_keys for n in notes_by_code.get(k, [])],
+    )
+
+
+def _as_data(prefix: str, question: Question, typed: Any) -> dict[str, Any]:
+    """Rebuild POST-like data so a rejected value is shown exactly as typed."""
+    from django.utils.datastructures import MultiValueDict
+
+    values = typed if isinstance(typed, list) else [typed]
+    return MultiValueDict({f"{prefix}-value": [str(v) for v in values]})
+
+
+@dataclass
+class SidebarItem:
+    key: str
+    title: str
+    rating: str
+    missing: int
+    url: str
+    sub: bool = False
+
+
+@dataclass
+class SidebarOutcome:
+    key: str
+    statement: str
+    rating: str
+    items: list[SidebarItem]
+
+
+def sidebar(review: Review, scoring: Scoring | None = None) -> list[SidebarOutcome]:
+    """Every item's live rating and how many of its questions are still unanswered, by outcome."""
+    instrument = get_instrument(review.instrument_version)
+    scoring = scoring or score_review(review)
+    missing = instrument.missing_questions(scoring.answers)
+    missing_by_item: dict[str, int] = {}
+    for code in missing:
+        number = item_number(instrument.question(code).item)
+        missing_by_item[number] = missing_by_item.get(number, 0) + 1
+    groups = []
+    for outcome in instrument.outcomes:
+        entries = []
+        for key in outcome.items:
+            url = reverse("reviews:item", args=[review.pk, key])
+            entries.append(
+                SidebarItem(key, instrument.item(key).title, scoring.items[key], missing_by_item.get(key, 0), url)
+            )
+            if key == "12":
+                for sub in ("12A", "12B", "12C"):
+                    entries.append(SidebarItem(sub, instrument.item(sub).title, scoring.items[sub], 0, url, sub=True))
+        groups.append(SidebarOutcome(outcome.key, outcome.statement, scoring.outcomes[outcome.key], entries))
+    return groups
+
+
+@dataclass
+class Missing:
+    code: str
+    text: str
+    kind: str  # answer, narrative, rationale
+    url: str
+
+
+def navigator(review: Review, scoring: Scoring | None = None) -> list[Missing]:
+    """Every missing answer, "No" narrative and item rationale, with a link to where it is entered."""
+    instrument = get_instrument(review.instrument_version)
+    scoring = scoring or score_review(review)
+    _, narratives = raw_answers(review)
+    result = []
+    for code in instrument.missing_questions(scoring.answers):
+        question = instrument.question(code)
+        url = reverse("reviews:item", args=[review.pk, item_number(question.item)]) + f"#q-{code}"
+        result.append(Missing(code, question.text, "answer", url))
+    for code in instrument.missing_narratives(scoring.answers, narratives):
+        question = instrument.question(code)
+        url = reverse("reviews:item", args=[review.pk, item_number(question.item)]) + f"#q-{code}"
+        result.append(Missing(code, f"Narrative needed: {question.text}", "narrative", url))
+    for key in missing_rationales(scoring, narratives):
+        url = reverse("reviews:item", args=[review.pk, key]) + "#rationale"
+        result.append(Missing(key, f"Rating rationale for item {key}", "rationale", url))
+    return result

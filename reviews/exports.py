@@ -1,0 +1,58 @@
+"""CSV and XLSX export of the summary tables (the same rows the page shows)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from openpyxl import Workbook
+
+from reviews.summaries import AniReasons, Row
+
+TABLES = ("items", "outcomes", "parents", "ani")
+
+
+def performance_table(rows: Iterable[Row], key_title: str, achieved_title: str) -> tuple[list[str], list[list[Any]]]:
+    header = ["Group", key_title, "Title", "Applicable n", achieved_title, f"% {achieved_title}"]
+    body = [
+        [r.group, r.key, r.label, r.applicable, r.achieved, r.percent if r.percent is not None else ""] for r in rows
+    ]
+    return header, body
+
+
+def parent_table(rows: Iterable[Row]) -> tuple[list[str], list[list[Any]]]:
+    header = ["Item", "Question", "Measure", "Applicable n", "Sufficient", "% sufficient"]
+    body = [
+        [r.group, r.key, r.label, r.applicable, r.achieved, r.percent if r.percent is not None else ""] for r in rows
+    ]
+    return header, body
+
+
+def ani_table(groups: Iterable[AniReasons]) -> tuple[list[str], list[list[Any]]]:
+    header = ["Item", "Title", "ANI ratings", "Deciding answer", "ANI ratings with it"]
+    body = [[g.item, g.title, g.total, reason, n] for g in groups for reason, n in g.reasons]
+    return header, body
+
+
+def to_csv(header: Sequence[str], body: Iterable[Sequence[Any]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(body)
+    # A BOM so spreadsheet programs read UTF-8 correctly.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_xlsx(title: str, header: Sequence[str], body: Iterable[Sequence[Any]]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    sheet.append(list(header))
+    for row in body:
+        sheet.append(list(row))
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,47 @@
+"""Template helpers for review pages: answer and rating labels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from reviews.forms import label
+from reviews.instrument.items import ITEM_RATING_LABELS
+from reviews.instrument.outcomes import OUTCOME_RATING_LABELS
+
+register = template.Library()
+
+SHORT = {"STRENGTH": "Strength", "ANI": "ANI", "NA": "NA", "INCOMPLETE": "Incomplete"}
+
+
+@register.filter
+def answer_label(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(label(str(v)) for v in value) or "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {answer_label(v)}" for k, v in value.items())
+    return label(str(value))
+
+
+@register.filter
+def rating_label(value: str) -> str:
+    return SHORT.get(value) or OUTCOME_RATING_LABELS.get(value) or ITEM_RATING_LABELS.get(value) or value
+
+
+@register.filter
+def reasons_text(reasons: list[str]) -> str:
+    return "; ".join(reasons or [])
+
+
+@register.filter
+def get(mapping: dict, key: Any) -> Any:
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def page_key(item_key: str) -> str:
+    """The item page that shows `item_key` (12A-12C are on item 12's page)."""
+    return "".join(ch for ch in item_key if ch.isdigit())

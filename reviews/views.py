@@ -1,0 +1,695 @@
+"""Pages of the reviews app: cases, review entry, the QA workflow, summaries.
+
+Views stay thin: they fetch through reviews.access (out of scope -> 404), ask accounts.scoping
+for the capability (missing -> 403), call reviews.workflow / reviews.entry / reviews.summaries,
+and render. Answers are saved one at a time with htmx.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.audit import entries_for, log_action
+from accounts.scoping import agencies_for_user, has_capability, scope_queryset
+from reviews import entry, exports, summaries, workflow
+from reviews.access import cases_for_user, get_case_for_user_or_404, get_review_for_user_or_404, reviews_for_user
+from reviews.forms import (
+    ROLE_KEYS,
+    AnswerForm,
+    FaceSheetForm,
+    NoteForm,
+    OverrideForm,
+    ParticipantForm,
+    ReplyForm,
+    StartReviewForm,
+    TransitionForm,
+    parse_exceptions,
+    parse_table,
+    prefix_for,
+)
+from reviews.instrument import get_instrument
+from reviews.instrument.questions import Kind
+from reviews.instrument.round4 import OUTCOME_OVERRIDE_VALUES, OVERRIDE_VALUES
+from reviews.models import Participant, QANote, Review, Sample
+from reviews.scoring import InvalidAnswers, StaleReview, raw_answers, rescore, score_review
+
+STALE_MESSAGE = (
+    "Someone else saved this review after you opened it, so your change was NOT saved. "
+    "It is still shown here: reload the page to see their changes, then enter it again."
+)
+
+
+def _require(user, capability: str, agency=None) -> None:
+    if not has_capability(user, capability, agency):
+        raise PermissionDenied(f"requires {capability}")
+
+
+def _review(request: HttpRequest, pk: int) -> Review:
+    review = get_review_for_user_or_404(request.user, pk)
+    _require(request.user, "review.view", review.agency)
+    return review
+
+
+# --- Cases and reviews ----------------------------------------------------------------------
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    _require(request.user, "review.view")
+    cases = cases_for_user(request.user).annotate(review_count=Count("reviews"))
+    query = request.GET.get("q", "").strip()
+    if query:
+        cases = cases.filter(Q(case_id__icontains=query) | Q(county__name__icontains=query))
+    case_type = request.GET.get("case_type", "")
+    if case_type:
+        cases = cases.filter(case_type=case_type)
+    reviews = {}
+    for review in reviews_for_user(request.user).filter(case__in=cases[:200]).order_by("-pur_start"):
+        reviews.setdefault(review.case_id, []).append(review)
+    rows = [
+        (case, reviews.get(case.pk, []), has_capability(request.user, "review.edit", case.agency))
+        for case in cases[:200]
+    ]
+    return render(
+        request,
+        "reviews/case_list.html",
+        {
+            "rows": rows,
+            "query": query,
+            "case_type": case_type,
+            "total": cases.count(),
+            "case_types": Review._meta.get_field("case").related_model._meta.get_field("case_type").choices,
+        },
+    )
+
+
+@login_required
+def review_create(request: HttpRequest, case_pk: int) -> HttpResponse:
+    case = get_case_for_user_or_404(request.user, case_pk)
+    _require(request.user, "review.edit", case.agency)
+    form = StartReviewForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        pur_start = form.cleaned_data["pur_start"]
+        try:
+            with transaction.atomic():
+                review = Review.objects.create(
+                    case=case,
+                    pur_start=pur_start,
+                    face_sheet={"C_start": pur_start.isoformat(), "G": case.case_type},
+                )
+                review.reviewers.add(request.user)
+                rescore(review)
+                log_action("reviews.review.created", user=request.user, obj=review, data={"case": case.case_id})
+        except IntegrityError:
+            form.add_error("pur_start", "This case already has a review for that period.")
+        else:
+            messages.success(request, f"Review of {case.case_id} started. Add the participants, then answer the items.")
+            return redirect("reviews:face_sheet", review.pk)
+    return render(request, "reviews/review_create.html", {"case": case, "form": form})
+
+
+@login_required
+def review_list(request: HttpRequest) -> HttpResponse:
+    """The reviewer's own reviews (assigned), with status and what is missing."""
+    _require(request.user, "review.view")
+    reviews = reviews_for_user(request.user).filter(reviewers=request.user).prefetch_related("item_ratings")
+    rows = []
+    for review in reviews[:200]:
+        incomplete = sum(1 for r in review.item_ratings.all() if r.effective == "INCOMPLETE")
+        open_notes = review.qa_notes.filter(resolved=False).count()
+        rows.append((review, incomplete, open_notes))
+    return render(request, "reviews/review_list.html", {"rows": rows})
+
+
+@login_required
+def qa_queue(request: HttpRequest) -> HttpResponse:
+    _require(request.user, "review.qa")
+    statuses = [Review.Status.SUBMITTED, *workflow.WITH_QA, Review.Status.APPROVED, Review.Status.RETURNED]
+    reviews = (
+        reviews_for_user(request.user)
+        .filter(status__in=statuses)
+        .annotate(open_notes=Count("qa_notes", filter=Q(qa_notes__resolved=False)))
+        .order_by("status", "updated_at")
+    )
+    reviews = [r for r in reviews if has_capability(request.user, "review.qa", r.agency)]
+    groups = [
+        (label, [r for r in reviews if r.status == value])
+        for value, label in Review.Status.choices
+        if value in statuses
+    ]
+    return render(request, "reviews/qa_queue.html", {"groups": groups})
+
+
+def _review_context(request: HttpRequest, review: Review, scoring=None) -> dict[str, Any]:
+    scoring = scoring or score_review(review)
+    return {
+        "review": review,
+        "scoring": scoring,
+        "sidebar": entry.sidebar(review, scoring),
+        "missing": entry.navigator(review, scoring),
+        "editable": workflow.can_edit(review, request.user),
+        "is_qa": has_capability(request.user, "review.qa", review.agency) and review.status in workflow.WITH_QA,
+        "can_override": has_capability(request.user, "review.override", review.agency)
+        and review.status in workflow.WITH_QA,
+    }
+
+
+@login_required
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case summary: status, actions, item and outcome ratings with reasons, notes, history."""
+    review = _review(request, pk)
+    context = _review_context(request, review)
+    context.update(
+        {
+            "actions": workflow.available_actions(review, request.user),
+            "item_ratings": list(review.item_ratings.select_related("override_by")),
+            "outcome_ratings": list(review.outcome_ratings.select_related("override_by")),
+            "notes": review.qa_notes.select_related("author", "replied_by", "resolved_by"),
+            "changes": review.status_changes.select_related("user"),
+            "audit": entries_for(review)[:30],
+            "submission_problems": workflow.submission_problems(review, context["scoring"])
+            if review.status in workflow.EDITABLE
+            else [],
+            "item_values": OVERRIDE_VALUES,
+            "outcome_values": OUTCOME_OVERRIDE_VALUES,
+            "instrument": get_instrument(review.instrument_version),
+        }
+    )
+    return render(request, "reviews/review_detail.html", context)
+
+
+# --- Face Sheet and participants --------------------------------------------------------------
+
+
+@login_required
+def face_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    review = _review(request, pk)
+    context = _review_context(request, review)
+    editable = context["editable"]
+    instrument = get_instrument(review.instrument_version)
+    fields = []
+    for spec in instrument.face_sheet:
+        # C (from the sample), E (set on submission) and G (the case's type) are not typed here.
+        fixed = spec.code in ("C_start", "E", "G")
+        value = review.face_sheet.get(spec.code)
+        initial = value if spec.kind is not Kind.MULTI else (value or [])
+        fields.append(FaceSheetForm(spec, initial={"value": initial}, disabled=fixed or not editable))
+    context.update(
+        {
+            "fields": fields,
+            "participants": review.participants.all(),
+            "participant_form": ParticipantForm(),
+            "page": "face_sheet",
+        }
+    )
+    return render(request, "reviews/face_sheet.html", context)
+
+
+@login_required
+@require_POST
+def face_sheet_save(request: HttpRequest, pk: int) -> HttpResponse:
+    review = _review(request, pk)
+    instrument = get_instrument(review.instrument_version)
+    specs = {s.code: s for s in instrument.face_sheet}
+    spec = specs.get(request.POST.get("code", ""))
+    if spec is None:
+        return HttpResponseBadRequest("unknown Face Sheet field")
+    form = FaceSheetForm(spec, request.POST)
+    error = ""
+    if not form.is_valid():
+        error = "; ".join(form.errors["value"])
+    else:
+        value = form.cleaned_data["value"]
+        try:
+            workflow.save_face_sheet(review, request.user, {spec.code: value}, _version(request))
+        except StaleReview:
+            error = STALE_MESSAGE
+        except workflow.Refused as refused:
+            error = str(refused)
+    review.refresh_from_db()
+    return render(
+        request,
+        "reviews/partials/save_feedback.html",
+        {"review": review, "prefix": f"fs{spec.code}", "error": error, "oob_panels": False},
+    )
+
+
+@login_required
+@require_POST
+def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
+    review = _review(request, pk)
+    form = ParticipantForm(request.POST)
+    try:
+        workflow.check_can_edit(review, request.user)
+    except workflow.Refused as refused:
+        messages.error(request, str(refused))
+        return redirect("reviews:face_sheet", pk)
+    if form.is_valid():
+        role = form.cleaned_data["role"]
+        prefix = ROLE_KEYS[role]
+        taken = set(review.participants.values_list("key", flat=True))
+        number = 1
+        while f"{prefix}{number}" in taken:
+            number += 1
+        with transaction.atomic():
+            person = Participant.objects.create(
+                review=review,
+                key=f"{prefix}{number}",
+                role=role,
+                target=form.cleaned_data["target"] and role == "CHILD",
+                label=form.cleaned_data["label"],
+                details={"name": form.cleaned_data["name"]} if form.cleaned_data["name"] else {},
+            )
+            Review.objects.filter(pk=review.pk).update(version=review.version + 1)
+            rescore(review)
+            log_action(
+                "reviews.review.participant_added",
+                user=request.user,
+                obj=review,
+                data={"key": person.key, "role": role},
+            )
+        messages.success(request, f"{person.key} ({form.cleaned_data['role'].title()}) added.")
+    else:
+        messages.error(request, "Choose the participant's role.")
+    return redirect("reviews:face_sheet", pk)
+
+
+@login_required
+@require_POST
+def participant_remove(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+    review = _review(request, pk)
+    person = get_object_or_404(Participant, review=review, pk=person_pk)
+    try:
+        workflow.check_can_edit(review, request.user)
+    except workflow.Refused as refused:
+        messages.error(request, str(refused))
+        return redirect("reviews:face_sheet", pk)
+    if person.answers.exclude(value=None).exists():
+        # Removing them would silently delete answers: the reviewer clears those first.
+        codes = ", ".join(sorted(set(person.answers.values_list("question_code", flat=True))))
+        messages.error(request, f"{person.key} has answers ({codes}): clear them on the item pages first.")
+        return redirect("reviews:face_sheet", pk)
+    with transaction.atomic():
+        person.delete()
+        Review.objects.filter(pk=review.pk).update(version=review.version + 1)
+        rescore(review)
+    messages.success(request, f"{person.key} removed.")
+    return redirect("reviews:face_sheet", pk)
+
+
+# --- Item pages and saving answers ------------------------------------------------------------
+
+
+def _page_key(key: str) -> str:
+    if key not in entry.PAGE_KEYS:
+        raise Http404("no such item")
+    return key
+
+
+@login_required
+def item(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    review = _review(request, pk)
+    key = _page_key(key)
+    context = _review_context(request, review)
+    page = entry.item_page(review, key, context["editable"], context["scoring"])
+    keys = list(entry.PAGE_KEYS)
+    index = keys.index(key)
+    context.update(
+        {
+            "page": page,
+            "previous_key": keys[index - 1] if index else None,
+            "next_key": keys[index + 1] if index + 1 < len(keys) else None,
+            "item_values": OVERRIDE_VALUES,
+        }
+    )
+    return render(request, "reviews/item.html", context)
+
+
+def _version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1  # no version sent: treat as stale rather than overwrite blindly
+
+
+def _posted_value(review: Review, question, person: str | None, post) -> tuple[Any, str]:
+    """The domain value posted for one question (and person), or the reason it is not one."""
+    prefix = prefix_for(question.code, person)
+    if question.kind is Kind.TABLE:
+        rows, errors = parse_table(question, post, prefix)
+        return rows, "; ".join(errors)
+    if question.kind is Kind.EXCEPTIONS:
+        value, errors = parse_exceptions(question, post, prefix)
+        return value, "; ".join(errors)
+    form = AnswerForm(question, person, post)
+    if not form.is_valid():
+        return post.getlist(f"{prefix}-value") or post.get(f"{prefix}-value"), " ".join(form.errors["value"])
+    return form.answer(), ""
+
+
+@login_required
+@require_POST
+def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save one answer (htmx). On success the item's questions, sidebar and rating are re-rendered."""
+    review = _review(request, pk)
+    instrument = get_instrument(review.instrument_version)
+    code = request.POST.get("code", "")
+    if code not in instrument.questions:
+        return HttpResponseBadRequest("unknown question")
+    question = instrument.question(code)
+    person = request.POST.get("person") or None
+    if person and not review.participants.filter(key=person).exists():
+        return HttpResponseBadRequest("unknown participant")
+    prefix = prefix_for(code, person)
+    value, error = _posted_value(review, question, person, request.POST)
+    if not error:
+        values: dict[str, Any] = {code: value}
+        if person:
+            values = {code: _merge_person(review, question, person, value)}
+        try:
+            workflow.save_answers(review, request.user, values, expected_version=_version(request))
+        except StaleReview:
+            error = STALE_MESSAGE
+        except InvalidAnswers as invalid:
+            error = " ".join(f"{p.message}." if p.code == code else f"{p.code} {p.message}." for p in invalid.problems)
+        except workflow.Refused as refused:
+            error = str(refused)
+    key = entry.item_number(question.item)
+    if request.POST.get("quiet"):
+        # Free-text answers are not re-rendered (the reviewer may still be typing): feedback only.
+        review.refresh_from_db()
+        context = _review_context(request, review)
+        context.update({"prefix": prefix, "error": error, "oob_panels": True})
+        context["page"] = entry.item_page(review, key, context["editable"], context["scoring"])
+        return render(request, "reviews/partials/save_feedback.html", context)
+    return _item_response(request, review, key, prefix, value, error)
+
+
+def _merge_person(review: Review, question, person: str, value: Any) -> dict[str, Any] | None:
+    """Per-person answers are stored as one {person: value} set per question."""
+    current, _ = raw_answers(review)
+    existing = current.get(question.code)
+    people = [p.key for p in entry.holders(question, list(review.participants.all()))]
+    if isinstance(existing, dict):
+        merged = dict(existing)
+    elif existing is not None:
+        merged = dict.fromkeys(people, existing)  # one answer for the role: it held for each person
+    else:
+        merged = {}
+    if value is None:
+        merged.pop(person, None)
+    else:
+        merged[person] = value
+    return merged or None
+
+
+@login_required
+@require_POST
+def narrative_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """A "No" narrative (keyed by question code) or an item's rating rationale (keyed by item)."""
+    review = _review(request, pk)
+    instrument = get_instrument(review.instrument_version)
+    code = request.POST.get("code", "")
+    is_item = code in entry.PAGE_KEYS
+    if code not in instrument.questions and not is_item:
+        return HttpResponseBadRequest("unknown question")
+    text = request.POST.get(f"narrative-{code}", "")
+    error = ""
+    try:
+        workflow.save_answers(review, request.user, {}, {code: text.strip()}, expected_version=_version(request))
+    except StaleReview:
+        error = STALE_MESSAGE
+    except InvalidAnswers as invalid:
+        error = " ".join(str(p) for p in invalid.problems)
+    except workflow.Refused as refused:
+        error = str(refused)
+    review.refresh_from_db()
+    context = _review_context(request, review)
+    context.update({"prefix": f"narrative-{code}", "error": error, "oob_panels": True})
+    if not is_item:
+        key = entry.item_number(instrument.question(code).item)
+    else:
+        key = code
+    context["page"] = entry.item_page(review, key, context["editable"], context["scoring"])
+    return render(request, "reviews/partials/save_feedback.html", context)
+
+
+def _item_response(request: HttpRequest, review: Review, key: str, prefix: str, typed: Any, error: str) -> HttpResponse:
+    review.refresh_from_db()
+    context = _review_context(request, review)
+    typed_map = {prefix: (typed, error)} if error else {}
+    context.update(
+        {
+            "page": entry.item_page(review, key, context["editable"], context["scoring"], typed=typed_map),
+            "saved_prefix": "" if error else prefix,
+            "item_values": OVERRIDE_VALUES,
+        }
+    )
+    return render(request, "reviews/partials/item_response.html", context)
+
+
+# --- QA: transitions, notes, overrides --------------------------------------------------------
+
+
+@login_required
+@require_POST
+def review_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    review = _review(request, pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("action missing")
+    action = form.cleaned_data["action"]
+    try:
+        workflow.transition(review, action, request.user, note=form.cleaned_data["note"])
+    except workflow.Refused as refused:
+        for problem in refused.problems:
+            messages.error(request, problem)
+    else:
+        review.refresh_from_db()
+        messages.success(
+            request, f"{workflow.ACTIONS[action].label}: the review is now {review.get_status_display().lower()}."
+        )
+        if action == "submit":
+            return redirect("reviews:review_list")
+    return redirect("reviews:review_detail", pk)
+
+
+def _back(request: HttpRequest, review: Review) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target.startswith(f"/reviews/{review.pk}/"):
+        return redirect(target)
+    return redirect("reviews:review_detail", review.pk)
+
+
+@login_required
+@require_POST
+def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    review = _review(request, pk)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "A QA note needs a question and text.")
+        return _back(request, review)
+    try:
+        workflow.add_note(
+            review, request.user, form.cleaned_data["question_code"].strip().upper(), form.cleaned_data["text"]
+        )
+    except workflow.Refused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"Note added on {form.cleaned_data['question_code'].upper()}.")
+    return _back(request, review)
+
+
+def _note(request: HttpRequest, pk: int, note_pk: int) -> QANote:
+    review = _review(request, pk)
+    return get_object_or_404(QANote.objects.select_related("review__case__agency"), review=review, pk=note_pk)
+
+
+@login_required
+@require_POST
+def note_reply(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
+    note = _note(request, pk, note_pk)
+    form = ReplyForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise workflow.Refused("a reply needs text")
+        workflow.reply_note(note, request.user, form.cleaned_data["reply"])
+    except workflow.Refused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"Reply saved on the note about {note.question_code}.")
+    return _back(request, note.review)
+
+
+@login_required
+@require_POST
+def note_resolve(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
+    note = _note(request, pk, note_pk)
+    try:
+        workflow.resolve_note(note, request.user)
+    except workflow.Refused as refused:
+        messages.error(request, str(refused))
+    return _back(request, note.review)
+
+
+@login_required
+@require_POST
+def note_delete(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
+    note = _note(request, pk, note_pk)
+    review = note.review
+    try:
+        workflow.delete_note(note, request.user)
+    except workflow.Refused as refused:
+        messages.error(request, str(refused))
+    return _back(request, review)
+
+
+@login_required
+@require_POST
+def override(request: HttpRequest, pk: int) -> HttpResponse:
+    review = _review(request, pk)
+    form = OverrideForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("override incomplete")
+    key, rating = form.cleaned_data["key"], form.cleaned_data["rating"]
+    try:
+        if rating == "CALCULATED":
+            workflow.undo_override(review, request.user, key)
+        else:
+            workflow.override_rating(review, request.user, key, rating, form.cleaned_data["reason"])
+    except workflow.Refused as refused:
+        messages.error(request, str(refused))
+    except InvalidAnswers as invalid:
+        for problem in invalid.problems:
+            messages.error(request, f"Override of {key}: {problem.message}.")
+    else:
+        messages.success(
+            request,
+            f"Rating of {key} {'restored to the calculated value' if rating == 'CALCULATED' else 'overridden'}.",
+        )
+    return _back(request, review)
+
+
+# --- Samples ----------------------------------------------------------------------------------
+
+
+@login_required
+def sample_list(request: HttpRequest) -> HttpResponse:
+    """Drawn samples with their cases in the user's scope (drawing is in the admin / draw_sample)."""
+    _require(request.user, "review.sample")
+    samples = []
+    for sample in Sample.objects.all()[:20]:
+        cases = scope_queryset(
+            sample.cases.select_related("case__agency", "case__county"), request.user, "case__agency"
+        )
+        samples.append((sample, list(cases)))
+    return render(
+        request, "reviews/sample_list.html", {"samples": samples, "reviews_url": reverse("reviews:case_list")}
+    )
+
+
+# --- Summaries --------------------------------------------------------------------------------
+
+
+def _summary_data(request: HttpRequest) -> tuple[summaries.Filters, list[str], str, Any]:
+    _require(request.user, "report.view")
+    filters, errors = summaries.parse_filters(request.GET)
+    group_by = request.GET.get("group_by", "")
+    if group_by and group_by not in summaries.GROUPS:
+        errors.append(f"group_by: {group_by!r} is not one of {', '.join(summaries.GROUPS)}")
+        group_by = ""
+    return filters, errors, group_by, summaries.reviews_for_summary(request.user, filters)
+
+
+@login_required
+def summary(request: HttpRequest) -> HttpResponse:
+    filters, errors, group_by, reviews = _summary_data(request)
+    items = summaries.item_performance(reviews, group_by)
+    outcomes = summaries.outcome_performance(reviews, group_by)
+    parents = summaries.parent_breakdown(reviews)
+    ani = summaries.ani_reasons(reviews)
+    overall_items = items if not group_by else summaries.item_performance(reviews)
+    overall_outcomes = outcomes if not group_by else summaries.outcome_performance(reviews)
+    chart = {
+        "items": {"labels": [r.key for r in overall_items], "values": [r.percent for r in overall_items]},
+        "outcomes": {"labels": [r.key for r in overall_outcomes], "values": [r.percent for r in overall_outcomes]},
+        "parents": {"labels": [r.label for r in parents], "values": [r.percent for r in parents]},
+    }
+    params = filters.params()
+    if group_by:
+        params["group_by"] = group_by
+    return render(
+        request,
+        "reviews/summary.html",
+        {
+            "filters": filters,
+            "errors": errors,
+            "group_by": group_by,
+            "groups": summaries.GROUPS,
+            "review_count": reviews.count(),
+            "items": items,
+            "outcomes": outcomes,
+            "parents": parents,
+            "ani": ani,
+            "chart": chart,
+            "query": urlencode(params),
+            "agencies": agencies_for_user(request.user).order_by("code"),
+            "case_types": summaries.CASE_TYPE_LABELS,
+            "status_sets": summaries.STATUS_SETS,
+        },
+    )
+
+
+@login_required
+def summary_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+    if table not in exports.TABLES or fmt not in ("csv", "xlsx"):
+        raise Http404("no such export")
+    filters, errors, group_by, reviews = _summary_data(request)
+    if table == "items":
+        header, body = exports.performance_table(summaries.item_performance(reviews, group_by), "Item", "Strength")
+    elif table == "outcomes":
+        header, body = exports.performance_table(
+            summaries.outcome_performance(reviews, group_by), "Outcome", "Substantially achieved"
+        )
+    elif table == "parents":
+        header, body = exports.parent_table(summaries.parent_breakdown(reviews))
+    else:
+        header, body = exports.ani_table(summaries.ani_reasons(reviews))
+    name = f"review-summary-{table}"
+    if fmt == "csv":
+        response = HttpResponse(exports.to_csv(header, body), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            exports.to_xlsx(table, header, body),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@login_required
+def summary_drill(request: HttpRequest) -> HttpResponse:
+    """The reviews behind a number, within the viewer's scope and the summary's filters."""
+    filters, errors, group_by, reviews = _summary_data(request)
+    reviews, description = summaries.drill_down(reviews, request.GET)
+    return render(
+        request,
+        "reviews/summary_drill.html",
+        {
+            "reviews": reviews.order_by("case__case_id")[:500],
+            "description": description,
+            "errors": errors,
+            "back": reverse("reviews:summary") + "?" + urlencode(filters.params()),
+        },
+    )
