@@ -24,3 +24,9 @@ def plain(value: Decimal | None) -> str:
 @register.filter
 def one_decimal(value: Decimal | None) -> str:
     return formatting.number(value, 1)
+
+
+@register.filter
+def comparator(value: str) -> str:
+    """>= as ≥, <= as ≤ (how the regulation writes goals)."""
+    return {">=": "≥", "<=": "≤"}.get(value, value)
