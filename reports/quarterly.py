@@ -297,6 +297,11 @@ class AgencyMetricRow:
     months: list[tuple[Month, MetricCell | None]]
     quarter: MetricCell | None
 
+    @property
+    def months_meeting(self) -> int:
+        """Months at or better than the goal: the seed report lists agencies meeting it in 3, 2, 1 or 0 of 3."""
+        return sum(1 for _, cell in self.months if cell and cell.meets)
+
 
 @dataclass
 class MeasureSection:

@@ -54,6 +54,12 @@ def test_state_staff_see_statewide_with_the_agency_breakdown(q3, personas, clien
     assert "Statewide (all agencies)" in page
     assert "96.7%" in page and "91.4%" in page and "62.5%" in page
     assert "Worker/child visits by agency" in page and "100.0%" in page
+    breakdown = page[page.index("Worker/child visits by agency") :]
+    assert (
+        breakdown.index("1 of 3 months")
+        < breakdown.index("6ZB")
+        < breakdown.index("1 of 3 months", breakdown.index("6ZB"))
+    )
     assert response.context["agencies"][0] == ("all", "Statewide (all agencies)")
 
 
