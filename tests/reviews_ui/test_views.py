@@ -1,0 +1,271 @@
+"""Review entry and QA pages: scoping (404), capabilities (403), saving answers one at a time."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from reviews.models import QANote, Review
+from tests.reviews.factories import make_case
+from tests.reviews_ui.helpers import complete_review
+
+S = Review.Status
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def review_a(personas):
+    return complete_review(personas.reviewer_a, case_id="UI-A-0001", agency="6ZA", drop=("14B",))
+
+
+@pytest.fixture
+def review_b(personas):
+    return complete_review(personas.reviewer_b, case_id="UI-B-0001", agency="6ZB", status=S.FINALIZED)
+
+
+def answer(client, review, code, value, version=None, person=None, **extra):
+    data = {
+        "code": code,
+        f"q{code}-{person or 'case'}-value": value,
+        "version": review.version if version is None else version,
+    }
+    if person:
+        data["person"] = person
+    data.update(extra)
+    return client.post(reverse("reviews:answer", args=[review.pk]), data)
+
+
+def test_pages_require_login(client, review_a):
+    for url in (
+        reverse("reviews:case_list"),
+        reverse("reviews:review_detail", args=[review_a.pk]),
+        reverse("reviews:summary"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login" in response["Location"]
+
+
+def test_every_review_page_renders_for_the_assigned_reviewer(personas, client_for, review_a):
+    client = client_for(personas.reviewer_a)
+    urls = [
+        reverse("reviews:case_list"),
+        reverse("reviews:review_list"),
+        reverse("reviews:review_detail", args=[review_a.pk]),
+    ]
+    urls += [reverse("reviews:face_sheet", args=[review_a.pk])]
+    urls += [reverse("reviews:item", args=[review_a.pk, str(n)]) for n in range(1, 19)]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    assert client.get(reverse("reviews:item", args=[review_a.pk, "19"])).status_code == 404
+
+
+@pytest.mark.parametrize("person", ["viewer_a", "reviewer_a", "qa_a", "supervisor_a"])
+def test_other_agency_reviews_are_404(personas, client_for, review_b, person):
+    client = client_for(getattr(personas, person))
+    for name in ("review_detail", "face_sheet"):
+        assert client.get(reverse(name and f"reviews:{name}", args=[review_b.pk])).status_code == 404
+    assert client.get(reverse("reviews:item", args=[review_b.pk, "14"])).status_code == 404
+    assert answer(client, review_b, "14B", "YES").status_code == 404
+    post = {"action": "start_qa"}
+    assert client.post(reverse("reviews:transition", args=[review_b.pk]), post).status_code == 404
+
+
+def test_an_agency_viewer_never_sees_another_agencys_reviews_in_lists(personas, client_for, review_a, review_b):
+    client = client_for(personas.viewer_a)
+    body = client.get(reverse("reviews:case_list")).content.decode()
+    assert "UI-A-0001" in body and "UI-B-0001" not in body
+    client_b = client_for(personas.viewer_b)
+    body = client_b.get(reverse("reviews:case_list")).content.decode()
+    assert "UI-B-0001" in body and "UI-A-0001" not in body
+
+
+@pytest.mark.parametrize(
+    "person,url_name,status",
+    [
+        ("viewer_a", "qa_queue", 403),
+        ("reviewer_a", "qa_queue", 403),
+        ("supervisor_a", "qa_queue", 403),
+        ("qa_a", "qa_queue", 200),
+        ("reviewer_a", "summary", 403),
+        ("qa_a", "summary", 403),
+        ("viewer_a", "summary", 200),
+        ("supervisor_a", "summary", 200),
+        ("reviewer_a", "sample_list", 403),
+        ("admin_a", "sample_list", 200),
+        ("viewer_a", "case_list", 200),
+    ],
+)
+def test_capabilities_decide_who_opens_which_page(personas, client_for, person, url_name, status):
+    assert client_for(getattr(personas, person)).get(reverse(f"reviews:{url_name}")).status_code == status
+
+
+@pytest.mark.parametrize("person", ["viewer_a", "supervisor_a", "qa_a"])
+def test_only_assigned_reviewers_save_answers(personas, client_for, review_a, person):
+    response = answer(client_for(getattr(personas, person)), review_a, "14B", "YES")
+    assert response.status_code == 403
+    assert not review_a.answers.filter(question_code="14B").exists()
+
+
+def test_a_reviewer_starts_a_review_and_is_assigned(personas, client_for):
+    case = make_case("UI-NEW-1", agency="6ZA")
+    client = client_for(personas.reviewer_a)
+    response = client.post(reverse("reviews:review_create", args=[case.pk]), {"pur_start": "2023-07-01"})
+    review = Review.objects.get(case=case)
+    assert response.status_code == 302 and response["Location"] == reverse("reviews:face_sheet", args=[review.pk])
+    assert list(review.reviewers.all()) == [personas.reviewer_a]
+    assert review.face_sheet == {"C_start": "2023-07-01", "G": "FOSTER_CARE"}
+    assert review.item_ratings.get(item="14").effective == "INCOMPLETE"
+    # A second review for the same period is refused with a message, nothing created.
+    response = client.post(reverse("reviews:review_create", args=[case.pk]), {"pur_start": "2023-07-01"})
+    assert "already has a review for that period" in response.content.decode()
+    assert Review.objects.filter(case=case).count() == 1
+
+
+def test_other_agency_case_cannot_be_reviewed(personas, client_for):
+    case = make_case("UI-NEW-B", agency="6ZB")
+    response = client_for(personas.reviewer_a).post(
+        reverse("reviews:review_create", args=[case.pk]), {"pur_start": "2023-07-01"}
+    )
+    assert response.status_code == 404
+    assert client_for(personas.viewer_b).get(reverse("reviews:review_create", args=[case.pk])).status_code == 403
+
+
+def test_an_answer_saves_and_the_rating_with_its_reason_comes_back(personas, client_for, review_a):
+    client = client_for(personas.reviewer_a)
+    response = answer(client, review_a, "14B", "NO")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert review_a.answers.get(question_code="14B").value == "NO"
+    assert "because 14B = NO" in body  # the rating panel, swapped out of band
+    assert f'id="review-version" name="version" value="{review_a.version + 1}" hx-swap-oob="true"' in body
+    assert 'data-item="14">ANI<' in body  # the sidebar
+    review_a.refresh_from_db()
+    assert review_a.item_ratings.get(item="14").effective == "ANI"
+
+
+def test_a_value_breaking_a_rule_is_refused_and_shown_back_with_the_reason(personas, client_for, review_a):
+    client = client_for(personas.reviewer_a)
+    version = review_a.version
+    response = answer(client, review_a, "14B", "NA")
+    body = response.content.decode()
+    assert "may be NA only when 14A1 = NEVER" in body
+    assert 'value="NA" class="form-check-input is-invalid" name="q14B-case-value"' in body or "is-invalid" in body
+    assert "checked" in body.split('id="q-14B"')[1].split("</section>")[0]  # the typed choice stays selected
+    assert not review_a.answers.filter(question_code="14B").exists()
+    review_a.refresh_from_db()
+    assert review_a.version == version
+
+
+def test_a_malformed_value_is_refused_by_the_form(personas, client_for, make_user):
+    review = complete_review(personas.reviewer_a, case_id="UI-A-4", drop=("4A", "4B", "4C"))
+    response = answer(client_for(personas.reviewer_a), review, "4A", "two")
+    assert "Enter a whole number." in response.content.decode()
+    assert 'value="two"' in response.content.decode()
+    assert not review.answers.filter(question_code="4A").exists()
+
+
+def test_a_stale_save_is_refused_with_a_clear_message_and_nothing_is_lost(personas, client_for, review_a):
+    client = client_for(personas.reviewer_a)
+    stale_version = review_a.version
+    answer(client, review_a, "14B", "NO", version=stale_version)
+    response = answer(client, review_a, "14B", "YES", version=stale_version)
+    body = response.content.decode()
+    assert "Someone else saved this review after you opened it" in body
+    assert review_a.answers.get(question_code="14B").value == "NO"
+    # The refused value is still shown, selected, so the reviewer can enter it again after reloading.
+    block = body.split('id="q-14B"')[1].split("</section>")[0]
+    assert 'value="YES"' in block and "checked" in block.split('value="YES"')[1][:80]
+
+
+def test_per_person_answers_are_saved_once_per_person(personas, client_for):
+    review = complete_review(personas.reviewer_a, case_id="UI-A-P")
+    from reviews.models import Participant
+
+    Participant.objects.create(review=review, key="f1", role="FATHER")
+    Participant.objects.create(review=review, key="f2", role="FATHER")
+    client = client_for(personas.reviewer_a)
+    page = client.get(reverse("reviews:item", args=[review.pk, "8"])).content.decode()
+    assert 'name="q8B-f1-value"' in page and 'name="q8B-f2-value"' in page
+    response = answer(client, review, "8B", "YES", person="f1")
+    assert response.status_code == 200
+    values = {a.participant.key: a.value for a in review.answers.filter(question_code="8B").exclude(participant=None)}
+    # The role answer (NO) held for both fathers until f1's answer changed.
+    assert values == {"f1": "YES", "f2": "NO"}
+    assert review.item_ratings.get(item="8").reasons == ["8B = NO (f1 = YES, f2 = NO)"]
+
+
+def test_narratives_and_rationales_save_without_rerendering(personas, client_for, review_a):
+    client = client_for(personas.reviewer_a)
+    url = reverse("reviews:narrative", args=[review_a.pk])
+    response = client.post(url, {"code": "13C", "narrative-13C": "Child not involved.", "version": review_a.version})
+    assert "Saved ✓" in response.content.decode()
+    assert review_a.answers.get(question_code="13C", participant=None).narrative == "Child not involved."
+    review_a.refresh_from_db()
+    client.post(url, {"code": "13", "narrative-13": "Rated ANI: 13C.", "version": review_a.version})
+    assert review_a.answers.get(question_code="13").narrative == "Rated ANI: 13C."
+
+
+def test_the_qa_round_through_the_pages(personas, client_for, review_a):
+    reviewer, qa = client_for(personas.reviewer_a), client_for(personas.qa_a)
+    answer(reviewer, review_a, "14B", "YES")
+    transition = reverse("reviews:transition", args=[review_a.pk])
+    assert reviewer.post(transition, {"action": "submit"}).status_code == 302
+    assert qa.post(transition, {"action": "start_qa"}).status_code == 302
+    queue = qa.get(reverse("reviews:qa_queue")).content.decode()
+    assert "UI-A-0001" in queue
+    qa.post(reverse("reviews:note_add", args=[review_a.pk]), {"question_code": "14b", "text": "Seen alone?"})
+    note = QANote.objects.get(review=review_a)
+    assert note.question_code == "14B"
+    qa.post(transition, {"action": "return"})
+    review_a.refresh_from_db()
+    assert review_a.status == S.RETURNED
+    reviewer.post(reverse("reviews:note_reply", args=[review_a.pk, note.pk]), {"reply": "Yes, at school."})
+    reviewer.post(transition, {"action": "submit"})
+    qa.post(transition, {"action": "start_qa"})
+    response = qa.post(transition, {"action": "approve"}, follow=True)
+    assert "resolve every QA note first (open on 14B)" in response.content.decode()
+    qa.post(reverse("reviews:note_resolve", args=[review_a.pk, note.pk]))
+    qa.post(transition, {"action": "approve"})
+    review_a.refresh_from_db()
+    assert review_a.status == S.APPROVED
+    assert list(review_a.status_changes.values_list("action", flat=True)) == [
+        "submit",
+        "start_qa",
+        "return",
+        "submit",
+        "start_qa",
+        "approve",
+    ]
+
+
+def test_the_reviewer_cannot_take_qa_actions(personas, client_for, review_a):
+    Review.objects.filter(pk=review_a.pk).update(status=S.SUBMITTED)
+    response = client_for(personas.reviewer_a).post(
+        reverse("reviews:transition", args=[review_a.pk]), {"action": "start_qa"}
+    )
+    assert response.status_code == 403
+    review_a.refresh_from_db()
+    assert review_a.status == S.SUBMITTED
+
+
+def test_qa_overrides_through_the_page(personas, client_for, review_a):
+    answer(client_for(personas.reviewer_a), review_a, "14B", "NO")
+    Review.objects.filter(pk=review_a.pk).update(status=S.FIRST_LEVEL_QA)
+    url = reverse("reviews:override", args=[review_a.pk])
+    assert (
+        client_for(personas.reviewer_a).post(url, {"key": "14", "rating": "STRENGTH", "reason": "x"}).status_code == 403
+    )
+    response = client_for(personas.qa_a).post(url, {"key": "14", "rating": "STRENGTH", "reason": ""}, follow=True)
+    assert "Override of 14: an override needs a reason." in response.content.decode()
+    client_for(personas.qa_a).post(url, {"key": "14", "rating": "STRENGTH", "reason": "Seen at school."})
+    row = review_a.item_ratings.get(item="14")
+    assert (row.calculated, row.effective, row.override_reason) == ("ANI", "STRENGTH", "Seen at school.")
+
+
+def test_a_finalized_review_is_read_only_in_the_pages(personas, client_for, review_b):
+    client = client_for(personas.reviewer_b)
+    page = client.get(reverse("reviews:item", args=[review_b.pk, "14"])).content.decode()
+    assert "Read-only for you" in page and 'name="q14B-case-value"' in page and "disabled" in page
+    response = answer(client, review_b, "14B", "YES")
+    assert "answers are read-only" in response.content.decode()
+    assert review_b.answers.get(question_code="14B").value == "NO"
