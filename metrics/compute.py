@@ -334,6 +334,7 @@ def compute(
         )
         computed_at = timezone.now()
         versions = {m.code: definition_version(m, values) for m in chosen}
+        depended_on = {dep for m in chosen for dep in m.depends_on}
         steps = len(months) * len(chosen)
         done = 0
         for month in months:
@@ -343,6 +344,10 @@ def compute(
                 if metric.prepare:
                     metric.prepare(ctx)
                 insert_units(ctx, metric)
+                if metric.code in depended_on and connection.vendor == "postgresql":
+                    # Later metrics look these units up by child: give the planner fresh statistics.
+                    with connection.cursor() as cursor:
+                        cursor.execute(f"ANALYZE {connection.ops.quote_name(MetricUnit._meta.db_table)}")
                 if metric.attribute_on_event_day:
                     attribute_on_event_day(ctx, metric.code)
                 if metric.finish:

@@ -237,7 +237,7 @@ class WorkerAssignment(Record):
     assignment_id = id_field(unique=True)
     child_id = id_field(db_index=True)
     episode_id = id_field(db_index=True)
-    worker_id = id_field()
+    worker_id = id_field(db_index=True)
     assignment_role = code_field()
     agency_code = id_field()
     responsible_county_fips = id_field()
@@ -609,6 +609,29 @@ class MetricResult(Record):
         indexes = [models.Index(fields=["metric", "period", "dimension"])]
 
 
+class PermanencyClock(Record):
+    """Per run, each eligible episode's permanency-clock ingredients (timely_permanency, decision D9):
+    the first late day while a deadline-bearing goal is in effect, the goal then, the goal on the 18th
+    birthday, the exit deadline of the discharge reason and the start of the final trial home visit.
+    Materialised once per run with one INSERT ... SELECT, so each subquery runs once per episode."""
+
+    run = models.ForeignKey("MetricRun", on_delete=models.CASCADE, related_name="+")
+    episode_id = id_field()
+    child_id = id_field()
+    removal_day = models.IntegerField()
+    discharge_day = models.IntegerField(null=True)
+    discharge_reason = code_field(blank=True)
+    age18_day = models.IntegerField()
+    late_day = models.IntegerField(null=True)
+    late_goal = code_field(blank=True)
+    goal_at_18 = code_field(blank=True)
+    exit_deadline_day = models.IntegerField(null=True)
+    final_thv_start_day = models.IntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["run", "episode_id"])]
+
+
 class MetricUnit(Record):
     """One counted (or excluded) unit of a metric, for drill-down (section 8.2).
 
@@ -636,4 +659,8 @@ class MetricUnit(Record):
     reason = code_field(blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["run", "metric", "period", "agency_code"])]
+        indexes = [
+            models.Index(fields=["run", "metric", "period", "agency_code"]),
+            # other metrics look up a child's unit of this run (parent visits follow the child-month)
+            models.Index(fields=["run", "metric", "period", "child_id"]),
+        ]

@@ -179,7 +179,7 @@ def _child(w, rng, n, start, span, as_of, county_fips, county_agency, workers) -
     has_father = rng.random() < 0.7
     tpr = None
     removal, k = first_removal, 0
-    while removal <= as_of and k < 3:
+    while removal <= as_of and k < 3 and removal < add_months(dob, 216) - timedelta(days=30):
         length = int(rng.expovariate(1 / 420)) + 1
         discharge = removal + timedelta(days=length)
         age18 = add_months(dob, 216)

@@ -293,3 +293,21 @@ def attribute_on_event_day(ctx: Context, metric: str) -> None:
             for name in ("agency_code", "county_fips", "circuit_code")
         }
     )
+
+
+def insert_select(model, qs: QuerySet, fixed: dict[str, Any] | None = None) -> None:
+    """INSERT INTO model's table SELECT ... from a `.values()` queryset whose keys are the model's
+    field names (plus `fixed` constant values): set-based, no rows pass through Python."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    fixed = fixed or {}
+    inner, params = qs.query.sql_with_params()
+    selected_names = list(qs.query.values_select) + list(qs.query.annotation_select)
+    columns = [model._meta.get_field(name).column for name in fixed] + [
+        model._meta.get_field(name).column for name in selected_names
+    ]
+    selected = ", ".join(["%s"] * len(fixed) + [f"sub.{quote(name)}" for name in selected_names])
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) SELECT {selected} FROM ({inner}) sub"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*fixed.values(), *params])

@@ -16,6 +16,7 @@ from metrics.definitions.base import (
     as_bool,
     attribution_of,
     flag,
+    insert_select,
     integer,
     on_day,
     reason,
@@ -29,6 +30,7 @@ from metrics.models import (
     CalendarMonth,
     GoalSpan,
     ParentLink,
+    PermanencyClock,
     PlacementSegment,
     RemovalEpisode,
     WorkerParentVisit,
@@ -207,10 +209,12 @@ def _final_thv_start() -> Subquery:
     return Subquery(qs, output_field=IntegerField())
 
 
-def _resolutions(ctx: Context):
+def build_clocks(ctx: Context) -> None:
+    """Materialise PermanencyClock for the run (once; every month and sub-metric reads it)."""
+    if PermanencyClock.objects.filter(run=ctx.run).exists():
+        return
     st = ctx.settings
     deadline_goals = list(st["perm_thresholds_months"])
-    as_of = ctx.as_of.toordinal()
     goal_at_18 = GoalSpan.objects.filter(
         episode_id=OuterRef("episode_id"),
         goal_rank="PRIMARY",
@@ -218,33 +222,53 @@ def _resolutions(ctx: Context):
         start_day__lte=OuterRef("age18_day"),
     ).filter(Q(end_day__isnull=True) | Q(end_day__gte=OuterRef("age18_day")))
     short = Q(discharge_day__isnull=False, discharge_day__lt=F("removal_day") + st["perm_min_episode_days"])
+    # Only episodes in care on or after the first day of the earliest rolling window can resolve in it.
+    episodes = (
+        RemovalEpisode.objects.filter(under18_at_removal=True)
+        .exclude(short)
+        .exclude(discharge_day__lt=ctx.month.rolling_start.toordinal())
+        .annotate(
+            c_late_day=Subquery(_late_goals(ctx).values("late")[:1], output_field=IntegerField()),
+            c_late_goal=Coalesce(Subquery(_late_goals(ctx).values("goal_type")[:1]), text("")),
+            c_goal18=Coalesce(Subquery(goal_at_18.values("goal_type")[:1]), text("")),
+            c_deadline=_deadline(ctx, "discharge_reason"),
+            c_thv=_final_thv_start(),
+        )
+        .values("episode_id", "child_id", "removal_day", "discharge_day", "discharge_reason", "age18_day")
+        .annotate(
+            late_day=F("c_late_day"),
+            late_goal=F("c_late_goal"),
+            goal_at_18=F("c_goal18"),
+            exit_deadline_day=F("c_deadline"),
+            final_thv_start_day=F("c_thv"),
+        )
+    )
+    insert_select(PermanencyClock, episodes, {"run": ctx.run.pk})
+
+
+def _resolutions(ctx: Context):
+    st = ctx.settings
+    as_of = ctx.as_of.toordinal()
     perm_exit = Q(discharge_reason__in=PERMANENCY_EXITS, discharge_day__lt=F("age18_day"))
     turned_18 = (
-        Q(goal18__isnull=False, age18_day__lte=as_of)
+        ~Q(goal_at_18="")
+        & Q(age18_day__lte=as_of)
         & (Q(discharge_day__isnull=True) | Q(discharge_day__gt=F("age18_day")))
         & ~perm_exit
     )
-    on_time = perm_exit & Q(adjusted__lte=F("exit_deadline"))
+    thv_days = Coalesce(F("discharge_day") - F("final_thv_start_day"), integer(0))
+    adjusted = Case(
+        When(
+            discharge_reason__in=["REU", "RLV"],
+            then=F("discharge_day") - Greatest(integer(0), thv_days - st["thv_grace_days"]),
+        ),
+        default=F("discharge_day"),
+        output_field=IntegerField(),
+    )
+    on_time = perm_exit & Q(adjusted__lte=F("exit_deadline_day"))
     return (
-        RemovalEpisode.objects.filter(under18_at_removal=True)
-        .exclude(short)
-        .annotate(
-            late_day=Subquery(_late_goals(ctx).values("late")[:1], output_field=IntegerField()),
-            late_goal=Subquery(_late_goals(ctx).values("goal_type")[:1]),
-            goal18=Subquery(goal_at_18.values("goal_type")[:1]),
-            exit_deadline=_deadline(ctx, "discharge_reason"),
-            thv_days=Coalesce(F("discharge_day") - _final_thv_start(), integer(0)),
-        )
-        .annotate(
-            adjusted=Case(
-                When(
-                    discharge_reason__in=["REU", "RLV"],
-                    then=F("discharge_day") - Greatest(integer(0), F("thv_days") - st["thv_grace_days"]),
-                ),
-                default=F("discharge_day"),
-                output_field=IntegerField(),
-            )
-        )
+        PermanencyClock.objects.filter(run=ctx.run)
+        .annotate(adjusted=adjusted)
         .annotate(
             resolution=Case(
                 When(late_day__isnull=False, then=text("LATE_DEADLINE")),
@@ -263,7 +287,7 @@ def _resolutions(ctx: Context):
             kind=Case(
                 When(late_day__isnull=False, then=F("late_goal")),
                 When(perm_exit, then=F("discharge_reason")),
-                When(turned_18, then=F("goal18")),
+                When(turned_18, then=F("goal_at_18")),
                 default=text(""),
             ),
         )
@@ -359,6 +383,7 @@ def _timely(code: str, title: str, kinds: tuple[str, ...] | None, weight: Decima
         dq_checks=("EP6", "WA5"),
         extra={"regional_goal": True},
         attribute_on_event_day=True,
+        prepare=build_clocks,
     )
 
 

@@ -1100,6 +1100,11 @@ def load_bundle(path: str | Path, progress: Progress | None = None) -> LoadResul
         for i, name in enumerate(WRITE_ORDER):
             say(50 + 45 * i // total, f"writing {name}")
             _write(name, derived.get(name, []))
+        if connection.vendor == "postgresql":
+            # Fresh statistics after a bulk replace, or the planner guesses badly for the metric queries.
+            with connection.cursor() as cursor:
+                for name in WRITE_ORDER:
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(getattr(models, name)._meta.db_table)}")
         models.Extract.objects.filter(is_current=True).update(is_current=False)
         models.Extract.objects.filter(extract_id=manifest["extract_id"]).delete()
         extract = models.Extract.objects.create(

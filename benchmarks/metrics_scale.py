@@ -1,0 +1,74 @@
+"""Benchmark the metrics pipeline at several sizes: generate, import, compute one quarter.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/metrics_bench \
+        .venv/bin/python benchmarks/metrics_scale.py 10000 100000 [1000000]
+
+Each step runs as its own `manage.py` process so its wall time and peak resident memory (from
+wait4's rusage) are measured separately. The database named in DATABASE_URL is created if missing
+and migrated; its metrics data is replaced by each import. Prints one line per step.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+
+
+def ensure_database(url: str) -> None:
+    if not url.startswith("postgres"):
+        return
+    import psycopg
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def step(name: str, *args: str) -> tuple[float, float, str]:
+    env = {**os.environ, "DEBUG": "true"}
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    output = proc.stdout.read() if proc.stdout else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    if status != 0:
+        raise SystemExit(f"{name} failed:\n{output[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024, output
+
+
+def main(sizes: list[int]) -> None:
+    url = os.environ.get("DATABASE_URL", "")
+    ensure_database(url)
+    step("migrate", "migrate", "-v0")
+    print(f"database: {urlparse(url).scheme or 'sqlite'}; cpu: {os.cpu_count()} cores")
+    print(f"{'children':>9} {'step':<10} {'rows':>11} {'seconds':>9} {'peak MB':>8}")
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as folder:
+            seconds, peak, out = step("generate", "generate_extract", "--out", folder, "--children", str(size))
+            rows = sum(int(line.rsplit(":", 1)[1].split()[0]) for line in out.splitlines() if line.endswith("rows"))
+            mb = sum(p.stat().st_size for p in Path(folder).iterdir()) / 2**20
+            print(f"{size:>9} {'generate':<10} {rows:>11} {seconds:>9.1f} {peak:>8.0f}  ({mb:.0f} MB of CSV)")
+            seconds, peak, out = step("import", "import_extract", folder)
+            print(f"{size:>9} {'import':<10} {rows:>11} {seconds:>9.1f} {peak:>8.0f}")
+        seconds, peak, out = step("compute", "compute_metrics", "--period", "2023-07", "--through", "2023-09")
+        summary = out.strip().splitlines()[-1] if out.strip() else ""
+        units = int(summary.split(" results, ")[1].split()[0]) if " results, " in summary else 0
+        print(f"{size:>9} {'compute Q3':<10} {units:>11} {seconds:>9.1f} {peak:>8.0f}  ({summary})")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [10_000, 100_000])
