@@ -251,3 +251,26 @@ def test_w11_resolution_dates(tmp_path):
 
     assert days["ET2"] == (date(2023, 6, 16) - date(2021, 6, 15)).days
     assert days["ET3"] == (date(2023, 6, 2) - date(2021, 12, 1)).days
+
+
+@pytest.mark.parametrize(
+    "goal, qualified, meets",
+    [(None, None, None), ("50.00", True, True), ("60.00", False, True), ("65.00", False, False)],
+)
+def test_incentive_qualification_needs_a_value_above_the_regional_goal(tmp_path, goal, qualified, meets):
+    from datetime import date
+
+    from metrics.models import RegionalGoal
+    from metrics.scoring import provider_scores
+
+    if goal:
+        RegionalGoal.objects.create(region="", effective_from=date(2023, 1, 1), value=D(goal))
+    thv = {"placement_id": "P4", "episode_id": "ET4", "start_date": "2023-03-01", "setting_type": "THV"}
+    load(tmp_path, removal_episodes=W11_EPISODES, permanency_goals=w11_goals(False), placements=[thv])
+    r = run(metrics=["timely_permanency"])
+    row = result(r, "timely_permanency", "AGENCY", "6ZA")
+    assert (row.value_rounded, row.meets, row.weight) == (D("60.0"), meets, D("0.5"))
+    (score,) = [s for s in provider_scores(r, "2023-07") if s.agency == "6ZA"]
+    assert score.permanency_qualified is qualified  # strictly greater than the goal
+    assert score.phase_goal_share is None  # no other metric carries a non-zero weight today
+    assert score.score == (None if meets is None else D("1.0000") if meets else D("0.0000"))
