@@ -27,7 +27,6 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import Http404
 
 from accounts.models import Agency, User
@@ -43,28 +42,22 @@ from metrics.definitions.base import PRECISION
 from metrics.models import MetricResult, MetricRun
 from metrics.registry import all_metrics
 from reports.measures import MEASURES, Measure, all_item_keys, all_metric_codes, all_outcome_keys, all_survey_tags
-from reviews.instrument.items import ANI, ITEMS_BY_KEY, STRENGTH
-from reviews.instrument.outcomes import (
-    NOT_ACHIEVED,
-    OUTCOMES_BY_KEY,
-    PARTIALLY_ACHIEVED,
-    SUBSTANTIALLY_ACHIEVED,
-)
-from reviews.models import ItemRating, OutcomeRating, Review
+from reviews import summaries
+from reviews.models import Review
+from reviews.workflow import REPORTED
 from surveys.models import MeasureTag, Question, RespondentGroup
 from surveys.results import QuestionResult, min_cell, question_results, submitted_responses_for_user
 
 CAPABILITY = "report.view"
 STATEWIDE = "all"  # the agency parameter meaning "every agency" (state staff only)
 
-# Reviews that count in reports: approved at first-level QA or later. In-progress, submitted,
-# returned and eliminated reviews may still change or are out of the sample (spec/osri.md 5.4).
-REPORTABLE_REVIEW_STATUSES: tuple[str, ...] = (
-    Review.Status.APPROVED,
-    Review.Status.SECOND_LEVEL_QA,
-    Review.Status.FINALIZED,
-)
-OUTCOME_RATED = (SUBSTANTIALLY_ACHIEVED, PARTIALLY_ACHIEVED, NOT_ACHIEVED)
+# Reviews that count in reports: approved at first-level QA or later (approved, in second-level QA,
+# finalized). In-progress, submitted, returned and eliminated reviews may still change or are out
+# of the sample (spec/osri.md 5.4). The reviews app's workflow owns the list; the same set feeds
+# its Review summaries page.
+REPORTABLE_REVIEW_STATUSES: tuple[str, ...] = tuple(REPORTED)
+ITEM_KEYS = frozenset(all_item_keys())
+OUTCOME_KEYS = frozenset(all_outcome_keys())
 
 QUARTER_RE = re.compile(r"^\s*(\d{4})-?Q([1-4])\s*$", re.IGNORECASE)
 
@@ -442,45 +435,20 @@ def reviews_in_quarter(user: User, quarter: Quarter, scope: Scope):
 def review_lines(
     user: User, quarter: Quarter, scope: Scope
 ) -> tuple[dict[str, ReviewLine], dict[str, ReviewLine], int]:
-    """% Strength per item and % Substantially achieved per outcome, over applicable cases only."""
+    """% Strength per item and % Substantially achieved per outcome, over applicable cases only.
+
+    The counting is the reviews app's own (reviews.summaries, one grouped query each), so this
+    report and the Review summaries page agree for the same set of reviews."""
     reviews = reviews_in_quarter(user, quarter, scope)
-    item_rows = (
-        ItemRating.objects.filter(review__in=reviews, item__in=all_item_keys())
-        .values("item")
-        .annotate(
-            achieved=Count("id", filter=Q(effective=STRENGTH)),
-            applicable=Count("id", filter=Q(effective__in=[STRENGTH, ANI])),
-        )
-    )
-    outcome_rows = (
-        OutcomeRating.objects.filter(review__in=reviews, outcome__in=all_outcome_keys())
-        .values("outcome")
-        .annotate(
-            achieved=Count("id", filter=Q(effective=SUBSTANTIALLY_ACHIEVED)),
-            applicable=Count("id", filter=Q(effective__in=OUTCOME_RATED)),
-        )
-    )
-    items_found = {r["item"]: r for r in item_rows}
-    outcomes_found = {r["outcome"]: r for r in outcome_rows}
     items = {
-        key: ReviewLine(
-            key,
-            "item",
-            ITEMS_BY_KEY[key].title,
-            items_found.get(key, {}).get("achieved", 0),
-            items_found.get(key, {}).get("applicable", 0),
-        )
-        for key in all_item_keys()
+        row.key: ReviewLine(row.key, "item", row.label, row.achieved, row.applicable)
+        for row in summaries.item_performance(reviews)
+        if row.key in ITEM_KEYS
     }
     outcomes = {
-        key: ReviewLine(
-            key,
-            "outcome",
-            OUTCOMES_BY_KEY[key].statement,
-            outcomes_found.get(key, {}).get("achieved", 0),
-            outcomes_found.get(key, {}).get("applicable", 0),
-        )
-        for key in all_outcome_keys()
+        row.key: ReviewLine(row.key, "outcome", row.label, row.achieved, row.applicable)
+        for row in summaries.outcome_performance(reviews)
+        if row.key in OUTCOME_KEYS
     }
     return items, outcomes, reviews.count()
 

@@ -213,3 +213,9 @@ def test_default_quarter_without_results_is_the_last_complete_quarter(db):
     import datetime as dt
 
     assert default_quarter(dt.date(2026, 11, 26)) == Quarter(2026, 3)
+
+
+def test_reviews_count_from_first_level_approval_on():
+    from reports.quarterly import REPORTABLE_REVIEW_STATUSES
+
+    assert set(REPORTABLE_REVIEW_STATUSES) == {"approved", "second_level_qa", "finalized"}
