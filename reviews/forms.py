@@ -102,7 +102,6 @@ class AnswerForm(forms.Form):
         # The question text and help are shown once above the people it is asked about.
         self.fields["value"].help_text = ""
         self.fields["value"].label = ""
-        self.fields["value"].widget.attrs["aria-label"] = question.code + (f" for {person}" if person else "")
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

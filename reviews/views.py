@@ -382,7 +382,7 @@ def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
         except StaleReview:
             error = STALE_MESSAGE
         except InvalidAnswers as invalid:
-            error = " ".join(f"{p.message}." if p.code == code else f"{p.code} {p.message}." for p in invalid.problems)
+            error = "Not saved: " + " ".join(f"{p.code} {p.message}." for p in invalid.problems)
         except workflow.Refused as refused:
             error = str(refused)
     key = entry.item_number(question.item)
@@ -431,7 +431,7 @@ def narrative_save(request: HttpRequest, pk: int) -> HttpResponse:
     except StaleReview:
         error = STALE_MESSAGE
     except InvalidAnswers as invalid:
-        error = " ".join(str(p) for p in invalid.problems)
+        error = " ".join(f"{p.code} {p.message}." for p in invalid.problems)
     except workflow.Refused as refused:
         error = str(refused)
     review.refresh_from_db()
