@@ -462,6 +462,7 @@ class CasePlan(Record):
     episode_id = id_field(db_index=True)
     plan_type = code_field()
     completed_date = models.DateField(null=True)
+    completed_day = models.IntegerField(null=True)
 
 
 class OlderYouthService(Record):
@@ -469,6 +470,7 @@ class OlderYouthService(Record):
     child_id = id_field(db_index=True)
     service_date = models.DateField()
     service_type = code_field()
+    service_day = models.IntegerField(default=0)
 
 
 class EducationRecord(Record):

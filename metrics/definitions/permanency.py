@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import BooleanField, Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
 
+from metrics.dates import add_months, latest_dob_aged_under
 from metrics.definitions.base import (
     FAR_FUTURE,
     PER_1K_DAYS,
@@ -19,6 +20,7 @@ from metrics.definitions.base import (
     insert_select,
     integer,
     on_day,
+    open_at,
     reason,
     text,
     unit_of,
@@ -28,7 +30,9 @@ from metrics.definitions.safety import WORKER_CHILD_VISITS
 from metrics.definitions.wellbeing import deceased, relationship_counts, rights_ended
 from metrics.models import (
     CalendarMonth,
+    CasePlan,
     GoalSpan,
+    OlderYouthService,
     ParentLink,
     PermanencyClock,
     PlacementSegment,
@@ -362,6 +366,142 @@ def stability_units(ctx: Context):
     ]
 
 
+# --------------------------------------------------------------------------------------------
+# Plans and older youth (section 3.3)
+# --------------------------------------------------------------------------------------------
+
+
+def _open_children(ctx: Context, min_days: int):
+    """Episodes open at E(M), child under 18 at removal, in care at least `min_days` days."""
+    e = ctx.e
+    return RemovalEpisode.objects.filter(open_at(e), under18_at_removal=True, removal_day__lte=e - min_days)
+
+
+def _goal_on(rank: str, day: int):
+    return GoalSpan.objects.filter(episode_id=OuterRef("episode_id"), goal_rank=rank, start_day__lte=day).filter(
+        Q(end_day__isnull=True) | Q(end_day__gte=day)
+    )
+
+
+def concurrent_plan_units(ctx: Context):
+    due = ctx.settings["plan_due_days"]
+    e = ctx.e
+
+    def first_start(rank: str) -> Subquery:
+        qs = GoalSpan.objects.filter(episode_id=OuterRef("episode_id"), goal_rank=rank).order_by("start_day")
+        return Subquery(qs.values("start_day")[:1], output_field=IntegerField())
+
+    qs = _open_children(ctx, due).annotate(
+        primary_type=Coalesce(Subquery(_goal_on("PRIMARY", e).values("goal_type")[:1]), text("")),
+        exempt=Coalesce(
+            Subquery(_goal_on("PRIMARY", e).values("concurrent_exempt")[:1], output_field=BooleanField()),
+            Value(False),
+        ),
+        concurrent_types=Subquery(_goal_on("CONCURRENT", e).values("goal_type")[:1]),
+        first_primary=first_start("PRIMARY"),
+        first_concurrent=first_start("CONCURRENT"),
+    )
+    primary_ok = ~Q(primary_type="") & Q(first_primary__lte=F("removal_day") + due)
+    concurrent_ok = (
+        Q(concurrent_types__isnull=False)
+        & ~Q(concurrent_types=F("primary_type"))
+        & Q(first_concurrent__lte=F("removal_day") + due)
+    )
+    met = primary_ok & (Q(exempt=True) | concurrent_ok)
+    return [
+        units(
+            qs,
+            "CHILD",
+            child_id="child_id",
+            episode_id="episode_id",
+            **on_day("episode_id", integer(e)),
+            in_denominator=Value(True),
+            in_numerator=as_bool(met),
+            den=Value(1),
+            num=flag(met),
+            reason=reason((~primary_ok, "NO_TIMELY_PRIMARY_GOAL"), (~met, "NO_TIMELY_CONCURRENT_GOAL")),
+        )
+    ]
+
+
+def social_service_plan_units(ctx: Context):
+    due, review = ctx.settings["plan_due_days"], ctx.settings["plan_review_days"]
+    e = ctx.e
+    initial = Exists(
+        CasePlan.objects.filter(
+            episode_id=OuterRef("episode_id"),
+            completed_day__gte=OuterRef("removal_day"),
+            completed_day__lte=OuterRef("removal_day") + due,
+        )
+    )
+    current = Exists(
+        CasePlan.objects.filter(episode_id=OuterRef("episode_id"), completed_day__gt=e - review, completed_day__lte=e)
+    )
+    met = initial & current
+    return [
+        units(
+            _open_children(ctx, due),
+            "CHILD",
+            child_id="child_id",
+            episode_id="episode_id",
+            **on_day("episode_id", integer(e)),
+            in_denominator=Value(True),
+            in_numerator=as_bool(met),
+            den=Value(1),
+            num=flag(met),
+            reason=reason((~initial, "NO_TIMELY_INITIAL_PLAN"), (~current, "PLAN_NOT_CURRENT")),
+        )
+    ]
+
+
+def older_youth_units(ctx: Context):
+    e = ctx.e
+    oldest_dob = latest_dob_aged_under(ctx.month.end, ctx.settings["older_youth_min_age"])
+    lookback = add_months(ctx.month.end, -12).toordinal()
+    served = Exists(
+        OlderYouthService.objects.filter(
+            child_id=OuterRef("child_id"),
+            service_day__gt=lookback,
+            service_day__gte=OuterRef("removal_day"),
+            service_day__lte=e,
+        )
+    )
+    youth = _open_children(ctx, 30).filter(date_of_birth__lte=oldest_dob)
+    return [
+        units(
+            youth,
+            "CHILD",
+            child_id="child_id",
+            episode_id="episode_id",
+            **on_day("episode_id", integer(e)),
+            in_denominator=Value(True),
+            in_numerator=as_bool(served),
+            den=Value(1),
+            num=flag(served),
+            reason=reason((~served, "NO_SERVICE_IN_12_MONTHS")),
+        )
+    ]
+
+
+def _snapshot(code: str, title: str, definition: str, build, settings_used=(), files=()) -> Metric:
+    return Metric(
+        code=code,
+        title=title,
+        domain="Permanency",
+        phase="III",
+        definition=definition,
+        unit=PERCENT,
+        period_type="SNAPSHOT",
+        unit_type="CHILD",
+        direction="HIGHER",
+        attribution="R4",
+        units=build,
+        settings_used=settings_used,
+        requires_files=files,
+        dq_checks=("WA5",),
+    )
+
+
 def _timely(code: str, title: str, kinds: tuple[str, ...] | None, weight: Decimal | None) -> Metric:
     return Metric(
         code=code,
@@ -448,5 +588,32 @@ METRICS = [
         settings_used=("stability_min_episode_days",),
         dq_checks=("EP4", "WA5"),
         extra={"reference": Decimal("4.48")},
+    ),
+    _snapshot(
+        "concurrent_plan",
+        "Primary and concurrent permanency plan in place, timely",
+        "Children open at month end and in care at least 60 days with an active primary goal and an active "
+        "concurrent goal of a different type, each first established within 60 days of removal (exempt primary "
+        "goals need no concurrent goal).",
+        concurrent_plan_units,
+        ("plan_due_days",),
+    ),
+    _snapshot(
+        "social_service_plan",
+        "Social service plan timely and current",
+        "Children open at month end and in care at least 60 days with a case plan completed within 60 days of "
+        "removal and a plan completed or reviewed in the last 183 days.",
+        social_service_plan_units,
+        ("plan_due_days", "plan_review_days"),
+        ("case_plans.csv",),
+    ),
+    _snapshot(
+        "older_youth_services",
+        "Older youth receiving transition services",
+        "Youth aged 14 or more, open at month end and in care at least 30 days, with a transition (Chafee) "
+        "service recorded in the last 12 months (or since removal).",
+        older_youth_units,
+        ("older_youth_min_age",),
+        ("older_youth_services.csv",),
     ),
 ]

@@ -816,8 +816,10 @@ def derive(bundle: Bundle, as_of: date) -> dict[str, list[dict]]:
             event_day=row["event_date"].toordinal(), report_due_date=None, episode_id=ep["episode_id"] if ep else ""
         )
         out["SentinelEvent"].append(row)
-    out["CasePlan"] = list(plain("case_plans.csv"))
-    out["OlderYouthService"] = list(plain("older_youth_services.csv"))
+    out["CasePlan"] = [{**r, "completed_day": _days(r["completed_date"])} for r in plain("case_plans.csv")]
+    out["OlderYouthService"] = [
+        {**r, "service_day": r["service_date"].toordinal()} for r in plain("older_youth_services.csv")
+    ]
     out["EducationRecord"] = list(plain("education_records.csv"))
     return out
 
