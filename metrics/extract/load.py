@@ -34,7 +34,6 @@ from metrics.extract.schema import BY_NAME, CONGREGATE, FILES, NOT_PLACEMENT_SET
 ID_RE = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MIN_DATE = date(1990, 1, 1)
-CASEWORKER_ROLES_ANY = {"CASE_MANAGER", "SUPERVISOR", "OTHER_CASEWORKER"}
 PARENT_FINAL = {"POE", "CA", "UNS", "UNS_PSI", "FA"}
 
 Progress = Callable[[int, str], None]
@@ -211,7 +210,6 @@ def validate(bundle: Bundle, report: ImportReport) -> date | None:
 
 
 def _check_keys(bundle: Bundle, report: ImportReport) -> None:
-    keys: dict[tuple[str, str], set] = {}
     for spec in FILES:
         seen: set = set()
         for row in bundle.rows(spec.name):
@@ -222,8 +220,6 @@ def _check_keys(bundle: Bundle, report: ImportReport) -> None:
                 rule = "CH2" if spec.name == "children.csv" else "GEN1"
                 report.error(spec.name, row.line, ",".join(spec.pk), "|".join(map(str, key)), rule, "duplicate key")
             seen.add(key)
-        for column in spec.columns:
-            keys[(spec.name, column.name)] = None  # filled lazily below
     # foreign keys
     cache: dict[tuple[str, str], set] = {}
     for spec in FILES:
