@@ -215,6 +215,7 @@ class MetricLine:
     computed: bool  # False: planned in the spec, not yet computed by metrics/
     months: list[tuple[Month, MetricCell | None]] = field(default_factory=list)
     quarter: MetricCell | None = None
+    previous: MetricCell | None = None  # the quarter before, for the report's "previous quarter" comparison
 
     @property
     def precision(self) -> int:
@@ -373,7 +374,7 @@ def _latest_results(user: User, codes: list[str], periods: list[str], dimension:
 def metric_lines(user: User, quarter: Quarter, scope: Scope) -> tuple[dict[str, MetricLine], date | None]:
     definitions = {m.code: m for m in all_metrics()}
     codes = all_metric_codes()
-    periods = [str(m) for m in quarter.months] + [quarter.metrics_period]
+    periods = [str(m) for m in quarter.months] + [quarter.metrics_period, quarter.shift(-1).metrics_period]
     dimension, key = ("STATE", "MO") if scope.is_statewide else ("AGENCY", scope.agency.code)
     latest = _latest_results(user, codes, periods, dimension, [key])
     as_of = max((r.as_of_date for r in latest.values()), default=None)
@@ -396,6 +397,7 @@ def metric_lines(user: User, quarter: Quarter, scope: Scope) -> tuple[dict[str, 
             line.months.append((month, MetricCell.of(row) if row else None))
         row = latest.get((code, quarter.metrics_period, key))
         line.quarter = MetricCell.of(row) if row else None
+        line.previous = _cell(latest.get((code, quarter.shift(-1).metrics_period, key)))
         lines[code] = line
     return lines, as_of
 

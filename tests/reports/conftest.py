@@ -2,7 +2,8 @@
 
 Expected figures (worked by hand; see tests/reports/test_quarterly.py):
 - worker/child visits, 6ZA: Jul 19/20 = 95.0 (E), Aug 18/20 = 90.0 (C), Sep 17/20 = 85.0 (C),
-  quarter 54/60 = 90.0 (C); an older run's July value and a non-current extract are ignored.
+  quarter 54/60 = 90.0 (C), previous quarter 45/60 = 75.0 (B); an older run's July value and a
+  non-current extract are ignored.
 - item 14, 6ZA: Strength in 2 of 3 applicable reviews (one after a QA override) = 66.7%;
   statewide 2 of 4 = 50.0%. Reviews still in progress, in first-level QA, or ending outside
   the quarter do not count.
@@ -31,6 +32,7 @@ def q3(db):
     h.result(run, wcv, "2023-08", "6ZA", 18, 20, "90.0", meets=False, band="C")
     h.result(run, wcv, "2023-09", "6ZA", 17, 20, "85.0", meets=False, band="C")
     h.result(run, wcv, "2023-Q3", "6ZA", 54, 60, "90.0", meets=False, band="C")
+    h.result(run, wcv, "2023-Q2", "6ZA", 45, 60, "75.0", meets=False, band="B")  # the previous quarter
     h.result(run, wcv, "2023-07", "6ZB", 10, 10, "100.0", meets=True, band="E", small_n=True)
     h.result(run, wcv, "2023-Q3", "6ZB", 10, 10, "100.0", meets=True, band="E", small_n=True)
     h.result(run, wcv, "2023-07", "MO", 29, 30, "96.7", meets=True, band="E", dimension="STATE")

@@ -56,6 +56,7 @@ def test_agency_report_merges_metric_review_and_survey_figures(q3, personas):
     assert months(line) == [(D("95.0"), True, "E"), (D("90.0"), False, "C"), (D("85.0"), False, "C")]
     assert (line.quarter.numerator, line.quarter.denominator, line.quarter.value) == (D(54), D(60), D("90.0"))
     assert (line.quarter.band, line.benchmark, line.months_meeting) == ("C", D("95.0"), 1)
+    assert (line.previous.period, line.previous.value, line.previous.band) == ("2023-Q2", D("75.0"), "B")
     assert [(i.key, i.achieved, i.applicable, i.percent) for i in visits.items] == [("14", 2, 3, D("66.7"))]
     assert [(o.key, o.achieved, o.applicable, o.percent) for o in visits.outcomes] == [("WB1", 1, 3, D("33.3"))]
     assert [(s.code, s.group, s.favourable, s.n, s.percent, s.suppressed) for s in visits.surveys] == [
@@ -100,6 +101,7 @@ def test_statewide_report_pools_every_agency_and_breaks_the_headline_down(q3, pe
     visits = section(report, "worker_child_visits")
     assert months(visits.headline) == [(D("96.7"), True, "E"), (D("90.0"), False, "C"), (D("85.0"), False, "C")]
     assert (visits.headline.quarter.value, visits.headline.quarter.band) == (D("91.4"), "D")
+    assert visits.headline.previous is None  # no statewide row stored for 2023-Q2
     assert [(i.achieved, i.applicable, i.percent) for i in visits.items] == [(2, 4, D("50.0"))]
     assert [(o.achieved, o.applicable, o.percent) for o in visits.outcomes] == [(1, 4, D("25.0"))]
     assert [(s.favourable, s.n, s.percent) for s in visits.surveys] == [(5, 8, D("62.5"))]
