@@ -473,6 +473,9 @@ def survey_results(user: User, quarter: Quarter, scope: Scope) -> tuple[list[Que
 
 def quarterly_report(user: User, quarter: Quarter, scope: Scope) -> QuarterlyReport:
     """Assemble the merged report; `scope` must come from `resolve_scope` (it checks access)."""
+    if scope.is_statewide and not is_state_staff(user):
+        # resolve_scope already refuses this; statewide rows are not scoped further below.
+        raise PermissionDenied("Only state staff see the statewide report.")
     metrics, as_of = metric_lines(user, quarter, scope)
     items, outcomes, reviews_counted = review_lines(user, quarter, scope)
     survey_rows, responses_counted = survey_results(user, quarter, scope)

@@ -170,6 +170,13 @@ def test_scope_refusals(personas, persona, asked, refusal):
         resolve_scope(getattr(personas, persona), asked)
 
 
+def test_the_statewide_report_is_refused_to_agency_staff_even_without_resolve_scope(q3, personas):
+    from reports.quarterly import Scope
+
+    with pytest.raises(PermissionDenied):
+        quarterly_report(personas.supervisor_a, Q3, Scope(None))
+
+
 def test_a_role_without_report_view_in_that_agency_is_refused(personas, make_user):
     mixed = make_user("mixed", ("supervisor", "6ZA"), ("reviewer", "6ZB"))
     assert resolve_scope(mixed, None).parameter == "6ZA"
