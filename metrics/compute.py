@@ -36,7 +36,7 @@ from metrics.registry import ordered_metrics
 
 DIMENSIONS = (("STATE", None), ("AGENCY", "agency_code"), ("CIRCUIT", "circuit_code"), ("COUNTY", "county_fips"))
 POOLED = {"MONTH", "ENTRY_MONTH"}
-DQ_LIMITS = {"EP6": 0.10, "EP4": 0.05, "WA5": 0.05}
+DQ_LIMITS = {"EP6": 0.10, "EP4": 0.05, "WA5": 0.05, "PL4": 0.05, "PENDING": 0.10}
 
 Progress = Callable[[int, str], None]
 

@@ -586,7 +586,7 @@ METRICS = [
         units=stability_units,
         small_n_field="child_id",
         settings_used=("stability_min_episode_days",),
-        dq_checks=("EP4", "WA5"),
+        dq_checks=("EP4", "WA5", "PL4"),
         extra={"reference": Decimal("4.48")},
     ),
     _snapshot(

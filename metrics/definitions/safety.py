@@ -315,7 +315,7 @@ VICTIMIZATION = Metric(
     finish=victimization_dedup,
     small_n_field="child_id",
     settings_used=("victim_min_episode_days", "victim_early_report_days", "victim_dedup_days", "victim_date_rule"),
-    dq_checks=("EP4", "WA5"),
+    dq_checks=("EP4", "WA5", "PENDING"),
 )
 
 SENTINEL_EVENTS = Metric(

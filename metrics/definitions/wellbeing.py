@@ -292,7 +292,7 @@ METRICS = [
         weight=ZERO,
         attribution="R4",
         units=residential_units,
-        dq_checks=("WA5",),
+        dq_checks=("WA5", "PL4"),
     ),
     Metric(
         code="qrtp_assessment_30_days",

@@ -987,7 +987,7 @@ def _spans(ep: dict, rows: list[dict], county_circuit: dict[str, str], as_of_day
     return spans
 
 
-def quality_shares(derived: dict[str, list[dict]]) -> dict[str, dict[str, float]]:
+def quality_shares(derived: dict[str, list[dict]], as_of_day: int) -> dict[str, dict[str, float]]:
     """Section 7.6 shares, overall ("ALL") and per agency (responsible at the episode's last day)."""
     last_agency: dict[str, str] = {}
     days_total: dict[str, int] = defaultdict(int)
@@ -1011,6 +1011,29 @@ def quality_shares(derived: dict[str, list[dict]]) -> dict[str, dict[str, float]
                 no_reason[key] += not ep["discharge_reason"]
                 same_day[key] += ep["discharge_day"] == ep["removal_day"]
 
+    # PL4: episode-days without a placement row (pieces cover [start, end) up to the episode's end).
+    placed: dict[str, int] = defaultdict(int)
+    episode_end = {ep["episode_id"]: ep["discharge_day"] for ep in derived["RemovalEpisode"]}
+    for piece in derived["PlacementSegment"]:
+        key = piece["episode_id"]
+        end = piece["end_day"] if piece["end_day"] is not None else (episode_end.get(key) or as_of_day + 1)
+        placed[key] += max(0, end - piece["start_day"])
+    days_open: dict[str, int] = defaultdict(int)
+    days_unplaced: dict[str, int] = defaultdict(int)
+    for ep in derived["RemovalEpisode"]:
+        end = ep["discharge_day"] if ep["discharge_day"] is not None else as_of_day + 1
+        n = max(0, end - ep["removal_day"])
+        for key in ("ALL", last_agency.get(ep["episode_id"], "CD")):
+            days_open[key] += n
+            days_unplaced[key] += max(0, n - placed.get(ep["episode_id"], 0))
+    # Substantiation pending more than 60 days at the as-of date, among all child-reports.
+    reports: dict[str, int] = defaultdict(int)
+    pending: dict[str, int] = defaultdict(int)
+    for row in derived["MaltreatmentReport"]:
+        reports["ALL"] += 1
+        if row["finding"] == "PENDING" and row["report_date"].toordinal() < as_of_day - 60:
+            pending["ALL"] += 1
+
     def share(num: dict, den: dict) -> dict[str, float]:
         return {k: round(num.get(k, 0) / v, 6) for k, v in den.items() if v}
 
@@ -1018,6 +1041,8 @@ def quality_shares(derived: dict[str, list[dict]]) -> dict[str, dict[str, float]
         "EP6": share(no_reason, discharged),
         "EP4": share(same_day, episodes_by),
         "WA5": share(days_unassigned, days_total),
+        "PL4": share(days_unplaced, days_open),
+        "PENDING": share(pending, reports),
     }
 
 
@@ -1116,7 +1141,7 @@ def load_bundle(path: str | Path, progress: Progress | None = None) -> LoadResul
             files=bundle.present,
             row_counts={name: len(bundle.rows(name)) for name in bundle.files},
             warning_counts=report.counts("WARNING"),
-            quality=quality_shares(derived),
+            quality=quality_shares(derived, as_of.toordinal()),
             is_current=True,
         )
     say(100, "loaded")
