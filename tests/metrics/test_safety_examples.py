@@ -319,3 +319,17 @@ def test_w15_sentinel_events_and_timely_reporting(tmp_path, holidays, timely):
     r = run(metrics=["sentinel_events", "sentinel_event_timely_report"])
     assert figures(result(r, "sentinel_event_timely_report")) == timely
     assert figures(result(r, "sentinel_events", "AGENCY", "6ZA")) == (3, 1095, D("273.97"), None, None, "OK")
+
+
+def test_changing_a_setting_bumps_only_the_metrics_that_use_it(tmp_path):
+    load_w3(tmp_path)
+    first = run(metrics=["victimization_in_care", "worker_child_visits"])
+    assert {result(first, m).definition_version for m in ("victimization_in_care", "worker_child_visits")} == {1}
+    version = config.change(note="CFSR exclusions", victim_min_episode_days=8)
+    assert version.version == 2 and version.values["victim_min_episode_days"] == 8
+    second = run(metrics=["victimization_in_care", "worker_child_visits"])
+    assert result(second, "victimization_in_care").definition_version == 2
+    assert result(second, "worker_child_visits").definition_version == 1
+    assert second.settings_version == 2
+    config.change(victim_min_episode_days=9)  # back to the default: the first version number again
+    assert result(run(metrics=["victimization_in_care"]), "victimization_in_care").definition_version == 1
