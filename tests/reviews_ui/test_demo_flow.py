@@ -1,0 +1,74 @@
+"""The README's demo path: the demo reviewer completes a review; QA approves; the supervisor sees it."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.demo import DEMO_PASSWORD
+from accounts.demo import seed as seed_accounts
+from accounts.models import User
+from reviews import demo
+from reviews.models import Review
+
+pytestmark = pytest.mark.django_db
+
+
+def logged_in(username: str) -> Client:
+    user = User.objects.get(username=username)
+    assert user.check_password(DEMO_PASSWORD)  # the password the README gives
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def test_the_demo_reviewer_completes_a_review_that_reaches_the_supervisors_summary():
+    seed_accounts(io.StringIO())
+    demo.seed(io.StringIO())
+    supervisor = logged_in("supervisor_6za")
+    before = supervisor.get(reverse("reviews:summary")).context["review_count"]
+    assert before == 1  # the finalized demo review; the others are still with the reviewer or QA
+
+    reviewer = logged_in("reviewer_6za")
+    review = Review.objects.get(case__case_id="DEMO-6ZA-0001")
+    assert reviewer.get(reverse("reviews:review_list")).status_code == 200
+    missing = [m.code for m in reviewer.get(reverse("reviews:review_detail", args=[review.pk])).context["missing"]]
+    assert missing[:4] == ["14A", "14B", "15C2", "17A2"]
+    # 15C2 is asked once per father (the demo case lists a legal and a birth father).
+    for code, person, value in (
+        ("14A", "", "YES"),
+        ("14B", "", "YES"),
+        ("15C2", "f1", "YES"),
+        ("15C2", "f2", "YES"),
+        ("17A2", "", "YES"),
+    ):
+        review.refresh_from_db()
+        response = reviewer.post(
+            reverse("reviews:answer", args=[review.pk]),
+            {"code": code, "person": person, f"q{code}-{person or 'case'}-value": value, "version": review.version},
+        )
+        body = response.content.decode()
+        assert "Saved ✓" in body, body.split("Not saved")[1][:300] if "Not saved" in body else code
+    # The one "No" narrative the demo left out (8B: the birth father was never visited).
+    review.refresh_from_db()
+    reviewer.post(
+        reverse("reviews:narrative", args=[review.pk]),
+        {"code": "8B", "narrative-8B": "Birth father not visited: whereabouts known.", "version": review.version},
+    )
+    response = reviewer.post(reverse("reviews:transition", args=[review.pk]), {"action": "submit"}, follow=True)
+    assert "the review is now submitted for qa" in response.content.decode()
+
+    qa = logged_in("qa_6za")
+    for action in ("start_qa", "approve"):
+        qa.post(reverse("reviews:transition", args=[review.pk]), {"action": action})
+    review.refresh_from_db()
+    assert review.status == Review.Status.APPROVED
+    response = supervisor.get(reverse("reviews:summary"))
+    assert response.context["review_count"] == before + 1
+    assert (
+        "DEMO-6ZA-0001"
+        in supervisor.get(reverse("reviews:summary_drill"), {"item": "14", "measure": "achieved"}).content.decode()
+    )
