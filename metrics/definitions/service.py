@@ -225,9 +225,14 @@ def refresh_report_due_dates(ctx: Context) -> None:
     stored, so the metric query itself stays a plain comparison."""
     holidays = set(Holiday.objects.values_list("holiday_date", flat=True))
     n = ctx.settings["sentinel_report_business_days"]
-    for event in SentinelEvent.objects.only("pk", "awareness_date"):
+    events = list(SentinelEvent.objects.only("pk", "awareness_date", "report_due_date"))
+    changed = []
+    for event in events:
         due = business_days_after(event.awareness_date, n, holidays)
-        SentinelEvent.objects.filter(pk=event.pk).update(report_due_date=due)
+        if event.report_due_date != due:
+            event.report_due_date = due
+            changed.append(event)
+    SentinelEvent.objects.bulk_update(changed, ["report_due_date"], batch_size=1000)
 
 
 def timely_report_units(ctx: Context):
