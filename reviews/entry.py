@@ -17,7 +17,7 @@ from reviews.instrument import Instrument, Scoring, get_instrument
 from reviews.instrument.answers import GATED_ITEMS
 from reviews.instrument.questions import NO, SLOT_ROLES, Kind, Question
 from reviews.instrument.round4 import missing_rationales
-from reviews.models import ItemRating, Participant, Review
+from reviews.models import Answer, ItemRating, Participant, Review
 from reviews.scoring import raw_answers, score_review
 
 CASE_TYPE_WORDS = {"FOSTER_CARE": "foster care", "IN_HOME": "in-home", "IN_HOME_DR_AR": "in-home"}
@@ -257,3 +257,48 @@ def navigator(review: Review, scoring: Scoring | None = None) -> list[Missing]:
         url = reverse("reviews:item", args=[review.pk, key]) + "#rationale"
         result.append(Missing(key, f"Rating rationale for item {key}", "rationale", url))
     return result
+
+
+@dataclass
+class AnswerChange:
+    at: Any
+    user: str
+    code: str
+    person: str
+    old: Any
+    new: Any
+    old_narrative: str
+    new_narrative: str
+
+
+def answer_changes(review: Review, limit: int = 50) -> list[AnswerChange]:
+    """Recent answer changes, newest first: who, when, old -> new (from django-simple-history)."""
+    rows = (
+        Answer.history.filter(review_id=review.pk)
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    )
+    people = dict(review.participants.values_list("pk", "key"))
+    previous: dict[int, Any] = {}
+    changes = []
+    for row in rows:
+        before = previous.get(row.id)
+        old, old_narrative = (before.value, before.narrative) if before is not None else (None, "")
+        new, new_narrative = (None, "") if row.history_type == "-" else (row.value, row.narrative)
+        previous[row.id] = row
+        if (old, old_narrative) == (new, new_narrative):
+            continue
+        changes.append(
+            AnswerChange(
+                row.history_date,
+                row.history_user.username if row.history_user else "",
+                row.question_code,
+                people.get(row.participant_id, ""),
+                old,
+                new,
+                old_narrative,
+                new_narrative,
+            )
+        )
+    changes.sort(key=lambda c: c.at, reverse=True)
+    return changes[:limit]

@@ -41,7 +41,7 @@ from reviews.forms import (
 from reviews.instrument import get_instrument
 from reviews.instrument.questions import Kind
 from reviews.instrument.round4 import OUTCOME_OVERRIDE_VALUES, OVERRIDE_VALUES
-from reviews.models import Participant, QANote, Review, Sample
+from reviews.models import CaseType, Participant, QANote, Review, Sample
 from reviews.scoring import InvalidAnswers, StaleReview, raw_answers, rescore, score_review
 
 STALE_MESSAGE = (
@@ -89,7 +89,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "query": query,
             "case_type": case_type,
             "total": cases.count(),
-            "case_types": Review._meta.get_field("case").related_model._meta.get_field("case_type").choices,
+            "case_types": CaseType.choices,
         },
     )
 
@@ -123,12 +123,15 @@ def review_create(request: HttpRequest, case_pk: int) -> HttpResponse:
 def review_list(request: HttpRequest) -> HttpResponse:
     """The reviewer's own reviews (assigned), with status and what is missing."""
     _require(request.user, "review.view")
-    reviews = reviews_for_user(request.user).filter(reviewers=request.user).prefetch_related("item_ratings")
-    rows = []
-    for review in reviews[:200]:
-        incomplete = sum(1 for r in review.item_ratings.all() if r.effective == "INCOMPLETE")
-        open_notes = review.qa_notes.filter(resolved=False).count()
-        rows.append((review, incomplete, open_notes))
+    reviews = (
+        reviews_for_user(request.user)
+        .filter(reviewers=request.user)
+        .annotate(
+            incomplete=Count("item_ratings", filter=Q(item_ratings__effective="INCOMPLETE"), distinct=True),
+            open_notes=Count("qa_notes", filter=Q(qa_notes__resolved=False), distinct=True),
+        )
+    )
+    rows = [(review, review.incomplete, review.open_notes) for review in reviews[:200]]
     return render(request, "reviews/review_list.html", {"rows": rows})
 
 
@@ -178,6 +181,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "notes": review.qa_notes.select_related("author", "replied_by", "resolved_by"),
             "changes": review.status_changes.select_related("user"),
             "audit": entries_for(review)[:30],
+            "answer_changes": entry.answer_changes(review),
             "submission_problems": workflow.submission_problems(review, context["scoring"])
             if review.status in workflow.EDITABLE
             else [],
@@ -372,7 +376,10 @@ def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
     if person and not review.participants.filter(key=person).exists():
         return HttpResponseBadRequest("unknown participant")
     prefix = prefix_for(code, person)
-    value, error = _posted_value(review, question, person, request.POST)
+    if request.POST.get("clear"):
+        value, error = None, ""  # the reviewer withdraws the answer
+    else:
+        value, error = _posted_value(review, question, person, request.POST)
     if not error:
         values: dict[str, Any] = {code: value}
         if person:

@@ -63,7 +63,7 @@ def test_every_review_page_renders_for_the_assigned_reviewer(personas, client_fo
 def test_other_agency_reviews_are_404(personas, client_for, review_b, person):
     client = client_for(getattr(personas, person))
     for name in ("review_detail", "face_sheet"):
-        assert client.get(reverse(name and f"reviews:{name}", args=[review_b.pk])).status_code == 404
+        assert client.get(reverse(f"reviews:{name}", args=[review_b.pk])).status_code == 404
     assert client.get(reverse("reviews:item", args=[review_b.pk, "14"])).status_code == 404
     assert answer(client, review_b, "14B", "YES").status_code == 404
     post = {"action": "start_qa"}
@@ -269,3 +269,35 @@ def test_a_finalized_review_is_read_only_in_the_pages(personas, client_for, revi
     response = answer(client, review_b, "14B", "YES")
     assert "answers are read-only" in response.content.decode()
     assert review_b.answers.get(question_code="14B").value == "NO"
+
+
+def test_answer_changes_record_who_and_old_to_new(personas, client_for, review_a):
+    client = client_for(personas.reviewer_a)
+    answer(client, review_a, "14B", "NO")
+    review_a.refresh_from_db()
+    answer(client, review_a, "14B", "YES")
+    latest = review_a.answers.get(question_code="14B", participant=None).history.order_by("-history_id").first()
+    assert (latest.value, latest.history_user) == ("YES", personas.reviewer_a)
+    page = client.get(reverse("reviews:review_detail", args=[review_a.pk]))
+    changes = [(c.user, c.code, c.old, c.new) for c in page.context["answer_changes"][:2]]
+    assert changes == [("reviewer_a", "14B", "NO", "YES"), ("reviewer_a", "14B", None, "NO")]
+
+
+def test_an_answer_can_be_cleared(personas, client_for, review_a):
+    client = client_for(personas.reviewer_a)
+    answer(client, review_a, "14B", "NO")
+    review_a.refresh_from_db()
+    page = client.get(reverse("reviews:item", args=[review_a.pk, "14"])).content.decode()
+    assert "Clear answer" in page.split('id="q-14B"')[1].split("</section>")[0]
+    client.post(
+        reverse("reviews:answer", args=[review_a.pk]), {"code": "14B", "clear": "1", "version": review_a.version}
+    )
+    assert not review_a.answers.filter(question_code="14B").exclude(value=None).exists()
+    assert review_a.item_ratings.get(item="14").effective == "INCOMPLETE"
+
+
+def test_my_reviews_counts_incomplete_items_and_open_notes(personas, client_for, review_a):
+    QANote.objects.create(review=review_a, question_code="14B", author=personas.qa_a, text="?")
+    rows = client_for(personas.reviewer_a).get(reverse("reviews:review_list")).context["rows"]
+    assert [(r.case.case_id, incomplete, notes) for r, incomplete, notes in rows] == [("UI-A-0001", 1, 1)]
+    assert client_for(personas.reviewer_b).get(reverse("reviews:review_list")).context["rows"] == []
