@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Least
 
+from metrics.dates import latest_dob_aged_under
 from metrics.definitions.base import (
     FAR_FUTURE,
     PERCENT,
@@ -26,6 +27,7 @@ from metrics.definitions.base import (
 )
 from metrics.definitions.safety import WORKER_CHILD_VISITS
 from metrics.models import (
+    EducationRecord,
     HcyExam,
     ParentChildVisit,
     ParentLink,
@@ -239,6 +241,42 @@ def training_units(ctx: Context):
     ]
 
 
+def school_year_ending(month_end) -> str:
+    """The school year (July-June) that covers a date, as "2022-23"."""
+    start = month_end.year if month_end.month >= 7 else month_end.year - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def education_enrollment_units(ctx: Context):
+    m, s, e = ctx.month, ctx.s, ctx.e
+    full_month = Q(removal_day__lte=s) & (Q(discharge_day__isnull=True) | Q(discharge_day__gte=e))
+    school_age = Q(
+        date_of_birth__gt=latest_dob_aged_under(m.end, 18), date_of_birth__lte=latest_dob_aged_under(m.end, 6)
+    )
+    records = EducationRecord.objects.filter(child_id=OuterRef("child_id"))
+    covering = Q(enrolled_from__lte=m.end) & (Q(enrolled_to__isnull=True) | Q(enrolled_to__gte=m.end))
+    if m.month in (6, 7, 8):
+        # Summer: an enrolment in the school year just ended counts.
+        just_ended = school_year_ending(m.start.replace(month=6, day=1))
+        covering = covering | Q(school_year=just_ended, enrolled_from__isnull=False)
+    enrolled = Exists(records.filter(covering)) | Exists(records.filter(year_end_status__in=["GRADUATED", "GED"]))
+    qs = RemovalEpisode.objects.filter(full_month, school_age, under18_at_removal=True)
+    return [
+        units(
+            qs,
+            "CHILD",
+            child_id="child_id",
+            episode_id="episode_id",
+            **on_day("episode_id", integer(e)),
+            in_denominator=Value(True),
+            in_numerator=as_bool(enrolled),
+            den=Value(1),
+            num=flag(enrolled),
+            reason=reason((~Q(enrolled), "NOT_ENROLLED")),
+        )
+    ]
+
+
 ZERO = Decimal("0")
 
 METRICS = [
@@ -325,5 +363,21 @@ METRICS = [
         attribution="WORKER",
         units=training_units,
         settings_used=("training_courses", "training_grace_days"),
+    ),
+    Metric(
+        code="education_enrollment",
+        title="School-age children enrolled in school",
+        domain="Well-being",
+        phase="III",
+        definition="Children aged 6-17 in care the entire month with a school enrolment covering the month's "
+        "last day (June-August: the school year just ended), or who graduated or earned a GED.",
+        unit=PERCENT,
+        period_type="SNAPSHOT",
+        unit_type="CHILD",
+        direction="HIGHER",
+        attribution="R4",
+        units=education_enrollment_units,
+        requires_files=("education_records.csv",),
+        dq_checks=("WA5",),
     ),
 ]

@@ -94,3 +94,21 @@ def test_measures_whose_optional_file_is_absent_are_not_computed(tmp_path):
     computed = set(r.results.values_list("metric", flat=True))
     assert "concurrent_plan" in computed
     assert not {"social_service_plan", "older_youth_services"} & computed
+
+
+EDUCATION = table(
+    """
+record_id,child_id,school_year,enrolled_from,enrolled_to,grade,year_end_status
+R1,P1,2022-23,2022-08-20,2023-05-25,9,PROMOTED
+R3,P3,2023-24,2023-08-20,,6,
+R6,P6,2022-23,2022-08-20,2023-05-25,12,GRADUATED
+"""
+)
+
+
+def test_education_enrollment_counts_the_school_year_just_ended_in_summer(tmp_path):
+    # P4 is 18 on 2023-06-01 (out); P1 enrolled in 2022-23 (summer: counts); P6 graduated; P2, P3, P5 not.
+    load(tmp_path, children=CHILDREN, removal_episodes=EPISODES, education_records=EDUCATION)
+    r = run(metrics=["education_enrollment"])
+    assert figures(result(r, "education_enrollment")) == (2, 5, D("40.0"), None, None, "OK")
+    assert set(units(r, "education_enrollment", in_numerator=True).values_list("child_id", flat=True)) == {"P1", "P6"}
