@@ -159,6 +159,8 @@ def _review_context(request: HttpRequest, review: Review, scoring=None) -> dict[
     return {
         "review": review,
         "scoring": scoring,
+        # A refused stale save keeps the page's old version, so every later save is refused until a reload.
+        "stale_message": STALE_MESSAGE,
         "sidebar": entry.sidebar(review, scoring),
         "missing": entry.navigator(review, scoring),
         "editable": workflow.can_edit(review, request.user),
@@ -245,7 +247,13 @@ def face_sheet_save(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reviews/partials/save_feedback.html",
-        {"review": review, "prefix": f"fs{spec.code}", "error": error, "oob_panels": False},
+        {
+            "review": review,
+            "prefix": f"fs{spec.code}",
+            "error": error,
+            "oob_panels": False,
+            "stale_message": STALE_MESSAGE,
+        },
     )
 
 

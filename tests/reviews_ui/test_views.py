@@ -171,6 +171,8 @@ def test_a_stale_save_is_refused_with_a_clear_message_and_nothing_is_lost(person
     response = answer(client, review_a, "14B", "YES", version=stale_version)
     body = response.content.decode()
     assert "Someone else saved this review after you opened it" in body
+    # The page keeps its old version: later saves are refused too until the reviewer reloads.
+    assert 'id="review-version"' not in body
     assert review_a.answers.get(question_code="14B").value == "NO"
     # The refused value is still shown, selected, so the reviewer can enter it again after reloading.
     block = body.split('id="q-14B"')[1].split("</section>")[0]
