@@ -76,8 +76,9 @@ def definition_version(metric: Metric, settings: dict) -> int:
 
 
 def weight_for(metric: Metric, on: date) -> Decimal | None:
+    """The weight in force on `on` from the MetricWeight table (section 5: data, not code)."""
     row = MetricWeight.objects.filter(metric=metric.code, effective_from__lte=on).order_by("-effective_from").first()
-    return row.weight if row else metric.weight
+    return row.weight if row else None
 
 
 def benchmark_for(metric: Metric, on: date) -> Decimal | None:

@@ -89,7 +89,6 @@ class Metric:
     units: Callable[[Context], Sequence[QuerySet]]
     benchmark: Decimal | None = None
     comparator: str = ""
-    weight: Decimal | None = None
     band: BandRule | None = None
     attribution: str = "R1"
     settings_used: tuple[str, ...] = ()

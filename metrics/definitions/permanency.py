@@ -502,7 +502,7 @@ def _snapshot(code: str, title: str, definition: str, build, settings_used=(), f
     )
 
 
-def _timely(code: str, title: str, kinds: tuple[str, ...] | None, weight: Decimal | None) -> Metric:
+def _timely(code: str, title: str, kinds: tuple[str, ...] | None) -> Metric:
     return Metric(
         code=code,
         title=title,
@@ -516,7 +516,6 @@ def _timely(code: str, title: str, kinds: tuple[str, ...] | None, weight: Decima
         unit_type="EPISODE",
         direction="HIGHER",
         comparator=">=",
-        weight=weight,
         attribution="R2",
         units=timely_permanency_units(kinds),
         settings_used=("perm_thresholds_months", "perm_min_episode_days", "thv_grace_days"),
@@ -567,10 +566,10 @@ METRICS = [
         settings_used=("reentry_exit_reasons",),
         dq_checks=("EP6", "WA5"),
     ),
-    _timely("timely_permanency", "Timely achievement of the court-approved permanency plan", None, Decimal("0.50")),
-    _timely("timely_permanency_reunification", "Timely permanency: reunification", ("REU", "RLV"), None),
-    _timely("timely_permanency_guardianship", "Timely permanency: guardianship", ("GDN",), None),
-    _timely("timely_permanency_adoption", "Timely permanency: adoption", ("ADO",), None),
+    _timely("timely_permanency", "Timely achievement of the court-approved permanency plan", None),
+    _timely("timely_permanency_reunification", "Timely permanency: reunification", ("REU", "RLV")),
+    _timely("timely_permanency_guardianship", "Timely permanency: guardianship", ("GDN",)),
+    _timely("timely_permanency_adoption", "Timely permanency: adoption", ("ADO",)),
     Metric(
         code="placement_stability",
         title="Placement moves per 1,000 days in care (entry cohort)",

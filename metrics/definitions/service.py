@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -261,8 +259,6 @@ def timely_report_units(ctx: Context):
     ]
 
 
-ZERO = Decimal("0")
-
 METRICS = [
     Metric(
         code="workers_per_child_lt12",
@@ -304,7 +300,6 @@ METRICS = [
         period_type="SNAPSHOT",
         unit_type="WORKER",
         direction="LOWER",
-        weight=ZERO,
         attribution="WORKER",
         units=supervisor_ratio_units,
     ),
@@ -346,7 +341,6 @@ METRICS = [
         period_type="MONTH",
         unit_type="RETURN",
         direction="LOWER",
-        weight=ZERO,
         attribution="R2",
         units=cases_returned_units,
         den_aggregate="distinct:child_id",
@@ -362,7 +356,6 @@ METRICS = [
         period_type="MONTH",
         unit_type="RETURN",
         direction="LOWER",
-        weight=ZERO,
         attribution="R2",
         units=returned_cost_units,
         agency_types=("FCCM",),

@@ -277,8 +277,6 @@ def education_enrollment_units(ctx: Context):
     ]
 
 
-ZERO = Decimal("0")
-
 METRICS = [
     Metric(
         code="parent_child_visits",
@@ -327,7 +325,6 @@ METRICS = [
         period_type="SNAPSHOT",
         unit_type="CHILD",
         direction="LOWER",
-        weight=ZERO,
         attribution="R4",
         units=residential_units,
         dq_checks=("WA5", "PL4"),
@@ -343,7 +340,6 @@ METRICS = [
         period_type="MONTH",
         unit_type="PLACEMENT",
         direction="HIGHER",
-        weight=ZERO,
         attribution="R2",
         units=qrtp_units,
         provisional=qrtp_provisional,
@@ -359,7 +355,6 @@ METRICS = [
         period_type="SNAPSHOT",
         unit_type="WORKER",
         direction="HIGHER",
-        weight=ZERO,
         attribution="WORKER",
         units=training_units,
         settings_used=("training_courses", "training_grace_days"),
