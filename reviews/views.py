@@ -468,6 +468,7 @@ def _item_response(request: HttpRequest, review: Review, key: str, prefix: str, 
         {
             "page": entry.item_page(review, key, context["editable"], context["scoring"], typed=typed_map),
             "saved_prefix": "" if error else prefix,
+            "error": error,
             "item_values": OVERRIDE_VALUES,
         }
     )
