@@ -303,3 +303,27 @@ def test_my_reviews_counts_incomplete_items_and_open_notes(personas, client_for,
     rows = client_for(personas.reviewer_a).get(reverse("reviews:review_list")).context["rows"]
     assert [(r.case.case_id, incomplete, notes) for r, incomplete, notes in rows] == [("UI-A-0001", 1, 1)]
     assert client_for(personas.reviewer_b).get(reverse("reviews:review_list")).context["rows"] == []
+
+
+def test_questions_that_do_not_apply_are_locked_with_the_reason(personas, client_for, review_a):
+    client = client_for(personas.reviewer_a)
+
+    def block(key: str, code: str) -> str:
+        page = client.get(reverse("reviews:item", args=[review_a.pk, key])).content.decode()
+        return page.split(f'id="q-{code}"')[1].split("</section>")[0]
+
+    # COMPLETE_FC: 7APP = NO, 4A = 1, 1APP = NO.
+    assert "Not asked because 7APP = No (the item is NA)." in block("7", "7A")
+    assert 'name="q7A-case-value"' not in block("7", "7A")
+    assert "Not applicable: Set by the instrument because 4A = 1 (no placement change)." in block("4", "4B")
+    assert 'name="q7APP-case-value"' in block("7", "7APP")  # the gate itself stays answerable
+
+
+def test_foster_care_items_are_na_for_in_home_cases(personas, client_for):
+    from tests.reviews.factories import make_case, make_review
+
+    review = make_review(make_case("UI-IH-1", agency="6ZA", case_type="IN_HOME"))
+    review.reviewers.add(personas.reviewer_a)
+    page = client_for(personas.reviewer_a).get(reverse("reviews:item", args=[review.pk, "8"])).content.decode()
+    assert "NA because the case is in-home: item 8 is asked only in foster care cases." in page
+    assert 'name="q8A' not in page
