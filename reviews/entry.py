@@ -165,7 +165,9 @@ def item_page(
             concern_shown = question.concern is not None and any(
                 f.value == question.concern or f.derived == question.concern for f in fields
             )
-            fields[-1].show_narrative = concern_shown or bool(narrative)
+            # A refused answer may be waiting for its narrative (8A = YES after 8A1 = NEVER): offer the box.
+            refused = any(f.error for f in fields)
+            fields[-1].show_narrative = concern_shown or bool(narrative) or refused
         blocks.append(QuestionBlock(question, fields, notes_by_code.get(question.code, []), lock))
     rating_keys = ["12", "12A", "12B", "12C"] if key == "12" else [key]
     ratings = sorted(review.item_ratings.filter(item__in=rating_keys), key=lambda r: rating_keys.index(r.item))

@@ -441,14 +441,29 @@ def narrative_save(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseBadRequest("unknown question")
     text = request.POST.get(f"narrative-{code}", "")
     error = ""
+    pending = {} if is_item else _pending_answers(review, instrument.question(code), request.POST)
+    narratives = {code: text.strip()}
     try:
-        workflow.save_answers(review, request.user, {}, {code: text.strip()}, expected_version=_version(request))
+        try:
+            workflow.save_answers(review, request.user, pending, narratives, expected_version=_version(request))
+        except InvalidAnswers:
+            if not pending:
+                raise
+            # The pending answer is refused for another reason: the narrative must still be kept.
+            pending = {}
+            workflow.save_answers(review, request.user, {}, narratives, expected_version=_version(request))
     except StaleReview:
         error = STALE_MESSAGE
     except InvalidAnswers as invalid:
         error = " ".join(f"{p.code} {p.message}." for p in invalid.problems)
     except workflow.Refused as refused:
         error = str(refused)
+    if pending and not error:
+        # An answer refused for want of this narrative went in with it: show the whole item again.
+        response = _item_response(request, review, entry.item_number(instrument.question(code).item), "", None, "")
+        response["HX-Retarget"] = "#item-body"
+        response["HX-Reswap"] = "outerHTML"
+        return response
     review.refresh_from_db()
     context = _review_context(request, review)
     context.update({"prefix": f"narrative-{code}", "error": error, "oob_panels": True})
@@ -458,6 +473,34 @@ def narrative_save(request: HttpRequest, pk: int) -> HttpResponse:
         key = code
     context["page"] = entry.item_page(review, key, context["editable"], context["scoring"])
     return render(request, "reviews/partials/save_feedback.html", context)
+
+
+def _pending_answers(review: Review, question, post) -> dict[str, Any]:
+    """Answers shown on the page but not saved (refused until their narrative exists), sent with the narrative.
+
+    8A = YES after 8A1 = NEVER needs a narrative in the same save: the narrative box posts the
+    question's fields too, and any value that differs from the stored one is saved with it.
+    """
+    stored, _ = raw_answers(review)
+    people = [p.key for p in entry.holders(question, list(review.participants.all()))]
+    values: dict[str, Any] = {}
+    for person in people or [None]:
+        if f"{prefix_for(question.code, person)}-value" not in post:
+            continue
+        value, error = _posted_value(review, question, person, post)
+        if error or value is None:
+            continue
+        if person is None:
+            if value != stored.get(question.code):
+                values[question.code] = value
+        else:
+            current = stored.get(question.code)
+            current_value = current.get(person) if isinstance(current, dict) else current
+            if value != current_value:
+                review_values = values.get(question.code) or _merge_person(review, question, person, value)
+                review_values[person] = value
+                values[question.code] = review_values
+    return values
 
 
 def _item_response(request: HttpRequest, review: Review, key: str, prefix: str, typed: Any, error: str) -> HttpResponse:

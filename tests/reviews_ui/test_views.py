@@ -327,3 +327,33 @@ def test_foster_care_items_are_na_for_in_home_cases(personas, client_for):
     page = client_for(personas.reviewer_a).get(reverse("reviews:item", args=[review.pk, "8"])).content.decode()
     assert "NA because the case is in-home: item 8 is asked only in foster care cases." in page
     assert 'name="q8A' not in page
+
+
+def test_an_answer_waiting_for_its_narrative_goes_in_with_it(personas, client_for):
+    review = complete_review(personas.reviewer_a, case_id="UI-A-8", drop=("8A1", "8A", "8C"))
+    client = client_for(personas.reviewer_a)
+    answer(client, review, "8A1", "NEVER")
+    review.refresh_from_db()
+    body = answer(client, review, "8A", "YES").content.decode()
+    assert "8A is YES although 8A1 = NEVER: explain the other contact in a narrative" in body
+    assert 'name="narrative-8A"' in body  # the box is offered at once
+    assert not review.answers.filter(question_code="8A").exists()
+    review.refresh_from_db()
+    response = client.post(
+        reverse("reviews:narrative", args=[review.pk]),
+        {"code": "8A", "narrative-8A": "Weekly phone calls.", "q8A-case-value": "YES", "version": review.version},
+    )
+    assert response["HX-Retarget"] == "#item-body"
+    saved = review.answers.get(question_code="8A", participant=None)
+    assert (saved.value, saved.narrative) == ("YES", "Weekly phone calls.")
+
+
+def test_a_narrative_is_kept_even_when_a_pending_answer_is_still_refused(personas, client_for, review_a):
+    client = client_for(personas.reviewer_a)
+    response = client.post(
+        reverse("reviews:narrative", args=[review_a.pk]),
+        {"code": "14B", "narrative-14B": "Short visits.", "q14B-case-value": "NA", "version": review_a.version},
+    )
+    assert "Saved ✓" in response.content.decode()
+    saved = review_a.answers.get(question_code="14B", participant=None)
+    assert (saved.value, saved.narrative) == (None, "Short visits.")
