@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import QuerySet
 
@@ -30,6 +31,15 @@ class Row:
     metric: Metric
 
     @property
+    def value_text(self) -> str:
+        """value_rounded at the metric's precision (91.3, 455.79, 2.50)."""
+        return _fixed(self.result.value_rounded, self.metric.precision)
+
+    @property
+    def benchmark_text(self) -> str:
+        return _fixed(self.result.benchmark, self.metric.precision)
+
+    @property
     def band_colour(self) -> str:
         if self.result.band:
             return BAND_COLOUR[self.result.band]
@@ -38,6 +48,22 @@ class Row:
         if self.result.meets is False:
             return BAND_COLOUR["A"]
         return BAND_COLOUR[""]
+
+
+def _fixed(value, places: int) -> str:
+    if value is None:
+        return ""
+    return format(value.quantize(Decimal(1).scaleb(-places)), "f")
+
+
+def _band_label(result: MetricResult) -> str:
+    if result.value_rounded is None:
+        return "no entries"
+    if result.band:
+        return result.band
+    if result.meets is None:
+        return "no benchmark"
+    return "meets" if result.meets else "does not meet"
 
 
 def months_of(run: MetricRun) -> list[str]:
@@ -111,7 +137,7 @@ def metric_page(user: User, metric: Metric, period: str | None) -> dict:
     circuits = [Row(r, metric) for r in this.filter(dimension="CIRCUIT")]
     circuits.sort(key=lambda row: int(row.result.key) if row.result.key.isdigit() else 0)
     state = this.filter(dimension="STATE").first()
-    bands = Counter(r.result.band or ("meets" if r.result.meets else "no band") for r in circuits)
+    bands = Counter(_band_label(r.result) for r in circuits)
     trend: dict[str, dict[str, float | None]] = defaultdict(dict)
     for r in results.filter(dimension__in=["STATE", "AGENCY"], period__in=months).exclude(period_type="QUARTER"):
         trend[r.key][r.period] = float(r.value_rounded) if r.value_rounded is not None else None
