@@ -301,6 +301,19 @@ def store_quarter(run: MetricRun, metric: Metric, months: list[Month], version: 
     MetricResult.objects.bulk_create(rows, batch_size=1000)
 
 
+def store_fiscal_year(run: MetricRun, metric: Metric, september: Month) -> None:
+    """FFY rows (October-September, for CFSR comparison): a rolling metric's September value."""
+    if metric.period_type != "ROLLING_12":
+        return
+    rows = [
+        _copy(r, period_type="FFY", period=f"FFY{september.year}")
+        for r in MetricResult.objects.filter(
+            run=run, metric=metric.code, period=str(september), period_type="ROLLING_12"
+        )
+    ]
+    MetricResult.objects.bulk_create(rows, batch_size=1000)
+
+
 def _copy(result: MetricResult, **changes) -> MetricResult:
     data = {f.attname: getattr(result, f.attname) for f in MetricResult._meta.concrete_fields if not f.primary_key}
     data.update(changes)
@@ -358,6 +371,10 @@ def compute(
         for quarter in _full_quarters(months):
             for metric in chosen:
                 store_quarter(run, metric, quarter, versions[metric.code], computed_at)
+        for month in months:
+            if month.month == 9:
+                for metric in chosen:
+                    store_fiscal_year(run, metric, month)
         run.status = MetricRun.Status.DONE
         run.progress = 100
         run.finished_at = timezone.now()

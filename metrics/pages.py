@@ -141,10 +141,25 @@ def metric_page(user: User, metric: Metric, period: str | None) -> dict:
     trend: dict[str, dict[str, float | None]] = defaultdict(dict)
     for r in results.filter(dimension__in=["STATE", "AGENCY"], period__in=months).exclude(period_type="QUARTER"):
         trend[r.key][r.period] = float(r.value_rounded) if r.value_rounded is not None else None
+    mean_of_months = None
+    if "Q" in period and state and metric.period_type in ("MONTH", "ENTRY_MONTH"):
+        # Display option (decision D10): the simple mean of the three monthly rounded values, as the
+        # seed reports quarters; the stored quarterly value is the pooled one.
+        monthly = [
+            r.value_rounded
+            for r in results.filter(
+                dimension="STATE", period_start__gte=state.period_start, period_end__lte=state.period_end
+            )
+            .exclude(period_type="QUARTER")
+            .order_by("period")
+        ]
+        if len(monthly) == 3 and all(v is not None for v in monthly):
+            mean_of_months = _fixed(sum(monthly) / 3, metric.precision)
     return {
         "run": run,
         "metric": metric,
         "period": period,
+        "mean_of_months": mean_of_months,
         "periods": periods,
         "state": Row(state, metric) if state else None,
         "agencies": agencies,

@@ -135,3 +135,26 @@ def test_w13_seed_statewide_figures(tmp_path):
     }
     got = {key: figures(result(r, key[0], period=key[1])) for key in expected}
     assert got == expected
+
+
+@pytest.mark.django_db
+def test_quarter_pages_offer_the_mean_of_months_and_september_gives_a_fiscal_year(tmp_path, client_for, personas):
+    from django.urls import reverse
+
+    from metrics.models import MetricResult
+
+    load(tmp_path, as_of="2023-11-30", **w13_bundle())
+    r = run("2023-07", "2023-09", metrics=["hcy_exam_30_days", "victimization_in_care"])
+    page = client_for(personas.state_supervisor).get(
+        reverse("metrics:metric", args=["hcy_exam_30_days"]), {"period": "2023-Q3"}
+    )
+    # D10: the seed's "61%" is the mean of 53.4, 63.4 and 69.3 = 62.03; the stored quarter is pooled (62.2).
+    assert "Mean of the three monthly values: 62.0" in page.content.decode()
+    fiscal = MetricResult.objects.get(run=r, metric="victimization_in_care", period="FFY2023", dimension="STATE")
+    september = result(r, "victimization_in_care", period="2023-09")
+    assert (fiscal.period_type, fiscal.period_start, fiscal.numerator, fiscal.denominator) == (
+        "FFY",
+        september.period_start,
+        september.numerator,
+        september.denominator,
+    )
