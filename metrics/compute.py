@@ -185,7 +185,9 @@ def store_results(ctx: Context, metric: Metric, version: int, computed_at) -> No
     period_start, period_end = metric.period_bounds(ctx.month)
     benchmark = benchmark_for(metric, period_end)
     weight = weight_for(metric, period_end)
-    provisional = bool(metric.provisional and metric.provisional(ctx))
+    # Data must be complete through the report month (re-entry follow-up, rolling windows, snapshots);
+    # some metrics also wait for a follow-up window after the month (HCY and QRTP: 30 days).
+    provisional = ctx.as_of < ctx.month.end or bool(metric.provisional and metric.provisional(ctx))
     small_n_threshold = ctx.settings["small_n_threshold"]
     overall_dq, keyed_dq = _quality_flags(ctx.extract, metric)
     wa5_exceeded = "WA5" in overall_dq

@@ -274,3 +274,10 @@ def test_incentive_qualification_needs_a_value_above_the_regional_goal(tmp_path,
     assert score.permanency_qualified is qualified  # strictly greater than the goal
     assert score.phase_goal_share is None  # no other metric carries a non-zero weight today
     assert score.score == (None if meets is None else D("1.0000") if meets else D("0.0000"))
+
+
+def test_a_month_not_yet_complete_at_the_as_of_date_is_provisional(tmp_path):
+    episodes = [{k: v for k, v in e.items() if k != "agency"} for e in W8_EPISODES]
+    load(tmp_path, as_of="2023-07-20", removal_episodes=episodes)
+    r = run(metrics=["reentry_12_months"])
+    assert result(r, "reentry_12_months", "AGENCY", "6ZA").status == "PROVISIONAL"
