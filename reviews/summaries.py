@@ -228,22 +228,41 @@ def parent_breakdown(reviews: QuerySet[Review]) -> list[Row]:
     rated_14 = ItemRating.objects.filter(review__in=reviews, item="14", effective__in=["STRENGTH", "ANI"]).values(
         "review"
     )
-    for r in (
-        Answer.objects.filter(review__in=rated_14, question_code__in=["14A", "14B"], participant=None)
-        .values("question_code")
-        .annotate(
-            applicable=Count("review", distinct=True, filter=Q(value__in=["YES", "NO"])),
-            with_no=Count("review", distinct=True, filter=Q(value="NO")),
-        )
-        .order_by()
-    ):
-        per_code[r["question_code"]] = r
+    per_code.update(_child_visits(rated_14))
     rows = []
     for item, label, code in PARENT_MEASURES:
         r = per_code.get(code, {})
         applicable = r.get("applicable", 0)
         rows.append(Row(f"Item {item}", code, label, applicable, applicable - r.get("with_no", 0)))
     return rows
+
+
+# Item 14 is about the child, not a parent: its answers are case-level. 14A1 = NEVER makes 14A = NO
+# (the instrument derives it, so there may be no stored 14A answer) and leaves 14B not applicable.
+NEVER_VISITED = Q(question_code="14A1", value="NEVER")
+CHILD_VISIT_RULES: dict[str, tuple[Q, Q]] = {
+    # code: (applicable, not sufficient)
+    "14A": (
+        Q(question_code="14A", value__in=["YES", "NO"]) | NEVER_VISITED,
+        Q(question_code="14A", value="NO") | NEVER_VISITED,
+    ),
+    "14B": (Q(question_code="14B", value__in=["YES", "NO"]), Q(question_code="14B", value="NO")),
+}
+
+
+def _child_visits(rated_14) -> dict[str, dict[str, int]]:
+    answers = Answer.objects.filter(review__in=rated_14, question_code__in=["14A", "14A1", "14B"], participant=None)
+    totals = answers.aggregate(
+        **{
+            f"{code}_{name}": Count("review", distinct=True, filter=rule)
+            for code, rules in CHILD_VISIT_RULES.items()
+            for name, rule in zip(("applicable", "with_no"), rules, strict=True)
+        }
+    )
+    return {
+        code: {"applicable": totals[f"{code}_applicable"], "with_no": totals[f"{code}_with_no"]}
+        for code in CHILD_VISIT_RULES
+    }
 
 
 @dataclass
@@ -311,11 +330,12 @@ def drill_down(reviews: QuerySet[Review], params: Any) -> tuple[QuerySet[Review]
         ids = OutcomeRating.objects.filter(outcome=outcome, effective__in=ratings).values("review")
         return reviews.filter(pk__in=ids), f"outcome {outcome}: {what or 'achieved'}"
     if code := params.get("question"):
-        if code in ("14A", "14B"):
+        if code in CHILD_VISIT_RULES:
             rated_14 = ItemRating.objects.filter(item="14", effective__in=["STRENGTH", "ANI"]).values("review")
-            answers = Answer.objects.filter(question_code=code, participant=None, review__in=rated_14)
-            applicable = answers.filter(value__in=["YES", "NO"]).values("review")
-            with_no = answers.filter(value="NO").values("review")
+            answers = Answer.objects.filter(participant=None, review__in=rated_14)
+            applicable_rule, no_rule = CHILD_VISIT_RULES[code]
+            applicable = answers.filter(applicable_rule).values("review")
+            with_no = answers.filter(no_rule).values("review")
         else:
             rows = ParticipantRating.objects.filter(question_code=code)
             applicable = rows.filter(applicable=True).values("review")

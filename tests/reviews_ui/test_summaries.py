@@ -13,6 +13,7 @@ from accounts.models import County
 from reviews import summaries
 from reviews.models import Participant, Review
 from reviews.scoring import record_answers, set_override
+from tests.reviews.factories import COMPLETE_FC, make_case, make_review
 from tests.reviews_ui.helpers import complete_review
 
 S = Review.Status
@@ -208,3 +209,40 @@ def test_bad_filters_are_named(personas, client_for, fixture_reviews):
     text = body.content.decode()
     assert "start: &#x27;2023-13-01&#x27; is not a date (YYYY-MM-DD)" in text
     assert "circuit: &#x27;x&#x27; is not a circuit number" in text
+
+
+def test_child_visits_count_a_never_visited_child_as_frequency_not_sufficient(personas, client_for):
+    never = {**COMPLETE_FC, "14A1": "NEVER", "14B": "NA"}
+    del never["14A"]  # derived: 14A1 = NEVER makes 14A = NO
+    review = make_review(make_case("SUM-NEVER", agency="6ZA"))
+    record_answers(review, never)
+    Review.objects.filter(pk=review.pk).update(status=S.FINALIZED)
+    complete_review(personas.reviewer_a, "SUM-SEEN", "6ZA", S.FINALIZED)  # 14A YES, 14B NO
+    reviews = summaries.reviews_for_summary(personas.viewer_a, summaries.Filters())
+    rows = {r.key: (r.applicable, r.achieved) for r in summaries.parent_breakdown(reviews)}
+    assert rows["14A"] == (2, 1)
+    assert rows["14B"] == (1, 0)  # not applicable when the child was never visited
+    body = client_for(personas.viewer_a).get(
+        reverse("reviews:summary_drill"), {"question": "14A", "measure": "applicable"}
+    )
+    assert "SUM-NEVER" in body.content.decode() and "SUM-SEEN" in body.content.decode()
+    body = client_for(personas.viewer_a).get(
+        reverse("reviews:summary_drill"), {"question": "14A", "measure": "sufficient"}
+    )
+    assert "SUM-NEVER" not in body.content.decode() and "SUM-SEEN" in body.content.decode()
+
+
+def test_the_summary_page_runs_a_fixed_number_of_queries(personas, client_for, fixture_reviews):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(personas.state_supervisor)
+    url = reverse("reviews:summary") + "?group_by=agency"
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for number in range(3):
+        complete_review(personas.reviewer_b, f"SUM-MORE-{number}", "6ZB", S.FINALIZED)
+    with CaptureQueriesContext(connection) as more:
+        response = client.get(url)
+    assert response.context["review_count"] == 7
+    assert len(more) == len(few)
