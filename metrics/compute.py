@@ -141,7 +141,7 @@ def insert_units(ctx: Context, metric: Metric) -> None:
                 f"INSERT INTO {table} ({', '.join(quote(c) for c in target)}) "
                 f"SELECT %s, %s, %s, {selected} FROM ({inner}) sub"
             )
-            cursor.execute(sql, [ctx.run.pk, metric.code, str(ctx.month), *params])
+            cursor.execute(sql, [ctx.run.pk, metric.code, metric.period_label(ctx.month), *params])
 
 
 # --------------------------------------------------------------------------------------------
@@ -199,7 +199,7 @@ def store_results(ctx: Context, metric: Metric, version: int, computed_at) -> No
         if (a.active_from is None or a.active_from <= period_end)
         and (a.active_to is None or a.active_to >= period_start)
     }
-    units = MetricUnit.objects.filter(run=ctx.run, metric=metric.code, period=str(ctx.month))
+    units = MetricUnit.objects.filter(run=ctx.run, metric=metric.code, period=metric.period_label(ctx.month))
     rows: list[MetricResult] = []
     for dimension, field_name in DIMENSIONS:
         if field_name is None:
@@ -238,7 +238,7 @@ def store_results(ctx: Context, metric: Metric, version: int, computed_at) -> No
                     metric=metric.code,
                     definition_version=version,
                     period_type=metric.period_type,
-                    period=str(ctx.month),
+                    period=metric.period_label(ctx.month),
                     period_start=period_start,
                     period_end=period_end,
                     dimension=dimension,
@@ -261,6 +261,8 @@ def store_results(ctx: Context, metric: Metric, version: int, computed_at) -> No
 
 def store_quarter(run: MetricRun, metric: Metric, months: list[Month], version: int, computed_at) -> None:
     """QUARTER rows: pooled numerators/denominators for monthly metrics, the last month for the others."""
+    if metric.period_type == "SCHOOL_YEAR":
+        return
     periods = [str(m) for m in months]
     monthly = MetricResult.objects.filter(run=run, metric=metric.code, period__in=periods).exclude(
         period_type="QUARTER"
@@ -357,6 +359,9 @@ def compute(
             ctx = Context(month=month, settings=values, extract=extract, run=run)
             for metric in chosen:
                 say(int(100 * done / max(steps, 1)), f"{metric.code} {month}")
+                done += 1
+                if not metric.applies(month):
+                    continue
                 if metric.prepare:
                     metric.prepare(ctx)
                 insert_units(ctx, metric)
@@ -369,7 +374,6 @@ def compute(
                 if metric.finish:
                     metric.finish(ctx)
                 store_results(ctx, metric, versions[metric.code], computed_at)
-                done += 1
         for quarter in _full_quarters(months):
             for metric in chosen:
                 store_quarter(run, metric, quarter, versions[metric.code], computed_at)

@@ -118,7 +118,18 @@ class Metric:
     def precision(self) -> int:
         return PRECISION[self.unit]
 
+    def applies(self, month: Month) -> bool:
+        """School-year measures are reported once a year, with June's data."""
+        return self.period_type != "SCHOOL_YEAR" or month.month == 6
+
+    def period_label(self, month: Month) -> str:
+        if self.period_type == "SCHOOL_YEAR":
+            return f"{month.year - 1}-{month.year % 100:02d}"
+        return str(month)
+
     def period_bounds(self, month: Month) -> tuple[date, date]:
+        if self.period_type == "SCHOOL_YEAR":
+            return date(month.year - 1, 7, 1), date(month.year, 6, 30)
         if self.period_type == "ROLLING_12":
             return month.rolling_start, month.end
         if self.period_type == "EXIT_COHORT":

@@ -277,6 +277,36 @@ def education_enrollment_units(ctx: Context):
     ]
 
 
+def education_progress_units(ctx: Context):
+    june_30 = ctx.month.end.toordinal()
+    school_year = f"{ctx.month.year - 1}-{ctx.month.year % 100:02d}"
+    enrolled = Exists(
+        EducationRecord.objects.filter(
+            child_id=OuterRef("child_id"), school_year=school_year, enrolled_from__isnull=False
+        )
+    )
+    progressed = Exists(
+        EducationRecord.objects.filter(
+            child_id=OuterRef("child_id"), school_year=school_year, year_end_status__in=["PROMOTED", "GRADUATED", "GED"]
+        )
+    )
+    qs = RemovalEpisode.objects.filter(open_at(june_30), under18_at_removal=True).filter(enrolled)
+    return [
+        units(
+            qs,
+            "CHILD",
+            child_id="child_id",
+            episode_id="episode_id",
+            **on_day("episode_id", integer(june_30)),
+            in_denominator=Value(True),
+            in_numerator=as_bool(progressed),
+            den=Value(1),
+            num=flag(progressed),
+            reason=reason((~progressed, "NOT_PROMOTED")),
+        )
+    ]
+
+
 METRICS = [
     Metric(
         code="parent_child_visits",
@@ -372,6 +402,22 @@ METRICS = [
         direction="HIGHER",
         attribution="R4",
         units=education_enrollment_units,
+        requires_files=("education_records.csv",),
+        dq_checks=("WA5",),
+    ),
+    Metric(
+        code="education_progress",
+        title="Children promoted or graduated at school-year end",
+        domain="Well-being",
+        phase="III",
+        definition="Children open on 30 June with an enrolment in the school year ending then who were promoted, "
+        "graduated or earned a GED. Reported once a year.",
+        unit=PERCENT,
+        period_type="SCHOOL_YEAR",
+        unit_type="CHILD",
+        direction="HIGHER",
+        attribution="R4",
+        units=education_progress_units,
         requires_files=("education_records.csv",),
         dq_checks=("WA5",),
     ),

@@ -112,3 +112,22 @@ def test_education_enrollment_counts_the_school_year_just_ended_in_summer(tmp_pa
     r = run(metrics=["education_enrollment"])
     assert figures(result(r, "education_enrollment")) == (2, 5, D("40.0"), None, None, "OK")
     assert set(units(r, "education_enrollment", in_numerator=True).values_list("child_id", flat=True)) == {"P1", "P6"}
+
+
+def test_education_progress_is_reported_once_a_year_for_the_school_year(tmp_path):
+    records = [
+        *EDUCATION,
+        {
+            "record_id": "R2",
+            "child_id": "P2",
+            "school_year": "2022-23",
+            "enrolled_from": "2022-08-20",
+            "year_end_status": "RETAINED",
+        },
+    ]
+    load(tmp_path, children=CHILDREN, removal_episodes=EPISODES, education_records=records)
+    r = run("2023-05", "2023-07", metrics=["education_progress"])
+    row = result(r, "education_progress", period="2022-23")
+    assert figures(row) == (2, 3, D("66.7"), None, None, "OK")
+    assert (row.period_type, str(row.period_start), str(row.period_end)) == ("SCHOOL_YEAR", "2022-07-01", "2023-06-30")
+    assert set(r.results.filter(metric="education_progress").values_list("period", flat=True)) == {"2022-23"}
