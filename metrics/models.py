@@ -243,9 +243,11 @@ class WorkerAssignment(Record):
     responsible_county_fips = id_field()
     start_date = models.DateField()
     end_date = models.DateField(null=True)
-    # derived: end trimmed to the discharge date (WA3)
+    # derived: end trimmed to the discharge date (WA3); the episode's discharge day (caseloads count
+    # only children still open at the month end)
     start_day = models.IntegerField()
     end_day = models.IntegerField(null=True, help_text="inclusive; empty = current")
+    discharge_day = models.IntegerField(null=True)
 
 
 class ResponsibilitySpan(Record):

@@ -110,15 +110,13 @@ def _when(condition, value):
 
 
 def _caseload(ctx: Context) -> Subquery:
-    open_episodes = RemovalEpisode.objects.filter(open_at(ctx.e)).values("episode_id")
+    """Distinct children open at E(M) with a PRIMARY assignment to the worker covering E(M)."""
     qs = (
         WorkerAssignment.objects.filter(
-            worker_id=OuterRef("worker_id"),
-            assignment_role="PRIMARY",
-            start_day__lte=ctx.e,
-            episode_id__in=open_episodes,
+            worker_id=OuterRef("worker_id"), assignment_role="PRIMARY", start_day__lte=ctx.e
         )
         .filter(Q(end_day__isnull=True) | Q(end_day__gte=ctx.e))
+        .filter(Q(discharge_day__isnull=True) | Q(discharge_day__gt=ctx.e))
         .values("worker_id")
         .annotate(n=Count("child_id", distinct=True))
         .values("n")

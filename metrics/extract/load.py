@@ -708,6 +708,7 @@ def derive(bundle: Bundle, as_of: date) -> dict[str, list[dict]]:
             end_day = ep["discharge_day"]
         row["start_day"] = row["start_date"].toordinal()
         row["end_day"] = end_day
+        row["discharge_day"] = ep["discharge_day"]
         out["WorkerAssignment"].append(row)
         if row["assignment_role"] == "PRIMARY":
             primary[row["episode_id"]].append(row)
