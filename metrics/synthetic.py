@@ -204,9 +204,10 @@ def _child(w, rng, n, start, span, as_of, county_fips, county_agency, workers) -
         )
         end = discharge or as_of
         _placements(w, rng, episode, removal, discharge, reason, as_of)
-        _assignments(w, rng, child, episode, removal, discharge, as_of, county, county_agency, workers)
+        agency = _assignments(w, rng, child, episode, removal, discharge, as_of, county, county_agency, workers)
         _goals(w, rng, episode, removal, end, reason)
-        _monthly(w, rng, child, episode, removal, end, mother, father if has_father else None, tpr)
+        # Visits are made by case managers of the agency holding the case at the end.
+        _monthly(w, rng, child, episode, removal, end, mother, father if has_father else None, tpr, workers[agency])
         _exams(w, rng, child, episode, removal, as_of)
         _events(w, rng, child, episode, removal, end, as_of, county_agency[county])
         k += 1
@@ -270,7 +271,7 @@ def _placements(w, rng, episode, removal, discharge, reason, as_of) -> None:
         )
 
 
-def _assignments(w, rng, child, episode, removal, discharge, as_of, county, county_agency, workers) -> None:
+def _assignments(w, rng, child, episode, removal, discharge, as_of, county, county_agency, workers) -> str:
     # Most cases start with CD and are referred to the county's FCCM agency within weeks; some stay with CD.
     plan = [("CD", removal)]
     if rng.random() < 0.75:
@@ -299,9 +300,7 @@ def _assignments(w, rng, child, episode, removal, discharge, as_of, county, coun
             if final:
                 break
             cursor, j = change, j + 1
-    # The visits' worker: any case manager of the last agency (visits count whoever the caseworker is).
-    w._visit_agency = plan[-1][0]
-    w._workers = workers
+    return plan[-1][0]
 
 
 def _goals(w, rng, episode, removal, end, reason) -> None:
@@ -347,9 +346,8 @@ def _goals(w, rng, episode, removal, end, reason) -> None:
     )
 
 
-def _monthly(w, rng, child, episode, removal, end, mother, father, tpr) -> None:
+def _monthly(w, rng, child, episode, removal, end, mother, father, tpr, staff: list[str]) -> None:
     month = removal.replace(day=1)
-    staff = w._workers[w._visit_agency]
     while month <= end:
         first_day = max(month, removal)
         last_day = min(add_months(month, 1) - timedelta(days=1), end)
