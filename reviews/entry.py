@@ -166,7 +166,7 @@ def item_page(
                 f.value == question.concern or f.derived == question.concern for f in fields
             )
             # A refused answer may be waiting for its narrative (8A = YES after 8A1 = NEVER): offer the box.
-            refused = any(f.error for f in fields)
+            refused = any("narrative" in f.error for f in fields)
             fields[-1].show_narrative = concern_shown or bool(narrative) or refused
         blocks.append(QuestionBlock(question, fields, notes_by_code.get(question.code, []), lock))
     rating_keys = ["12", "12A", "12B", "12C"] if key == "12" else [key]

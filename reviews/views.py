@@ -384,6 +384,7 @@ def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
     if person and not review.participants.filter(key=person).exists():
         return HttpResponseBadRequest("unknown participant")
     prefix = prefix_for(code, person)
+    clear_offer: dict[str, Any] | None = None
     if request.POST.get("clear"):
         value, error = None, ""  # the reviewer withdraws the answer
     else:
@@ -393,11 +394,21 @@ def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
         if person:
             values = {code: _merge_person(review, question, person, value)}
         try:
-            workflow.save_answers(review, request.user, values, expected_version=_version(request))
+            try:
+                workflow.save_answers(review, request.user, values, expected_version=_version(request))
+            except InvalidAnswers as invalid:
+                skipped = _skipped_by_gate(question, value, invalid)
+                if not (skipped and request.POST.get("clear_skipped")):
+                    raise
+                # The reviewer confirmed: the gate's NO withdraws the item's answers (history keeps them).
+                values.update(dict.fromkeys(skipped))
+                workflow.save_answers(review, request.user, values, expected_version=_version(request))
         except StaleReview:
             error = STALE_MESSAGE
         except InvalidAnswers as invalid:
             error = "Not saved: " + " ".join(f"{p.code} {p.message}." for p in invalid.problems)
+            if skipped := _skipped_by_gate(question, value, invalid):
+                clear_offer = {"prefix": prefix, "codes": skipped}
         except workflow.Refused as refused:
             error = str(refused)
     key = entry.item_number(question.item)
@@ -408,7 +419,16 @@ def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
         context.update({"prefix": prefix, "error": error, "oob_panels": True})
         context["page"] = entry.item_page(review, key, context["editable"], context["scoring"])
         return render(request, "reviews/partials/save_feedback.html", context)
-    return _item_response(request, review, key, prefix, value, error)
+    return _item_response(request, review, key, prefix, value, error, clear_offer)
+
+
+def _skipped_by_gate(question, value: Any, invalid: InvalidAnswers) -> list[str]:
+    """Answers that block a gate's NO (the item's questions already answered), if that is all that blocks it."""
+    if not (question.is_gate and value == "NO"):
+        return []
+    if not all(p.rule == "skipped-when-gate-no" for p in invalid.problems):
+        return []
+    return sorted({p.code for p in invalid.problems})
 
 
 def _merge_person(review: Review, question, person: str, value: Any) -> dict[str, Any] | None:
@@ -503,7 +523,15 @@ def _pending_answers(review: Review, question, post) -> dict[str, Any]:
     return values
 
 
-def _item_response(request: HttpRequest, review: Review, key: str, prefix: str, typed: Any, error: str) -> HttpResponse:
+def _item_response(
+    request: HttpRequest,
+    review: Review,
+    key: str,
+    prefix: str,
+    typed: Any,
+    error: str,
+    clear_offer: dict[str, Any] | None = None,
+) -> HttpResponse:
     review.refresh_from_db()
     context = _review_context(request, review)
     typed_map = {prefix: (typed, error)} if error else {}
@@ -512,6 +540,7 @@ def _item_response(request: HttpRequest, review: Review, key: str, prefix: str, 
             "page": entry.item_page(review, key, context["editable"], context["scoring"], typed=typed_map),
             "saved_prefix": "" if error else prefix,
             "error": error,
+            "clear_offer": clear_offer,
             "item_values": OVERRIDE_VALUES,
         }
     )

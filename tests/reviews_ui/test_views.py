@@ -357,3 +357,18 @@ def test_a_narrative_is_kept_even_when_a_pending_answer_is_still_refused(persona
     assert "Saved ✓" in response.content.decode()
     saved = review_a.answers.get(question_code="14B", participant=None)
     assert (saved.value, saved.narrative) == (None, "Short visits.")
+
+
+def test_a_gate_answered_no_offers_to_clear_the_items_answers(personas, client_for, review_a):
+    client = client_for(personas.reviewer_a)
+    body = answer(client, review_a, "16APP", "NO").content.decode()
+    assert "16A is answered although 16APP = NO" in body
+    assert "Clear 16A and answer No" in body  # 16B = NA does not block the gate
+    assert review_a.answers.get(question_code="16APP").value == "YES"
+    review_a.refresh_from_db()
+    answer(client, review_a, "16APP", "NO", clear_skipped="1")
+    assert review_a.answers.get(question_code="16APP").value == "NO"
+    assert not review_a.answers.filter(question_code="16A").exclude(value=None).exists()
+    # Withdrawn, not lost: the history keeps the answer the gate's NO cleared.
+    assert "YES" in review_a.answers.model.history.filter(question_code="16A").values_list("value", flat=True)
+    assert review_a.item_ratings.get(item="16").effective == "NA"
