@@ -50,6 +50,14 @@ STALE_MESSAGE = (
 )
 
 
+# Face Sheet fields not typed on the Face Sheet page, and why.
+FIXED_FACE_SHEET = {
+    "C_start": "C is the period under review's first day, set when the review was started from the sample.",
+    "E": "E is set when the review is first submitted to QA and cannot change.",
+    "G": "G is the case's type, recorded on the case.",
+}
+
+
 def _require(user, capability: str, agency=None) -> None:
     if not has_capability(user, capability, agency):
         raise PermissionDenied(f"requires {capability}")
@@ -207,7 +215,7 @@ def face_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     fields = []
     for spec in instrument.face_sheet:
         # C (from the sample), E (set on submission) and G (the case's type) are not typed here.
-        fixed = spec.code in ("C_start", "E", "G")
+        fixed = spec.code in FIXED_FACE_SHEET
         value = review.face_sheet.get(spec.code)
         initial = value if spec.kind is not Kind.MULTI else (value or [])
         fields.append(FaceSheetForm(spec, initial={"value": initial}, disabled=fixed or not editable))
@@ -233,7 +241,9 @@ def face_sheet_save(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseBadRequest("unknown Face Sheet field")
     form = FaceSheetForm(spec, request.POST)
     error = ""
-    if not form.is_valid():
+    if spec.code in FIXED_FACE_SHEET:
+        error = FIXED_FACE_SHEET[spec.code]
+    elif not form.is_valid():
         error = "; ".join(form.errors["value"])
     else:
         value = form.cleaned_data["value"]

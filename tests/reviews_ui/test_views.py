@@ -372,3 +372,49 @@ def test_a_gate_answered_no_offers_to_clear_the_items_answers(personas, client_f
     # Withdrawn, not lost: the history keeps the answer the gate's NO cleared.
     assert "YES" in review_a.answers.model.history.filter(question_code="16A").values_list("value", flat=True)
     assert review_a.item_ratings.get(item="16").effective == "NA"
+
+
+def test_face_sheet_fields_save_one_at_a_time_and_fixed_ones_are_refused(personas, client_for, review_a):
+    client = client_for(personas.reviewer_a)
+    url = reverse("reviews:face_sheet_save", args=[review_a.pk])
+    response = client.post(url, {"code": "H", "fsH-value": "NO", "version": review_a.version})
+    assert "Saved ✓" in response.content.decode()
+    review_a.refresh_from_db()
+    assert review_a.face_sheet["H"] == "NO"
+    response = client.post(url, {"code": "M1", "fsM1-value": ["NEGLECT", "OTHER"], "version": review_a.version})
+    review_a.refresh_from_db()
+    assert review_a.face_sheet["M1"] == ["NEGLECT", "OTHER"]
+    for code in ("C_start", "E", "G"):
+        response = client.post(url, {"code": code, f"fs{code}-value": "2024-01-01", "version": review_a.version})
+        assert "Not saved" in response.content.decode()
+    review_a.refresh_from_db()
+    assert str(review_a.pur_start) == "2023-04-01" and "E" not in review_a.face_sheet
+    stale = client.post(url, {"code": "H", "fsH-value": "YES", "version": review_a.version - 1})
+    assert "Someone else saved this review" in stale.content.decode()
+    review_a.refresh_from_db()
+    assert review_a.face_sheet["H"] == "NO"
+
+
+def test_participants_are_added_with_keys_and_people_with_answers_are_kept(personas, client_for):
+    review = complete_review(personas.reviewer_a, case_id="UI-A-PP")
+    client = client_for(personas.reviewer_a)
+    url = reverse("reviews:participant_add", args=[review.pk])
+    client.post(url, {"role": "FATHER", "label": "legal father"})
+    client.post(url, {"role": "FATHER", "label": "birth father"})
+    assert list(review.participants.values_list("key", "role", "label")) == [
+        ("f1", "FATHER", "legal father"),
+        ("f2", "FATHER", "birth father"),
+    ]
+    review.refresh_from_db()
+    answer(client, review, "8B", "YES", person="f1")
+    f1 = review.participants.get(key="f1")
+    response = client.post(reverse("reviews:participant_remove", args=[review.pk, f1.pk]), follow=True)
+    assert "f1 has answers (8B): clear them on the item pages first." in response.content.decode()
+    assert review.participants.filter(key="f1").exists()
+    # f2 holds the role's earlier answer (8B = NO), kept for them when f1's answer changed.
+    assert review.answers.get(question_code="8B", participant__key="f2").value == "NO"
+    client.post(url, {"role": "OTHER", "label": "maternal aunt"})
+    aunt = review.participants.get(key="o1")
+    client.post(reverse("reviews:participant_remove", args=[review.pk, aunt.pk]))
+    assert not review.participants.filter(key="o1").exists()
+    assert client_for(personas.viewer_a).post(url, {"role": "MOTHER"}).status_code == 403
