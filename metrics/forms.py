@@ -16,3 +16,14 @@ class ImportForm(forms.Form):
             raise forms.ValidationError("The bundle must be a .zip file of CSV files.")
         upload.seek(0)
         return upload
+
+
+class ComputeForm(forms.Form):
+    first = forms.RegexField(regex=r"^\d{4}-(0[1-9]|1[0-2])$", label="From month", help_text="YYYY-MM")
+    last = forms.RegexField(regex=r"^\d{4}-(0[1-9]|1[0-2])$", label="Through month", help_text="YYYY-MM")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("first") and data.get("last") and data["last"] < data["first"]:
+            raise forms.ValidationError("The last month is before the first.")
+        return data

@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -20,9 +21,9 @@ from metrics import pages, registry
 from metrics.compute import latest_run
 from metrics.export import CSV_COLUMNS, row_values
 from metrics.extract.report import problems_csv
-from metrics.forms import ImportForm
+from metrics.forms import ComputeForm, ImportForm
 from metrics.models import ImportRun
-from metrics.tasks import import_extract_task
+from metrics.tasks import compute_metrics_task, import_extract_task
 
 
 def _require_view(request: HttpRequest) -> None:
@@ -129,4 +130,20 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     template = "metrics/_import_status.html" if request.htmx else "metrics/import_detail.html"
     errors = [p for p in run.problems if p["severity"] == "ERROR"]
     warnings = [p for p in run.problems if p["severity"] == "WARNING"]
-    return render(request, template, {"run": run, "errors": errors[:1000], "warnings": warnings[:1000]})
+    context = {"run": run, "errors": errors[:1000], "warnings": warnings[:1000], "compute_form": ComputeForm()}
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def compute(request: HttpRequest) -> HttpResponse:
+    """Compute the chosen months for the loaded extract (a Celery task; eager without a broker)."""
+    _require_import(request)
+    form = ComputeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Months are YYYY-MM, the last not before the first.")
+        return redirect("metrics:import")
+    first, last = form.cleaned_data["first"], form.cleaned_data["last"]
+    transaction.on_commit(lambda: compute_metrics_task.delay(first, last))
+    messages.success(request, f"Computation of {first} to {last} started; the dashboard shows it when it is done.")
+    return redirect("metrics:dashboard")

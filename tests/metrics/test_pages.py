@@ -151,3 +151,34 @@ def test_a_non_zip_upload_is_refused_with_a_message(client_for, personas):
     junk.name = "bundle.csv"
     page = client_for(personas.state_admin).post(reverse("metrics:import"), {"bundle": junk}).content.decode()
     assert "must be a .zip" in page and not ImportRun.objects.exists()
+
+
+def test_a_state_administrator_can_compute_months_from_the_import_page(
+    client_for, personas, tmp_path, django_capture_on_commit_callbacks
+):
+    from metrics.models import MetricRun
+
+    load(tmp_path, removal_episodes=[{"episode_id": "E1", "child_id": "C1", "removal_date": "2023-01-01"}])
+    client = client_for(personas.state_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("metrics:compute"), {"first": "2023-07", "last": "2023-07"})
+    assert response.status_code == 302 and response["Location"] == reverse("metrics:dashboard")
+    run_ = MetricRun.objects.get()
+    assert (run_.period_from, run_.period_through, run_.status) == ("2023-07", "2023-07", "DONE")
+
+
+@pytest.mark.parametrize("persona", ["admin_a", "state_supervisor"])
+def test_others_may_not_start_a_computation(client_for, personas, persona):
+    response = client_for(getattr(personas, persona)).post(
+        reverse("metrics:compute"), {"first": "2023-07", "last": "2023-07"}
+    )
+    assert response.status_code == 403
+
+
+def test_a_bad_month_range_is_refused_with_a_message(client_for, personas):
+    from metrics.models import MetricRun
+
+    response = client_for(personas.state_admin).post(
+        reverse("metrics:compute"), {"first": "2023-09", "last": "2023-07"}, follow=True
+    )
+    assert "the last not before the first" in response.content.decode() and not MetricRun.objects.exists()
