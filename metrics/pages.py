@@ -173,7 +173,12 @@ def metric_page(user: User, metric: Metric, period: str | None) -> dict:
             "colours": [row.band_colour for row in agencies],
             "benchmark": float(state.benchmark) if state and state.benchmark is not None else None,
             "months": months,
-            "trend": {key: [values.get(m) for m in months] for key, values in sorted(trend.items())},
+            # agencies with no entries in any month add nothing to the trend chart
+            "trend": {
+                key: [values.get(m) for m in months]
+                for key, values in sorted(trend.items())
+                if any(v is not None for v in values.values())
+            },
             "unit": metric.unit,
         },
     }

@@ -1,0 +1,46 @@
+"""The metric page in a real browser: the charts are drawn from the stored results."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import PASSWORD
+from tests.metrics.bundle import load
+from tests.metrics.helpers import assignment, run
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_metric_page_draws_the_agency_and_trend_charts(live_server, page, personas, tmp_path):
+    episodes = [
+        {"episode_id": "EA", "child_id": "CA", "removal_date": "2023-01-01"},
+        {"episode_id": "EB", "child_id": "CB", "removal_date": "2023-01-01"},
+    ]
+    assignments = [assignment("CA", "EA", "6ZA", "2023-01-01"), assignment("CB", "EB", "6ZB", "2023-01-01")]
+    visit = {
+        "visit_id": "V1",
+        "child_id": "CA",
+        "worker_id": "W-6ZA",
+        "visit_date": "2023-07-03",
+        "contact_mode": "IN_PERSON",
+        "location": "CHILD_RESIDENCE",
+        "status": "COMPLETED",
+    }
+    load(tmp_path, removal_episodes=episodes, worker_assignments=assignments, worker_child_visits=[visit])
+    run("2023-06", "2023-07", metrics=["worker_child_visits"])
+
+    page.goto(f"{live_server.url}/accounts/login/?next=/metrics/worker_child_visits/")
+    page.get_by_label("Username").fill("state_supervisor")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/metrics/worker_child_visits/")
+    assert page.get_by_role("heading", name="Worker/child visits").is_visible()
+    # Chart.js attaches one chart per canvas; both are drawn with the stored values.
+    drawn = page.evaluate(
+        "() => ['by-agency', 'trend'].map(id => { const c = Chart.getChart(id); return c ? c.data.datasets.length : 0; })"
+    )
+    assert drawn == [2, 3]  # bars + benchmark line; state, 6ZA and 6ZB trends
+    labels = page.evaluate("() => Chart.getChart('by-agency').data.labels")
+    assert "6ZA" in labels and "6ZB" in labels
+    page.screenshot(path=tmp_path / "metric.png", full_page=True)
+    assert (tmp_path / "metric.png").stat().st_size > 5000
