@@ -258,6 +258,16 @@ def navigator(review: Review, scoring: Scoring | None = None) -> list[Missing]:
     for key in missing_rationales(scoring, narratives):
         url = reverse("reviews:item", args=[review.pk, key]) + "#rationale"
         result.append(Missing(key, f"Rating rationale for item {key}", "rationale", url))
+    # The "unresolved comments" navigator of spec §5.3: open QA notes still waiting for a reply.
+    for note in review.qa_notes.filter(resolved=False, reply=""):
+        code = note.question_code
+        if code in instrument.questions:
+            url = reverse("reviews:item", args=[review.pk, item_number(instrument.question(code).item)]) + f"#q-{code}"
+        elif item_number(code) in PAGE_KEYS:
+            url = reverse("reviews:item", args=[review.pk, item_number(code)]) + "#rationale"
+        else:
+            url = reverse("reviews:review_detail", args=[review.pk])
+        result.append(Missing(code, f"QA note: {note.text}", "note", url))
     return result
 
 

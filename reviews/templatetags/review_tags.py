@@ -45,3 +45,11 @@ def get(mapping: dict, key: Any) -> Any:
 def page_key(item_key: str) -> str:
     """The item page that shows `item_key` (12A-12C are on item 12's page)."""
     return "".join(ch for ch in item_key if ch.isdigit())
+
+
+@register.filter
+def person(user: Any) -> str:
+    """A user's full name, else username; empty when there is none (imported notes and overrides)."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username

@@ -72,3 +72,22 @@ def test_the_demo_reviewer_completes_a_review_that_reaches_the_supervisors_summa
         "DEMO-6ZA-0001"
         in supervisor.get(reverse("reviews:summary_drill"), {"item": "14", "measure": "achieved"}).content.decode()
     )
+
+
+def test_every_demo_review_page_renders_for_each_6za_role():
+    seed_accounts(io.StringIO())
+    demo.seed(io.StringIO())
+    reviews = Review.objects.filter(case__agency__code="6ZA")
+    assert reviews.count() == 4
+    for username in ("reviewer_6za", "qa_6za", "supervisor_6za", "viewer_6za"):
+        client = logged_in(username)
+        for review in reviews:
+            for url in (
+                reverse("reviews:review_detail", args=[review.pk]),
+                reverse("reviews:face_sheet", args=[review.pk]),
+                reverse("reviews:item", args=[review.pk, "14"]),
+                reverse("reviews:item", args=[review.pk, "18"]),
+            ):
+                assert client.get(url).status_code == 200, (username, url)
+        for other in Review.objects.filter(case__agency__code="6ZB"):
+            assert client.get(reverse("reviews:review_detail", args=[other.pk])).status_code == 404

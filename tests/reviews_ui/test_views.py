@@ -418,3 +418,13 @@ def test_participants_are_added_with_keys_and_people_with_answers_are_kept(perso
     client.post(reverse("reviews:participant_remove", args=[review.pk, aunt.pk]))
     assert not review.participants.filter(key="o1").exists()
     assert client_for(personas.viewer_a).post(url, {"role": "MOTHER"}).status_code == 403
+
+
+def test_the_navigator_lists_open_notes_waiting_for_a_reply(personas, client_for, review_a):
+    QANote.objects.create(review=review_a, question_code="14B", author=personas.qa_a, text="Seen alone?")
+    QANote.objects.create(review=review_a, question_code="13C", author=personas.qa_a, text="Done.", reply="Yes.")
+    missing = (
+        client_for(personas.reviewer_a).get(reverse("reviews:review_detail", args=[review_a.pk])).context["missing"]
+    )
+    notes = [(m.code, m.text, m.url) for m in missing if m.kind == "note"]
+    assert notes == [("14B", "QA note: Seen alone?", f"/reviews/{review_a.pk}/items/14/#q-14B")]
