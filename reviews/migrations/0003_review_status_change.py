@@ -6,27 +6,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0002_rating_history'),
+        ("reviews", "0002_rating_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReviewStatusChange',
+            name="ReviewStatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(help_text='The workflow action, e.g. submit, return, approve.', max_length=24)),
-                ('from_status', models.CharField(choices=[('in_progress', 'In progress'), ('submitted', 'Submitted for QA'), ('first_level_qa', 'In first-level QA'), ('returned', 'Returned to reviewer'), ('approved', 'Approved'), ('second_level_qa', 'In second-level QA'), ('finalized', 'Finalized'), ('eliminated', 'Eliminated')], max_length=20)),
-                ('to_status', models.CharField(choices=[('in_progress', 'In progress'), ('submitted', 'Submitted for QA'), ('first_level_qa', 'In first-level QA'), ('returned', 'Returned to reviewer'), ('approved', 'Approved'), ('second_level_qa', 'In second-level QA'), ('finalized', 'Finalized'), ('eliminated', 'Eliminated')], max_length=20)),
-                ('note', models.TextField(blank=True)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='reviews.review')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "action",
+                    models.CharField(help_text="The workflow action, e.g. submit, return, approve.", max_length=24),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        choices=[
+                            ("in_progress", "In progress"),
+                            ("submitted", "Submitted for QA"),
+                            ("first_level_qa", "In first-level QA"),
+                            ("returned", "Returned to reviewer"),
+                            ("approved", "Approved"),
+                            ("second_level_qa", "In second-level QA"),
+                            ("finalized", "Finalized"),
+                            ("eliminated", "Eliminated"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("in_progress", "In progress"),
+                            ("submitted", "Submitted for QA"),
+                            ("first_level_qa", "In first-level QA"),
+                            ("returned", "Returned to reviewer"),
+                            ("approved", "Approved"),
+                            ("second_level_qa", "In second-level QA"),
+                            ("finalized", "Finalized"),
+                            ("eliminated", "Eliminated"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="status_changes", to="reviews.review"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['review', 'at', 'id'],
+                "ordering": ["review", "at", "id"],
             },
         ),
     ]
