@@ -15,6 +15,7 @@ import csv
 import hashlib
 import io
 import re
+import sys
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -39,13 +40,20 @@ PARENT_FINAL = {"POE", "CA", "UNS", "UNS_PSI", "FA"}
 Progress = Callable[[int, str], None]
 
 
-@dataclass
 class Row:
-    line: int
-    values: dict[str, Any]
+    """One data row: its line number and its typed values, in the file's declared column order.
+
+    Values are a tuple indexed through a per-file column map (shared by all rows) rather than a
+    dict per row: a bundle of millions of rows is held in memory during validation."""
+
+    __slots__ = ("line", "_values", "_index")
+
+    def __init__(self, line: int, values: tuple, index: dict[str, int]) -> None:
+        self.line, self._values, self._index = line, values, index
 
     def __getitem__(self, key: str) -> Any:
-        return self.values.get(key)
+        position = self._index.get(key)
+        return None if position is None else self._values[position]
 
 
 @dataclass
@@ -87,15 +95,23 @@ def _open_sources(path: Path) -> dict[str, bytes]:
     raise FileNotFoundError(f"{path} is neither a directory nor a .zip of CSV files")
 
 
+_DATES: dict[str, date] = {}
+
+
 def _parse_value(spec_type: str, codes: tuple[str, ...], raw: str) -> tuple[Any, str | None]:
     """(value, problem) for one non-empty field."""
     if spec_type == "id":
         return (raw, None) if ID_RE.match(raw) else (None, "not an id ([A-Za-z0-9_.-], up to 64 characters)")
     if spec_type == "date":
+        # Dates repeat across millions of rows: share one object per distinct date.
+        known = _DATES.get(raw)
+        if known is not None:
+            return known, None
         if not DATE_RE.match(raw):
             return None, "not a date YYYY-MM-DD"
         try:
-            return date.fromisoformat(raw), None
+            value = _DATES[raw] = date.fromisoformat(raw)
+            return value, None
         except ValueError:
             return None, "not a calendar date"
     if spec_type == "int":
@@ -111,7 +127,7 @@ def _parse_value(spec_type: str, codes: tuple[str, ...], raw: str) -> tuple[Any,
         except InvalidOperation:
             return None, "not a decimal"
     if spec_type in ("code", "yn"):
-        return (raw, None) if raw in codes else (None, f"not one of {', '.join(codes)}")
+        return (sys.intern(raw), None) if raw in codes else (None, f"not one of {', '.join(codes)}")
     return raw, None
 
 
@@ -155,25 +171,28 @@ def _read_file(spec: FileSpec, data: bytes, report: ImportReport) -> list[Row]:
     for extra in header:
         if extra not in names:
             report.warning(spec.name, 1, extra, "", "GEN7", "unknown column, ignored")
-    positions = [(i, spec.column(h)) for i, h in enumerate(header) if h in names]
+    index = {c.name: n for n, c in enumerate(spec.columns)}
+    positions = [(i, index[h], spec.column(h)) for i, h in enumerate(header) if h in names]
+    required = [(index[c.name], c) for c in spec.columns if c.required]
     rows: list[Row] = []
+    width = len(spec.columns)
     for raw in reader:
         line = reader.line_num
         if not raw or raw == [""]:
             continue
-        values: dict[str, Any] = {c.name: None for c in spec.columns}
-        for i, column in positions:
+        values: list[Any] = [None] * width
+        for i, n, column in positions:
             cell = raw[i].strip() if i < len(raw) else ""
             if cell == "":
                 continue
             value, problem = _parse_value(column.type, column.codes, cell)
             if problem:
                 report.error(spec.name, line, column.name, cell, "GEN3", problem)
-            values[column.name] = value
-        for column in spec.columns:
-            if column.required and values[column.name] is None and not _has_bad_value(report, spec.name, line, column):
+            values[n] = value
+        for n, column in required:
+            if values[n] is None and not _has_bad_value(report, spec.name, line, column):
                 report.error(spec.name, line, column.name, "", "GEN4", "required value is empty")
-        rows.append(Row(line, values))
+        rows.append(Row(line, tuple(values), index))
     return rows
 
 
@@ -1119,31 +1138,32 @@ def load_bundle(path: str | Path, progress: Progress | None = None) -> LoadResul
         return LoadResult("UNCHANGED", report, current)
     say(45, "deriving tables")
     derived = derive(bundle, as_of)
+    metadata = {
+        "extract_id": manifest["extract_id"],
+        "schema_version": manifest["schema_version"],
+        "state": manifest["state"],
+        "as_of_date": as_of,
+        "source_system": manifest["source_system"],
+        "generated_at": manifest["generated_at"] or "",
+        "checksum": bundle.checksum,
+        "files": bundle.present,
+        "row_counts": {name: len(bundle.rows(name)) for name in bundle.files},
+        "warning_counts": report.counts("WARNING"),
+        "quality": quality_shares(derived, as_of.toordinal()),
+    }
+    del bundle  # the parsed files are no longer needed: only the derived rows are written
     with transaction.atomic():
         total = len(WRITE_ORDER)
         for i, name in enumerate(WRITE_ORDER):
             say(50 + 45 * i // total, f"writing {name}")
-            _write(name, derived.get(name, []))
+            _write(name, derived.pop(name, []))
         if connection.vendor == "postgresql":
             # Fresh statistics after a bulk replace, or the planner guesses badly for the metric queries.
             with connection.cursor() as cursor:
                 for name in WRITE_ORDER:
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(getattr(models, name)._meta.db_table)}")
         models.Extract.objects.filter(is_current=True).update(is_current=False)
-        models.Extract.objects.filter(extract_id=manifest["extract_id"]).delete()
-        extract = models.Extract.objects.create(
-            extract_id=manifest["extract_id"],
-            schema_version=manifest["schema_version"],
-            state=manifest["state"],
-            as_of_date=as_of,
-            source_system=manifest["source_system"],
-            generated_at=manifest["generated_at"] or "",
-            checksum=bundle.checksum,
-            files=bundle.present,
-            row_counts={name: len(bundle.rows(name)) for name in bundle.files},
-            warning_counts=report.counts("WARNING"),
-            quality=quality_shares(derived, as_of.toordinal()),
-            is_current=True,
-        )
+        models.Extract.objects.filter(extract_id=metadata["extract_id"]).delete()
+        extract = models.Extract.objects.create(**metadata, is_current=True)
     say(100, "loaded")
     return LoadResult("LOADED", report, extract)
