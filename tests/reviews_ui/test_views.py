@@ -428,3 +428,27 @@ def test_the_navigator_lists_open_notes_waiting_for_a_reply(personas, client_for
     )
     notes = [(m.code, m.text, m.url) for m in missing if m.kind == "note"]
     assert notes == [("14B", "QA note: Seen alone?", f"/reviews/{review_a.pk}/items/14/#q-14B")]
+
+
+@pytest.mark.parametrize(
+    "person,expected",
+    [("reviewer_a", 403), ("viewer_a", 403), ("supervisor_a", 403), ("qa_b", 404), ("viewer_b", 404)],
+)
+def test_only_qa_of_the_agency_adds_resolves_or_deletes_notes(personas, client_for, review_a, person, expected):
+    Review.objects.filter(pk=review_a.pk).update(status=S.FIRST_LEVEL_QA)
+    note = QANote.objects.create(review=review_a, question_code="14B", author=personas.qa_a, text="?")
+    client = client_for(getattr(personas, person))
+    assert (
+        client.post(reverse("reviews:note_add", args=[review_a.pk]), {"question_code": "14B", "text": "x"}).status_code
+        == expected
+    )
+    assert client.post(reverse("reviews:note_resolve", args=[review_a.pk, note.pk])).status_code == expected
+    assert client.post(reverse("reviews:note_delete", args=[review_a.pk, note.pk])).status_code == expected
+    note.refresh_from_db()
+    assert (note.resolved, QANote.objects.filter(review=review_a).count()) == (False, 1)
+
+
+def test_state_pages_refuse_get_for_posts(personas, client_for, review_a):
+    client = client_for(personas.reviewer_a)
+    for name in ("answer", "narrative", "transition", "note_add", "override", "face_sheet_save"):
+        assert client.get(reverse(f"reviews:{name}", args=[review_a.pk])).status_code == 405, name
