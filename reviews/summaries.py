@@ -108,10 +108,29 @@ def parse_filters(data: Any) -> tuple[Filters, list[str]]:
     if case_type and case_type not in CASE_TYPE_LABELS:
         errors.append(f"case_type: {case_type!r} is not a case type")
         case_type = ""
+    start, end = date("start"), date("end")
+    quarter = (data.get("quarter") or "").strip().upper()
+    if quarter:
+        bounds = quarter_bounds(quarter)
+        if bounds is None:
+            errors.append(f"quarter: {quarter!r} is not a quarter like 2023Q3")
+        else:
+            start, end = bounds
     return (
-        Filters(date("start"), date("end"), (data.get("agency") or "").strip().upper(), circuit, case_type, statuses),
+        Filters(start, end, (data.get("agency") or "").strip().upper(), circuit, case_type, statuses),
         errors,
     )
+
+
+def quarter_bounds(quarter: str) -> tuple[dt.date, dt.date] | None:
+    """'2023Q3' -> (2023-07-01, 2023-09-30): the period filter for one review quarter."""
+    year, _, number = quarter.partition("Q")
+    if not (year.isdigit() and len(year) == 4 and number in ("1", "2", "3", "4")):
+        return None
+    first_month = 3 * (int(number) - 1) + 1
+    start = dt.date(int(year), first_month, 1)
+    next_start = dt.date(int(year) + (first_month == 10), (first_month + 3 - 1) % 12 + 1, 1)
+    return start, next_start - dt.timedelta(days=1)
 
 
 def reviews_for_summary(user: User, filters: Filters) -> QuerySet[Review]:

@@ -246,3 +246,32 @@ def test_the_summary_page_runs_a_fixed_number_of_queries(personas, client_for, f
         response = client.get(url)
     assert response.context["review_count"] == 7
     assert len(more) == len(few)
+
+
+@pytest.mark.parametrize(
+    "quarter,bounds",
+    [
+        ("2023Q1", ("2023-01-01", "2023-03-31")),
+        ("2023Q2", ("2023-04-01", "2023-06-30")),
+        ("2024q3", ("2024-07-01", "2024-09-30")),
+        ("2023Q4", ("2023-10-01", "2023-12-31")),
+    ],
+)
+def test_a_quarter_sets_the_period(quarter, bounds):
+    filters, errors = summaries.parse_filters({"quarter": quarter})
+    assert errors == []
+    assert (filters.start.isoformat(), filters.end.isoformat()) == bounds
+
+
+@pytest.mark.parametrize("quarter", ["2023Q5", "23Q1", "2023", "Q1"])
+def test_a_bad_quarter_is_named(quarter):
+    filters, errors = summaries.parse_filters({"quarter": quarter})
+    assert errors == [f"quarter: {quarter.upper()!r} is not a quarter like 2023Q3"]
+    assert filters.start is None
+
+
+def test_the_quarter_filter_counts_reviews_starting_in_it(personas, fixture_reviews):
+    q2, _ = summaries.parse_filters({"quarter": "2023Q2"})
+    q3, _ = summaries.parse_filters({"quarter": "2023Q3"})
+    assert summaries.reviews_for_summary(personas.state_supervisor, q2).count() == 4
+    assert summaries.reviews_for_summary(personas.state_supervisor, q3).count() == 0
