@@ -21,15 +21,7 @@ from dataclasses import dataclass
 # Metric codes of spec/metrics.md section 2 ("Phase III") that metrics/ does not compute yet.
 # A measure may name them so its survey and review sides show now and its dashboard side
 # appears as soon as metrics/ adds the definition; until then the page says "not computed yet".
-PLANNED_METRIC_CODES: frozenset[str] = frozenset(
-    {
-        "older_youth_services",
-        "concurrent_plan",
-        "social_service_plan",
-        "education_enrollment",
-        "education_progress",
-    }
-)
+PLANNED_METRIC_CODES: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
