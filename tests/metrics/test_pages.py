@@ -182,3 +182,8 @@ def test_a_bad_month_range_is_refused_with_a_message(client_for, personas):
         reverse("metrics:compute"), {"first": "2023-09", "last": "2023-07"}, follow=True
     )
     assert "the last not before the first" in response.content.decode() and not MetricRun.objects.exists()
+
+
+def test_a_state_administrator_sees_the_upload_form(client_for, personas):
+    page = client_for(personas.state_admin).get(reverse("metrics:import")).content.decode()
+    assert 'type="file" name="bundle"' in page and "Recent imports" in page
