@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
-from accounts.scoping import has_capability
+from accounts.scoping import has_capability, is_state_staff
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,8 @@ class NavEntry:
     capability: str
     description: str
     section: str
+    # Pages for state (CD) staff only, whatever the role grants within an agency.
+    state_only: bool = False
 
 
 NAVIGATION: list[NavEntry] = [
@@ -52,7 +54,12 @@ NAVIGATION: list[NavEntry] = [
         "Metrics",
     ),
     NavEntry(
-        "Import extract", "metrics:import", "metrics.import", "Upload the monthly administrative extract.", "Metrics"
+        "Import extract",
+        "metrics:import",
+        "metrics.import",
+        "Upload the monthly administrative extract.",
+        "Metrics",
+        state_only=True,
     ),
     NavEntry(
         "Survey results",
@@ -96,7 +103,7 @@ def entries_for(user) -> list[dict]:
             # The Django admin is not agency-scoped: only staff accounts get it.
             if not user.is_staff:
                 continue
-        elif not has_capability(user, entry.capability):
+        elif not has_capability(user, entry.capability) or (entry.state_only and not is_state_staff(user)):
             continue
         try:
             url = reverse(entry.url_name)

@@ -100,3 +100,8 @@ def test_the_admin_lists_agencies_with_search(personas, client_for):
 def test_admin_is_refused_to_non_staff(personas, client_for):
     response = client_for(personas.admin_a).get(reverse("admin:index"))
     assert response.status_code == 302
+
+
+def test_only_state_administrators_are_offered_the_extract_import(personas, client_for):
+    assert "Import extract" in client_for(personas.state_admin).get(reverse("home")).content.decode()
+    assert "Import extract" not in client_for(personas.admin_a).get(reverse("home")).content.decode()
