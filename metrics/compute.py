@@ -346,6 +346,12 @@ def compute(
     chosen = ordered_metrics(metrics, present_files=set(extract.files))
     ensure_calendar()
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # The unit queries are many short statements whose estimated cost (correlated subplans)
+            # crosses jit_above_cost: PostgreSQL then spent ~1 s compiling each one for a 0.2 s run
+            # (11.9 s -> 4.4 s for one month at 25k children). SET LOCAL ends with the transaction.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
         MetricRun.objects.filter(extract=extract, period_from=str(first), period_through=str(last)).delete()
         run = MetricRun.objects.create(
             extract=extract, settings_version=settings_version.version, period_from=str(first), period_through=str(last)
