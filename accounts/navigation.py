@@ -47,6 +47,13 @@ NAVIGATION: list[NavEntry] = [
     ),
     NavEntry("Samples", "reviews:sample_list", "review.sample", "Draw the quarter's random case sample.", "Reviews"),
     NavEntry(
+        "The instrument",
+        "reviews:instrument",
+        "review.view",
+        "Every OSRI item, question, answer option and rating rule, to hold against the federal instrument.",
+        "Reviews",
+    ),
+    NavEntry(
         "Dashboard",
         "metrics:dashboard",
         "metrics.view",

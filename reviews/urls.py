@@ -10,6 +10,7 @@ urlpatterns = [
     path("qa/", views.qa_queue, name="qa_queue"),
     path("samples/", views.sample_list, name="sample_list"),
     path("summary/", views.summary, name="summary"),
+    path("instrument/", views.instrument_document, name="instrument"),
     path("summary/export/<str:table>.<str:fmt>", views.summary_export, name="summary_export"),
     path("summary/reviews/", views.summary_drill, name="summary_drill"),
     path("<int:pk>/", views.review_detail, name="review_detail"),

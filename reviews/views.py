@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+import markdown
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,6 +19,8 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from accounts.audit import entries_for, log_action
@@ -38,7 +41,8 @@ from reviews.forms import (
     parse_table,
     prefix_for,
 )
-from reviews.instrument import get_instrument
+from reviews.instrument import CURRENT_VERSION, INSTRUMENTS, get_instrument
+from reviews.instrument.describe import describe
 from reviews.instrument.questions import Kind
 from reviews.instrument.round4 import OUTCOME_OVERRIDE_VALUES, OVERRIDE_VALUES
 from reviews.models import CaseType, Participant, QANote, Review, Sample
@@ -790,4 +794,25 @@ def summary_drill(request: HttpRequest) -> HttpResponse:
             "errors": errors,
             "back": reverse("reviews:summary") + "?" + urlencode(filters.params()),
         },
+    )
+
+
+@login_required
+def instrument_document(request: HttpRequest) -> HttpResponse:
+    """The instrument as a readable document, to hold against the federal OSRI (any version)."""
+    _require(request.user, "review.view")
+    version = request.GET.get("version") or CURRENT_VERSION
+    if version not in INSTRUMENTS:
+        raise Http404("Unknown instrument version.")
+    text = describe(get_instrument(version))
+    if request.GET.get("format") == "md":
+        response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{version}.md"'
+        return response
+    # The text is generated from the instrument's own declarations (no user input); escape it anyway.
+    html = markdown.markdown(escape(text), extensions=["tables", "toc"])
+    return render(
+        request,
+        "reviews/instrument.html",
+        {"document": mark_safe(html), "version": version, "versions": sorted(INSTRUMENTS)},
     )
