@@ -1101,24 +1101,50 @@ WRITE_ORDER = [
 ]
 
 
+def _secondary_indexes(table: str) -> list[tuple[str, str]]:
+    """(name, CREATE INDEX statement) of the table's indexes that back no constraint (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
+            "AND i.tablename = %s AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname) "
+            "ORDER BY i.indexname",
+            [table],
+        )
+        return list(cursor.fetchall())
+
+
 def _write(model_name: str, rows: list[dict]) -> None:
     model = getattr(models, model_name)
-    model.objects.all().delete()
-    if not rows:
-        return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    names = [f.name for f in fields]
     if connection.vendor == "postgresql":
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
-        with connection.cursor() as cursor, cursor.connection.cursor().copy(sql) as copy:
-            for row in rows:
-                copy.write_row([row.get(f.name) for f in fields])
-    else:
-        names = [f.name for f in fields]
-        model.objects.bulk_create(
-            (model(**{n: row.get(n) for n in names}) for row in rows),
-            batch_size=2000,
-        )
+        _copy_replace(model, fields, rows)
+        return
+    model.objects.all().delete()
+    model.objects.bulk_create((model(**{n: row.get(n) for n in names}) for row in rows), batch_size=2000)
+
+
+def _copy_replace(model, fields: list, rows: list[dict]) -> None:
+    """Replace the table's rows with `rows` through COPY (PostgreSQL), inside the caller's transaction.
+
+    TRUNCATE is transactional in PostgreSQL (a failed load rolls it back) and, unlike DELETE, leaves
+    no dead rows behind. Secondary indexes are dropped for the COPY and built once afterwards:
+    maintaining them row by row took about three times as long as the COPY itself."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
+    names = [f.name for f in fields]
+    indexes = _secondary_indexes(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {table}")
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {quote(name)}")
+        if rows:
+            with cursor.connection.cursor().copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row([row.get(n) for n in names])
+        for _, definition in indexes:
+            cursor.execute(definition)
 
 
 def load_bundle(path: str | Path, progress: Progress | None = None) -> LoadResult:
