@@ -94,6 +94,8 @@ class Metric:
     settings_used: tuple[str, ...] = ()
     requires_files: tuple[str, ...] = ()
     depends_on: tuple[str, ...] = ()
+    # Later metrics join these units by child: refresh the planner's statistics once they are stored.
+    analyze_after: bool = False
     # How results add units up: "sum" of num/den, or "distinct:<field>" counting distinct values
     # among units in the numerator / denominator (worker/parent visits count each parent once per key).
     aggregate: str = "sum"

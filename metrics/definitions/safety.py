@@ -259,6 +259,7 @@ def sentinel_units(ctx: Context):
 
 WORKER_CHILD_VISITS_METRIC = Metric(
     code=WORKER_CHILD_VISITS,
+    analyze_after=True,
     title="Worker/child visits",
     domain="Safety",
     phase="I",

@@ -25,6 +25,7 @@ from metrics.definitions.base import (
 from metrics.models import (
     ExtractAgency,
     Holiday,
+    MetricUnit,
     RemovalEpisode,
     ResponsibilitySpan,
     ReturnedCase,
@@ -124,28 +125,49 @@ def _caseload(ctx: Context) -> Subquery:
     return Coalesce(Subquery(qs, output_field=IntegerField()), integer(0))
 
 
-def caseload_units(over_cap: bool):
-    def build(ctx: Context):
-        managers = WorkerPeriod.objects.filter(_active_on(ctx.month.end), role="CASE_MANAGER").annotate(
-            children=_caseload(ctx)
-        )
-        carries = Q(children__gt=0)
-        counted = carries & Q(children__gt=ctx.settings["caseload_cap"]) if over_cap else carries
-        return [
-            units(
-                managers,
-                "WORKER",
-                worker_id="worker_id",
-                **_worker_keys(),
-                in_denominator=as_bool(carries),
-                in_numerator=as_bool(counted),
-                den=flag(carries),
-                num=flag(counted) if over_cap else F("children"),
-                reason=reason((~carries, "NO_CASES")),
-            )
-        ]
+CASELOAD = "caseload_per_case_manager"
 
-    return build
+
+def caseload_units(ctx: Context):
+    managers = WorkerPeriod.objects.filter(_active_on(ctx.month.end), role="CASE_MANAGER").annotate(
+        children=_caseload(ctx)
+    )
+    carries = Q(children__gt=0)
+    return [
+        units(
+            managers,
+            "WORKER",
+            worker_id="worker_id",
+            **_worker_keys(),
+            in_denominator=as_bool(carries),
+            in_numerator=as_bool(carries),
+            den=flag(carries),
+            num=F("children"),
+            reason=reason((~carries, "NO_CASES")),
+        )
+    ]
+
+
+def over_cap_units(ctx: Context):
+    """The caseload metric's worker units, re-counted against the cap: each unit's `num` is the
+    worker's caseload, so the distinct-children count per worker runs once per month, not twice."""
+    managers = MetricUnit.objects.filter(run=ctx.run, metric=CASELOAD, period=str(ctx.month))
+    over = Q(in_denominator=True, num__gt=ctx.settings["caseload_cap"])
+    return [
+        units(
+            managers,
+            "WORKER",
+            worker_id="worker_id",
+            agency_code="agency_code",
+            county_fips="county_fips",
+            circuit_code="circuit_code",
+            in_denominator="in_denominator",
+            in_numerator=as_bool(over),
+            den="den",
+            num=flag(over),
+            reason="reason",
+        )
+    ]
 
 
 RETURN_REASONS = ["CATASTROPHIC_COST", "COURT_ORDER"]
@@ -302,7 +324,7 @@ METRICS = [
         units=supervisor_ratio_units,
     ),
     Metric(
-        code="caseload_per_case_manager",
+        code=CASELOAD,
         title="Children per case manager",
         domain="Service",
         phase="III",
@@ -312,7 +334,7 @@ METRICS = [
         unit_type="WORKER",
         direction="LOWER",
         attribution="WORKER",
-        units=caseload_units(over_cap=False),
+        units=caseload_units,
     ),
     Metric(
         code="caseload_over_cap",
@@ -325,8 +347,9 @@ METRICS = [
         unit_type="WORKER",
         direction="LOWER",
         attribution="WORKER",
-        units=caseload_units(over_cap=True),
+        units=over_cap_units,
         settings_used=("caseload_cap",),
+        depends_on=(CASELOAD,),
     ),
     Metric(
         code="cases_returned",
