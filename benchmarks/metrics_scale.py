@@ -1,4 +1,4 @@
-"""Benchmark the metrics pipeline at several sizes: generate, import, compute one quarter.
+"""Benchmark the metrics pipeline at several sizes: generate, import, compute one month, compute one quarter.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/metrics_bench \
         .venv/bin/python benchmarks/metrics_scale.py 10000 100000 [1000000]
@@ -63,6 +63,9 @@ def main(sizes: list[int]) -> None:
             print(f"{size:>9} {'generate':<10} {rows:>11} {seconds:>9.1f} {peak:>8.0f}  ({mb:.0f} MB of CSV)")
             seconds, peak, out = step("import", "import_extract", folder)
             print(f"{size:>9} {'import':<10} {rows:>11} {seconds:>9.1f} {peak:>8.0f}")
+        seconds, peak, out = step("compute", "compute_metrics", "--period", "2023-07")
+        summary = out.strip().splitlines()[-1] if out.strip() else ""
+        print(f"{size:>9} {'compute M':<10} {'':>11} {seconds:>9.1f} {peak:>8.0f}  ({summary})")
         seconds, peak, out = step("compute", "compute_metrics", "--period", "2023-07", "--through", "2023-09")
         summary = out.strip().splitlines()[-1] if out.strip() else ""
         units = int(summary.split(" results, ")[1].split()[0]) if " results, " in summary else 0

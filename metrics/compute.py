@@ -166,6 +166,47 @@ def _aggregates(metric: Metric) -> dict:
     return {"n_num": num, "n_den": den, "n_units": small}
 
 
+def _grouped(metric: Metric, units) -> dict[str, dict[str, dict]]:
+    """dimension -> key -> {"n_num", "n_den", "n_units"}; units without a key for a dimension are left
+    out of that dimension only.
+
+    Summed metrics are grouped once by (agency, county, circuit) in SQL and rolled up here: exact sums
+    of a few hundred groups, instead of four scans of the units. Metrics counting distinct values
+    cannot be rolled up, so they keep one GROUP BY per dimension."""
+    aggregates = _aggregates(metric)
+    distinct = any(mode.startswith("distinct:") for mode in (metric.aggregate, metric.den_aggregate) if mode) or bool(
+        metric.small_n_field
+    )
+    out: dict[str, dict[str, dict]] = {}
+    if distinct:
+        for dimension, field_name in DIMENSIONS:
+            if field_name is None:
+                out[dimension] = {"MO": {"key": "MO", **units.aggregate(**aggregates)}}
+            else:
+                out[dimension] = {
+                    g[field_name]: {"key": g[field_name], **g}
+                    for g in units.exclude(**{field_name: ""}).values(field_name).annotate(**aggregates)
+                }
+        return out
+    fields = [f for _, f in DIMENSIONS if f]
+    fine = list(units.values(*fields).annotate(**aggregates).order_by())
+    for dimension, field_name in DIMENSIONS:
+        groups: dict[str, dict] = {}
+        if field_name is None:
+            groups["MO"] = {"key": "MO", "n_num": None, "n_den": None, "n_units": 0}
+        for g in fine:
+            key = "MO" if field_name is None else g[field_name]
+            if key == "":
+                continue
+            total = groups.setdefault(key, {"key": key, "n_num": None, "n_den": None, "n_units": 0})
+            for name in ("n_num", "n_den"):
+                if g[name] is not None:
+                    total[name] = (total[name] or 0) + g[name]
+            total["n_units"] += g["n_units"] or 0
+        out[dimension] = groups
+    return out
+
+
 def _quality_flags(extract: Extract, metric: Metric) -> tuple[set[str], set[tuple[str, str]]]:
     """(checks exceeded statewide, {(dimension, key)} exceeded for one key) for this metric."""
     overall: set[str] = set()
@@ -201,15 +242,9 @@ def store_results(ctx: Context, metric: Metric, version: int, computed_at) -> No
     }
     units = MetricUnit.objects.filter(run=ctx.run, metric=metric.code, period=metric.period_label(ctx.month))
     rows: list[MetricResult] = []
-    for dimension, field_name in DIMENSIONS:
-        if field_name is None:
-            grouped = [{"key": "MO", **units.aggregate(**_aggregates(metric))}]
-        else:
-            grouped = [
-                {"key": g[field_name], **g}
-                for g in units.exclude(**{field_name: ""}).values(field_name).annotate(**_aggregates(metric))
-            ]
-        by_key = {g["key"]: g for g in grouped}
+    grouped_by_dimension = _grouped(metric, units)
+    for dimension, _ in DIMENSIONS:
+        by_key = grouped_by_dimension[dimension]
         if dimension == "AGENCY":
             by_key = {k: v for k, v in by_key.items() if k in allowed_agencies}
             for code in active_agencies - set(by_key):
@@ -352,10 +387,6 @@ def compute(
             # (11.9 s -> 4.4 s for one month at 25k children). SET LOCAL ends with the transaction.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
-                # A run is derived data that can always be recomputed: do not wait for the WAL flush of
-                # tens of thousands of unit rows at COMMIT (0.4 s at 25k children). A crash right after
-                # the commit can lose the run, never corrupt the database.
-                cursor.execute("SET LOCAL synchronous_commit = off")
         MetricRun.objects.filter(extract=extract, period_from=str(first), period_through=str(last)).delete()
         run = MetricRun.objects.create(
             extract=extract, settings_version=settings_version.version, period_from=str(first), period_through=str(last)
