@@ -627,7 +627,9 @@ class PermanencyClock(Record):
     birthday, the exit deadline of the discharge reason and the start of the final trial home visit.
     Materialised once per run with one INSERT ... SELECT, so each subquery runs once per episode."""
 
-    run = models.ForeignKey("MetricRun", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    run = models.ForeignKey(
+        "MetricRun", on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     episode_id = id_field()
     child_id = id_field()
     removal_day = models.IntegerField()
@@ -652,8 +654,11 @@ class MetricUnit(Record):
 
     # No database constraint: PostgreSQL checked the deferred foreign key of every unit at COMMIT
     # (0.4 s of a 4 s month at 25k children). Units are only written by compute() for the run it
-    # has just created, and deleting a run still deletes its units (Django's CASCADE).
-    run = models.ForeignKey(MetricRun, on_delete=models.CASCADE, related_name="units", db_constraint=False)
+    # has just created, and deleting a run still deletes its units (Django's CASCADE). No index of its
+    # own either: both composite indexes below start with the run.
+    run = models.ForeignKey(
+        MetricRun, on_delete=models.CASCADE, related_name="units", db_constraint=False, db_index=False
+    )
     metric = code_field()
     period = models.CharField(max_length=16)
     unit_type = code_field()
