@@ -18,7 +18,7 @@ import re
 import sys
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -665,9 +665,10 @@ def _days(d: date | None) -> int | None:
     return d.toordinal() if d else None
 
 
-def derive(bundle: Bundle, as_of: date) -> dict[str, list[dict]]:
-    """Model name -> rows to insert, extract rows plus their derived columns and tables."""
-    out: dict[str, list[dict]] = defaultdict(list)
+def derive(bundle: Bundle, as_of: date) -> dict[str, Iterable[dict]]:
+    """Model name -> rows to insert, extract rows plus their derived columns and tables (lists, or
+    generators read once by the writer)."""
+    out: dict[str, Any] = defaultdict(list)
     raw = {spec.name: spec for spec in FILES}
 
     def plain(name: str) -> Iterable[dict]:
@@ -752,18 +753,26 @@ def derive(bundle: Bundle, as_of: date) -> dict[str, list[dict]]:
     child_episodes: dict[str, list[dict]] = defaultdict(list)
     for ep in episodes.values():
         child_episodes[ep["child_id"]].append(ep)
-    for row in plain("worker_child_visits.csv"):
-        row["worker_role"] = _worker_role(workers.get(row["worker_id"], []), row["visit_date"])
-        ep = _containing(child_episodes.get(row["child_id"], []), row["visit_date"].toordinal())
-        row["episode_id"] = ep["episode_id"] if ep else ""
-        out["WorkerChildVisit"].append(row)
-    for row in plain("worker_parent_visits.csv"):
-        row["worker_role"] = _worker_role(workers.get(row["worker_id"], []), row["visit_date"])
-        out["WorkerParentVisit"].append(row)
 
-    out["ParentLink"] = list(plain("parents.csv"))
-    out["ParentRestriction"] = list(plain("parent_restrictions.csv"))
-    out["ParentChildVisit"] = list(plain("parent_child_visits.csv"))
+    def child_visits() -> Iterator[dict]:
+        for row in plain("worker_child_visits.csv"):
+            row["worker_role"] = _worker_role(workers.get(row["worker_id"], []), row["visit_date"])
+            ep = _containing(child_episodes.get(row["child_id"], []), row["visit_date"].toordinal())
+            row["episode_id"] = ep["episode_id"] if ep else ""
+            yield row
+
+    def parent_visits() -> Iterator[dict]:
+        for row in plain("worker_parent_visits.csv"):
+            row["worker_role"] = _worker_role(workers.get(row["worker_id"], []), row["visit_date"])
+            yield row
+
+    # The visit and parent files are half of a bundle's rows and nothing else is derived from them:
+    # they are derived row by row while being written (generators) instead of holding a dict per row.
+    out["WorkerChildVisit"] = child_visits()
+    out["WorkerParentVisit"] = parent_visits()
+    out["ParentLink"] = plain("parents.csv")
+    out["ParentRestriction"] = plain("parent_restrictions.csv")
+    out["ParentChildVisit"] = plain("parent_child_visits.csv")
     for row in plain("hcy_exams.csv"):
         out["HcyExam"].append({**row, "exam_day": row["exam_date"].toordinal()})
 
@@ -1007,7 +1016,7 @@ def _spans(ep: dict, rows: list[dict], county_circuit: dict[str, str], as_of_day
     return spans
 
 
-def quality_shares(derived: dict[str, list[dict]], as_of_day: int) -> dict[str, dict[str, float]]:
+def quality_shares(derived: dict[str, Iterable[dict]], as_of_day: int) -> dict[str, dict[str, float]]:
     """Section 7.6 shares, overall ("ALL") and per agency (responsible at the episode's last day)."""
     last_agency: dict[str, str] = {}
     days_total: dict[str, int] = defaultdict(int)
@@ -1113,7 +1122,7 @@ def _secondary_indexes(table: str) -> list[tuple[str, str]]:
         return list(cursor.fetchall())
 
 
-def _write(model_name: str, rows: list[dict]) -> None:
+def _write(model_name: str, rows: Iterable[dict]) -> None:
     model = getattr(models, model_name)
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     names = [f.name for f in fields]
@@ -1124,7 +1133,7 @@ def _write(model_name: str, rows: list[dict]) -> None:
     model.objects.bulk_create((model(**{n: row.get(n) for n in names}) for row in rows), batch_size=2000)
 
 
-def _copy_replace(model, fields: list, rows: list[dict]) -> None:
+def _copy_replace(model, fields: list, rows: Iterable[dict]) -> None:
     """Replace the table's rows with `rows` through COPY (PostgreSQL), inside the caller's transaction.
 
     TRUNCATE is transactional in PostgreSQL (a failed load rolls it back) and, unlike DELETE, leaves
@@ -1139,10 +1148,9 @@ def _copy_replace(model, fields: list, rows: list[dict]) -> None:
         cursor.execute(f"TRUNCATE {table}")
         for name, _ in indexes:
             cursor.execute(f"DROP INDEX {quote(name)}")
-        if rows:
-            with cursor.connection.cursor().copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row([row.get(n) for n in names])
+        with cursor.connection.cursor().copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row.get(n) for n in names])
         for _, definition in indexes:
             cursor.execute(definition)
 
@@ -1177,7 +1185,7 @@ def load_bundle(path: str | Path, progress: Progress | None = None) -> LoadResul
         "warning_counts": report.counts("WARNING"),
         "quality": quality_shares(derived, as_of.toordinal()),
     }
-    del bundle  # the parsed files are no longer needed: only the derived rows are written
+    del bundle  # only the derived rows (and the generators over the parsed visit files) are written
     with transaction.atomic():
         total = len(WRITE_ORDER)
         for i, name in enumerate(WRITE_ORDER):
