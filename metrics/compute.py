@@ -135,8 +135,17 @@ def insert_units(ctx: Context, metric: Metric) -> None:
     target = ["run_id", "metric", "period"] + [MetricUnit._meta.get_field(c).column for c in UNIT_COLUMNS]
     with connection.cursor() as cursor:
         for qs in metric.units(ctx):
+            # A clone (a unit query filtered after units()) has no lean form: it runs in full.
+            lean = getattr(qs, "lean_units", None)
+            copied: dict[str, str] = {}
+            if lean is not None:
+                qs, copied = lean
             inner, params = qs.query.sql_with_params()
-            selected = ", ".join(f"sub.{quote('u_' + c)}" for c in UNIT_COLUMNS)
+            if copied and connection.vendor == "postgresql" and not qs.query.is_sliced:
+                # OFFSET 0 keeps PostgreSQL from pulling the sub-select up into the outer SELECT, which
+                # would put the copied columns' expressions (and their subqueries) back in twice.
+                inner += " OFFSET 0"
+            selected = ", ".join(copied.get(c, f"sub.{quote('u_' + c)}") for c in UNIT_COLUMNS)
             sql = (
                 f"INSERT INTO {table} ({', '.join(quote(c) for c in target)}) "
                 f"SELECT %s, %s, %s, {selected} FROM ({inner}) sub"

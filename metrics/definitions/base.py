@@ -186,12 +186,17 @@ def integer(value: int) -> Value:
 
 
 def as_bool(condition: Q | Exists | Any) -> Case:
-    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+    expr = Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+    # Remembered so units() can see two columns testing the very same condition (see lean_units).
+    expr.unit_condition = condition
+    return expr
 
 
 def flag(condition: Q | Exists | Any) -> Case:
     """1 when the condition holds, else 0 (for num/den of counted units)."""
-    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+    expr = Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+    expr.unit_condition = condition
+    return expr
 
 
 def reason(*pairs: tuple[Q | Exists, str]) -> Case:
@@ -223,7 +228,49 @@ def units(qs: QuerySet, unit_type: str, **columns: Any) -> QuerySet:
         if name in ("num", "den"):
             expr = Coalesce(expr, Value(0), output_field=DecimalField(max_digits=18, decimal_places=4))
         values[f"u_{name}"] = expr
-    return qs.annotate(**values).values(*values.keys())
+    full = qs.annotate(**values).values(*values.keys())
+    full.lean_units = _lean_units(qs, values, columns)
+    return full
+
+
+# Which unit columns may be copied from another column of the same row when both test the same
+# condition object: (column, source column, SQL over the source). Checked in this order, so a
+# source is never itself copied.
+_COPYABLE = (
+    ("in_numerator", "in_denominator", "{}"),
+    ("den", "in_denominator", "CASE WHEN {} THEN 1 ELSE 0 END"),
+    ("num", "in_denominator", "CASE WHEN {} THEN 1 ELSE 0 END"),
+    ("num", "in_numerator", "CASE WHEN {} THEN 1 ELSE 0 END"),
+)
+
+
+def _lean_units(
+    qs: QuerySet, values: dict[str, Any], columns: dict[str, Any]
+) -> tuple[QuerySet, dict[str, str]] | None:
+    """The unit query with columns that repeat another column's condition replaced by constants,
+    plus the SQL (over `sub.u_<source>`) that insert_units' outer SELECT computes them with.
+
+    Django inlines an annotation's SQL at every reference, and PostgreSQL evaluates identical
+    correlated subqueries again for each copy: `in_numerator=as_bool(met), num=flag(met)` ran every
+    subquery of `met` twice per row. Computing `num` from `in_numerator` in the outer SELECT runs
+    them once. None when no column can be copied (the full query is used as it is)."""
+    conditions = {
+        name: getattr(columns.get(name), "unit_condition", None)
+        for name in ("in_denominator", "in_numerator", "num", "den")
+    }
+    copied: dict[str, str] = {}
+    for name, source, template in _COPYABLE:
+        if name in copied or source in copied:
+            continue
+        condition = conditions[name]
+        if condition is not None and condition is conditions[source]:
+            copied[name] = template.format(f"sub.u_{source}")
+    if not copied:
+        return None
+    lean = dict(values)
+    for name in copied:
+        lean[f"u_{name}"] = Value(False) if name.startswith("in_") else Value(0)
+    return qs.annotate(**lean).values(*lean.keys()), copied
 
 
 # --------------------------------------------------------------------------------------------
