@@ -138,8 +138,9 @@ def insert_units(ctx: Context, metric: Metric) -> None:
             # A clone (a unit query filtered after units()) has no lean form: it runs in full.
             lean = getattr(qs, "lean_units", None)
             copied: dict[str, str] = {}
+            join = ""
             if lean is not None:
-                qs, copied = lean
+                qs, copied, join = lean
             inner, params = qs.query.sql_with_params()
             if copied and connection.vendor == "postgresql" and not qs.query.is_sliced:
                 # OFFSET 0 keeps PostgreSQL from pulling the sub-select up into the outer SELECT, which
@@ -148,7 +149,7 @@ def insert_units(ctx: Context, metric: Metric) -> None:
             selected = ", ".join(copied.get(c, f"sub.{quote('u_' + c)}") for c in UNIT_COLUMNS)
             sql = (
                 f"INSERT INTO {table} ({', '.join(quote(c) for c in target)}) "
-                f"SELECT %s, %s, %s, {selected} FROM ({inner}) sub"
+                f"SELECT %s, %s, %s, {selected} FROM ({inner}) sub {join}"
             )
             cursor.execute(sql, [ctx.run.pk, metric.code, metric.period_label(ctx.month), *params])
 

@@ -246,7 +246,7 @@ _COPYABLE = (
 
 def _lean_units(
     qs: QuerySet, values: dict[str, Any], columns: dict[str, Any]
-) -> tuple[QuerySet, dict[str, str]] | None:
+) -> tuple[QuerySet, dict[str, str], str] | None:
     """The unit query with columns that repeat another column's condition replaced by constants,
     plus the SQL (over `sub.u_<source>`) that insert_units' outer SELECT computes them with.
 
@@ -265,12 +265,32 @@ def _lean_units(
         condition = conditions[name]
         if condition is not None and condition is conditions[source]:
             copied[name] = template.format(f"sub.u_{source}")
+    join = ""
+    spans = [getattr(columns.get(name), "on_day_spans", None) for name in ON_DAY_COLUMNS]
+    extra: dict[str, Any] = {}
+    if spans[0] is not None and all(s is spans[0] for s in spans):
+        # on_day()'s three columns were three lookups of the same span per unit: look up its id once
+        # and join the span in the outer SELECT.
+        from django.db import connection
+
+        quote = connection.ops.quote_name
+        extra["u_span_id"] = Subquery(spans[0].values("pk")[:1], output_field=IntegerField())
+        join = (
+            f"LEFT JOIN {quote(ResponsibilitySpan._meta.db_table)} span "
+            f"ON span.{quote(ResponsibilitySpan._meta.pk.column)} = sub.u_span_id"
+        )
+        for name in ON_DAY_COLUMNS:
+            copied[name] = f"COALESCE(span.{quote(ResponsibilitySpan._meta.get_field(name).column)}, '')"
     if not copied:
         return None
     lean = dict(values)
     for name in copied:
-        lean[f"u_{name}"] = Value(False) if name.startswith("in_") else Value(0)
-    return qs.annotate(**lean).values(*lean.keys()), copied
+        if name in TEXT_COLUMNS:
+            lean[f"u_{name}"] = text("")
+        else:
+            lean[f"u_{name}"] = Value(False) if name.startswith("in_") else Value(0)
+    lean.update(extra)
+    return qs.annotate(**lean).values(*lean.keys()), copied, join
 
 
 # --------------------------------------------------------------------------------------------
@@ -306,10 +326,16 @@ def r1(episode_ref: str, start: Any, end: Any) -> dict[str, Subquery]:
 def on_day(episode_ref: str, day: Any) -> dict[str, Subquery]:
     """R2 (event date) and R4 (snapshot): whoever is responsible on `day`."""
     spans = ResponsibilitySpan.objects.filter(episode_id=OuterRef(episode_ref), start_day__lte=day, end_day__gte=day)
-    return {
-        name: Subquery(spans.values(name)[:1], output_field=CharField())
-        for name in ("agency_code", "county_fips", "circuit_code")
-    }
+    columns = {}
+    for name in ON_DAY_COLUMNS:
+        column = Subquery(spans.values(name)[:1], output_field=CharField())
+        # The same spans for all three: units() then looks the span up once and joins it (see _lean_units).
+        column.on_day_spans = spans
+        columns[name] = column
+    return columns
+
+
+ON_DAY_COLUMNS = ("agency_code", "county_fips", "circuit_code")
 
 
 def in_care_any_day(first: int, last: int) -> Q:
