@@ -266,21 +266,19 @@ def _lean_units(
         if condition is not None and condition is conditions[source]:
             copied[name] = template.format(f"sub.u_{source}")
     join = ""
-    spans = [getattr(columns.get(name), "on_day_spans", None) for name in ON_DAY_COLUMNS]
+    lookups = [getattr(columns.get(name), "shared_lookup", None) for name in ON_DAY_COLUMNS]
     extra: dict[str, Any] = {}
-    if spans[0] is not None and all(s is spans[0] for s in spans):
-        # on_day()'s three columns were three lookups of the same span per unit: look up its id once
-        # and join the span in the outer SELECT.
+    if lookups[0] is not None and all(x is not None and x[0] is lookups[0][0] for x in lookups):
+        # on_day()'s (or attribution_of()'s) three columns were three lookups of the same row per
+        # unit: look up its id once and join the row in the outer SELECT.
         from django.db import connection
 
         quote = connection.ops.quote_name
-        extra["u_span_id"] = Subquery(spans[0].values("pk")[:1], output_field=IntegerField())
-        join = (
-            f"LEFT JOIN {quote(ResponsibilitySpan._meta.db_table)} span "
-            f"ON span.{quote(ResponsibilitySpan._meta.pk.column)} = sub.u_span_id"
-        )
+        found, model = lookups[0]
+        extra["u_span_id"] = Subquery(found.values("pk")[:1], output_field=IntegerField())
+        join = f"LEFT JOIN {quote(model._meta.db_table)} span ON span.{quote(model._meta.pk.column)} = sub.u_span_id"
         for name in ON_DAY_COLUMNS:
-            copied[name] = f"COALESCE(span.{quote(ResponsibilitySpan._meta.get_field(name).column)}, '')"
+            copied[name] = f"COALESCE(span.{quote(model._meta.get_field(name).column)}, '')"
     if not copied:
         return None
     lean = dict(values)
@@ -330,7 +328,7 @@ def on_day(episode_ref: str, day: Any) -> dict[str, Subquery]:
     for name in ON_DAY_COLUMNS:
         column = Subquery(spans.values(name)[:1], output_field=CharField())
         # The same spans for all three: units() then looks the span up once and joins it (see _lean_units).
-        column.on_day_spans = spans
+        column.shared_lookup = (spans, ResponsibilitySpan)
         columns[name] = column
     return columns
 
@@ -361,10 +359,13 @@ def unit_of(ctx: Context, metric: str, child_ref: str = "child_id") -> QuerySet:
 def attribution_of(ctx: Context, metric: str, child_ref: str = "child_id") -> dict[str, Subquery]:
     """Attribute a unit as another metric attributed the same child this month (R1 on the child)."""
     qs = unit_of(ctx, metric, child_ref)
-    return {
-        name: Subquery(qs.values(name)[:1], output_field=CharField())
-        for name in ("agency_code", "county_fips", "circuit_code")
-    }
+    columns = {}
+    for name in ON_DAY_COLUMNS:
+        column = Subquery(qs.values(name)[:1], output_field=CharField())
+        # As on_day(): one lookup of the other metric's unit, joined in the outer SELECT.
+        column.shared_lookup = (qs, MetricUnit)
+        columns[name] = column
+    return columns
 
 
 def attribute_on_event_day(ctx: Context, metric: str) -> None:
