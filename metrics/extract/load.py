@@ -1,16 +1,25 @@
 """Load an extract bundle (directory or .zip): validate everything, then replace the data at once.
 
-1. Read every file, check headers, types, codes, required values, dates against `as_of_date` and
-   1990 (GEN3-GEN6), primary keys (GEN1), foreign keys (GEN2) and the file rules (CH1, EP3 ...).
-   Every problem is collected; nothing stops at the first one.
-2. Any ERROR: nothing is written. Otherwise, in one transaction, delete the previous extract's rows,
-   insert the new ones (COPY on PostgreSQL, bulk_create elsewhere) and build the derived tables of
-   section 7.5 and the data-quality shares of section 7.6.
-3. The same bundle (same extract_id and checksum) already current: nothing changes.
+Two passes over the files, so that memory does not grow with the largest files:
+
+1. **Validate.** The files other rules look across (children, episodes, placements, workers,
+   assignments, goals, reports and the small reference files) are read and kept; the rest (parents,
+   visits, exams, restrictions, case plans, older-youth services, education records: two thirds of a
+   bundle's rows) are streamed row by row, keeping only what later rules need (key sets, parent-child
+   pairs). Headers, types, codes, required values, dates against `as_of_date` and 1990 (GEN3-GEN6),
+   primary keys (GEN1), foreign keys (GEN2) and the file rules (CH1, EP3 ...) are checked; every
+   problem is collected, nothing stops at the first one.
+2. **Write.** Any ERROR: nothing is written. The same bundle (same extract_id and checksum) already
+   current: nothing changes. Otherwise, in one transaction, each table is replaced (COPY on
+   PostgreSQL, bulk_create elsewhere) from generators: derived rows (section 7.5) are built one at a
+   time as they are written, and the streamed files are read a second time. The data-quality shares
+   of section 7.6 are accumulated on the way.
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import hashlib
 import io
@@ -23,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, NamedTuple
 
 from django.db import connection, transaction
 
@@ -37,6 +46,21 @@ DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MIN_DATE = date(1990, 1, 1)
 PARENT_FINAL = {"POE", "CA", "UNS", "UNS_PSI", "FA"}
 
+# Files read row by row in both passes (never held in memory), in the order they are validated:
+# parents.csv first, because the visit and restriction files refer to its parent ids.
+STREAMED = (
+    "parents.csv",
+    "parent_restrictions.csv",
+    "worker_child_visits.csv",
+    "worker_parent_visits.csv",
+    "parent_child_visits.csv",
+    "hcy_exams.csv",
+    "case_plans.csv",
+    "older_youth_services.csv",
+    "education_records.csv",
+)
+CHUNK = 1 << 20
+
 Progress = Callable[[int, str], None]
 
 
@@ -44,7 +68,7 @@ class Row:
     """One data row: its line number and its typed values, in the file's declared column order.
 
     Values are a tuple indexed through a per-file column map (shared by all rows) rather than a
-    dict per row: a bundle of millions of rows is held in memory during validation."""
+    dict per row: the files kept for validation hold millions of rows at full scale."""
 
     __slots__ = ("line", "_values", "_index")
 
@@ -58,12 +82,20 @@ class Row:
 
 @dataclass
 class Bundle:
+    """The kept files' rows, the names of every file present, row counts and the checksum."""
+
+    sources: dict[str, Callable[[], IO[bytes]]] = field(default_factory=dict)
     files: dict[str, list[Row]] = field(default_factory=dict)
     present: list[str] = field(default_factory=list)
+    readable: set[str] = field(default_factory=set)
+    counts: dict[str, int] = field(default_factory=dict)
     checksum: str = ""
 
     def rows(self, name: str) -> list[Row]:
         return self.files.get(name, [])
+
+    def has(self, name: str) -> bool:
+        return name in self.readable
 
 
 @dataclass
@@ -82,17 +114,44 @@ class LoadResult:
 # --------------------------------------------------------------------------------------------
 
 
-def _open_sources(path: Path) -> dict[str, bytes]:
+@contextlib.contextmanager
+def _open_sources(path: Path) -> Iterator[dict[str, Callable[[], IO[bytes]]]]:
+    """File name -> a function opening the file as a fresh binary stream (nothing read yet)."""
     if path.is_dir():
-        return {p.name: p.read_bytes() for p in sorted(path.iterdir()) if p.suffix == ".csv"}
+        yield {p.name: (lambda p=p: p.open("rb")) for p in sorted(path.iterdir()) if p.suffix == ".csv"}
+        return
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
-            return {
-                Path(info.filename).name: archive.read(info)
-                for info in archive.infolist()
-                if info.filename.endswith(".csv") and not info.is_dir()
-            }
+            members = [i for i in archive.infolist() if i.filename.endswith(".csv") and not i.is_dir()]
+            yield {Path(i.filename).name: (lambda info=i: archive.open(info)) for i in members}
+        return
     raise FileNotFoundError(f"{path} is neither a directory nor a .zip of CSV files")
+
+
+def _scan(name: str, opener: Callable[[], IO[bytes]], report: ImportReport) -> tuple[bytes, bool]:
+    """(sha256 of the bytes, is valid UTF-8), reading the file once in chunks."""
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    offset, valid = 0, True
+    with opener() as stream:
+        while chunk := stream.read(CHUNK):
+            digest.update(chunk)
+            if valid:
+                pending = len(decoder.getstate()[0])
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    where = offset - pending + exc.start
+                    report.error(name, None, "", "", "FILE4", f"not UTF-8 ({exc.reason} at byte {where})")
+                    valid = False
+            offset += len(chunk)
+        if valid:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError as exc:
+                report.error(name, None, "", "", "FILE4", f"not UTF-8 ({exc.reason} at byte {offset})")
+                valid = False
+    return digest.digest(), valid
 
 
 _DATES: dict[str, date] = {}
@@ -131,15 +190,19 @@ def _parse_value(spec_type: str, codes: tuple[str, ...], raw: str) -> tuple[Any,
     return raw, None
 
 
-def read_bundle(path: Path, report: ImportReport) -> Bundle:
-    sources = _open_sources(path)
+def open_bundle(path: Path, sources: dict[str, Callable[[], IO[bytes]]], report: ImportReport) -> Bundle:
+    """Checksum and UTF-8 check of every file; FILE1-FILE3 for missing and unknown files."""
     bundle = Bundle(present=sorted(sources))
     digest = hashlib.sha256()
     for name in sorted(sources):
+        file_digest, valid = _scan(name, sources[name], report)
         digest.update(name.encode())
-        digest.update(hashlib.sha256(sources[name]).digest())
+        digest.update(file_digest)
+        if name in BY_NAME:
+            bundle.readable.add(name)
+            if valid:
+                bundle.sources[name] = sources[name]
     bundle.checksum = digest.hexdigest()
-
     for name in sorted(set(sources) - set(BY_NAME)):
         report.warning(name, None, "", "", "FILE2", "unknown file, ignored")
     for spec in FILES:
@@ -148,52 +211,51 @@ def read_bundle(path: Path, report: ImportReport) -> Bundle:
                 report.warning(spec.name, None, "", "", "FILE3", "optional file absent: its metrics are not computed")
             else:
                 report.error(spec.name, None, "", "", "FILE1", "required file missing")
-            continue
-        bundle.files[spec.name] = _read_file(spec, sources[spec.name], report)
     return bundle
 
 
-def _read_file(spec: FileSpec, data: bytes, report: ImportReport) -> list[Row]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        report.error(spec.name, None, "", "", "FILE4", f"not UTF-8 ({exc.reason} at byte {exc.start})")
-        return []
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if header is None:
-        report.error(spec.name, 1, "", "", "FILE5", "empty file: a header row is required")
-        return []
-    names = {c.name for c in spec.columns}
-    for column in spec.columns:
-        if column.name not in header and column.required:
-            report.error(spec.name, 1, column.name, "", "GEN4", "required column missing from the header")
-    for extra in header:
-        if extra not in names:
-            report.warning(spec.name, 1, extra, "", "GEN7", "unknown column, ignored")
-    index = {c.name: n for n, c in enumerate(spec.columns)}
-    positions = [(i, index[h], spec.column(h)) for i, h in enumerate(header) if h in names]
-    required = [(index[c.name], c) for c in spec.columns if c.required]
-    rows: list[Row] = []
-    width = len(spec.columns)
-    for raw in reader:
-        line = reader.line_num
-        if not raw or raw == [""]:
-            continue
-        values: list[Any] = [None] * width
-        for i, n, column in positions:
-            cell = raw[i].strip() if i < len(raw) else ""
-            if cell == "":
+def read_rows(spec: FileSpec, bundle: Bundle, report: ImportReport) -> Iterator[Row]:
+    """The file's rows one at a time, typed; header, GEN3 and GEN4 problems reported on the way.
+
+    Nothing (an absent or undecodable file) yields no rows."""
+    opener = bundle.sources.get(spec.name)
+    if opener is None:
+        return
+    with opener() as binary:
+        text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+        reader = csv.reader(text)
+        header = next(reader, None)
+        if header is None:
+            report.error(spec.name, 1, "", "", "FILE5", "empty file: a header row is required")
+            return
+        names = {c.name for c in spec.columns}
+        for column in spec.columns:
+            if column.name not in header and column.required:
+                report.error(spec.name, 1, column.name, "", "GEN4", "required column missing from the header")
+        for extra in header:
+            if extra not in names:
+                report.warning(spec.name, 1, extra, "", "GEN7", "unknown column, ignored")
+        index = {c.name: n for n, c in enumerate(spec.columns)}
+        positions = [(i, index[h], spec.column(h)) for i, h in enumerate(header) if h in names]
+        required = [(index[c.name], c) for c in spec.columns if c.required]
+        width = len(spec.columns)
+        for raw in reader:
+            line = reader.line_num
+            if not raw or raw == [""]:
                 continue
-            value, problem = _parse_value(column.type, column.codes, cell)
-            if problem:
-                report.error(spec.name, line, column.name, cell, "GEN3", problem)
-            values[n] = value
-        for n, column in required:
-            if values[n] is None and not _has_bad_value(report, spec.name, line, column):
-                report.error(spec.name, line, column.name, "", "GEN4", "required value is empty")
-        rows.append(Row(line, tuple(values), index))
-    return rows
+            values: list[Any] = [None] * width
+            for i, n, column in positions:
+                cell = raw[i].strip() if i < len(raw) else ""
+                if cell == "":
+                    continue
+                value, problem = _parse_value(column.type, column.codes, cell)
+                if problem:
+                    report.error(spec.name, line, column.name, cell, "GEN3", problem)
+                values[n] = value
+            for n, column in required:
+                if values[n] is None and not _has_bad_value(report, spec.name, line, column):
+                    report.error(spec.name, line, column.name, "", "GEN4", "required value is empty")
+            yield Row(line, tuple(values), index)
 
 
 def _has_bad_value(report: ImportReport, name: str, line: int, column) -> bool:
@@ -207,10 +269,16 @@ def _has_bad_value(report: ImportReport, name: str, line: int, column) -> bool:
 
 
 def validate(bundle: Bundle, report: ImportReport) -> date | None:
-    """All rules; returns the as_of_date (None when the manifest is unusable)."""
+    """Read the kept files and check them, then stream the others through their checks.
+
+    Returns the as_of_date (None when the manifest is unusable)."""
+    for spec in FILES:
+        if spec.name not in STREAMED:
+            rows = bundle.files[spec.name] = list(read_rows(spec, bundle, report))
+            bundle.counts[spec.name] = len(rows)
     manifest = bundle.rows("manifest.csv")
     as_of: date | None = None
-    if "manifest.csv" in bundle.files:
+    if bundle.has("manifest.csv"):
         if len(manifest) != 1:
             report.error("manifest.csv", None, "", len(manifest), "MF3", "the manifest must have exactly one data row")
         if manifest:
@@ -225,6 +293,7 @@ def validate(bundle: Bundle, report: ImportReport) -> date | None:
     _check_dates(bundle, report, as_of)
     for rule in FILE_RULES:
         rule(bundle, report, as_of)
+    StreamedChecks(bundle, report, as_of).run()
     return as_of
 
 
@@ -278,7 +347,7 @@ def _check_dates(bundle: Bundle, report: ImportReport, as_of: date | None) -> No
 
 def _agencies(bundle: Bundle, report: ImportReport, as_of) -> None:
     cd_rows = [r for r in bundle.rows("agencies.csv") if r["agency_type"] == "CD"]
-    if "agencies.csv" in bundle.files and len(cd_rows) != 1:
+    if bundle.has("agencies.csv") and len(cd_rows) != 1:
         report.error("agencies.csv", None, "agency_type", len(cd_rows), "AG1", "exactly one CD agency is required")
 
 
@@ -477,25 +546,6 @@ def _agency_on(periods: list[Row], d: date) -> str | None:
     return None
 
 
-def _visits(bundle: Bundle, report: ImportReport, as_of) -> None:
-    f = "worker_child_visits.csv"
-    episodes: dict[str, list[Row]] = defaultdict(list)
-    for ep in bundle.rows("removal_episodes.csv"):
-        episodes[ep["child_id"]].append(ep)
-    workers: dict[str, list[Row]] = defaultdict(list)
-    for w in bundle.rows("workers.csv"):
-        if w["period_start"]:
-            workers[w["worker_id"]].append(w)
-    for row in bundle.rows(f):
-        d = row["visit_date"]
-        if not d:
-            continue
-        if not _episode_on(episodes.get(row["child_id"], []), d):
-            report.warning(f, row.line, "visit_date", d, "VC2", "outside every episode of the child: ignored")
-        if row["worker_id"] in workers and _role_on(workers[row["worker_id"]], d) is None:
-            report.warning(f, row.line, "visit_date", d, "VC3", "worker not active on the visit date")
-
-
 def _episode_on(episodes: list[Row], d: date) -> Row | None:
     for ep in episodes:
         if (
@@ -505,48 +555,6 @@ def _episode_on(episodes: list[Row], d: date) -> Row | None:
         ):
             return ep
     return None
-
-
-def _parents(bundle: Bundle, report: ImportReport, as_of) -> None:
-    f = "parents.csv"
-    dob = {r["child_id"]: r["date_of_birth"] for r in bundle.rows("children.csv")}
-    mothers: dict[str, int] = defaultdict(int)
-    for row in bundle.rows(f):
-        birth = dob.get(row["child_id"])
-        if row["tpr_date"] and birth and row["tpr_date"] < birth:
-            report.error(f, row.line, "tpr_date", row["tpr_date"], "PA1", f"before the child's birth {birth}")
-        if row["relationship"] == "BIRTH_MOTHER":
-            mothers[row["child_id"]] += 1
-            if mothers[row["child_id"]] == 2:
-                report.warning(f, row.line, "relationship", "BIRTH_MOTHER", "PA2", "more than one birth mother")
-    pairs = {(r["parent_id"], r["child_id"]) for r in bundle.rows(f)}
-    for row in bundle.rows("parent_child_visits.csv"):
-        if row["parent_id"] and row["child_id"] and (row["parent_id"], row["child_id"]) not in pairs:
-            report.error(
-                "parent_child_visits.csv",
-                row.line,
-                "parent_id",
-                row["parent_id"],
-                "PV1",
-                f"no parents.csv row for parent {row['parent_id']} and child {row['child_id']}",
-            )
-
-
-def _exams(bundle: Bundle, report: ImportReport, as_of) -> None:
-    f = "hcy_exams.csv"
-    dob = {r["child_id"]: r["date_of_birth"] for r in bundle.rows("children.csv")}
-    removals: dict[str, list[date]] = defaultdict(list)
-    for ep in bundle.rows("removal_episodes.csv"):
-        if ep["removal_date"]:
-            removals[ep["child_id"]].append(ep["removal_date"])
-    for row in bundle.rows(f):
-        d, birth = row["exam_date"], dob.get(row["child_id"])
-        if d and birth and d < birth:
-            report.error(f, row.line, "exam_date", d, "HE1", f"before the date of birth {birth}")
-        if d and row["exam_type"] == "HCY_FULL":
-            for removal in removals.get(row["child_id"], []):
-                if 0 < (removal - d).days <= 30:
-                    report.warning(f, row.line, "exam_date", d, "HE2", f"within 30 days before the removal {removal}")
 
 
 def _reports(bundle: Bundle, report: ImportReport, as_of) -> None:
@@ -634,7 +642,7 @@ def _sentinels(bundle: Bundle, report: ImportReport, as_of) -> None:
             report.error(f, row.line, "awareness_date", aw, "SE1", f"before event_date {ev}")
         if aw and rep and rep < aw:
             report.warning(f, row.line, "reported_date", rep, "SE2", "before awareness_date: treated as on time")
-    if "sentinel_events.csv" in bundle.files and "holidays.csv" not in bundle.files:
+    if bundle.has("sentinel_events.csv") and not bundle.has("holidays.csv"):
         report.warning("holidays.csv", None, "", "", "HD1", "no holidays file: only weekends are skipped")
 
 
@@ -645,9 +653,6 @@ FILE_RULES: list[Callable[[Bundle, ImportReport, date | None], None]] = [
     _placements,
     _workers,
     _assignments,
-    _visits,
-    _parents,
-    _exams,
     _reports,
     _goals,
     _trainings,
@@ -656,8 +661,127 @@ FILE_RULES: list[Callable[[Bundle, ImportReport, date | None], None]] = [
 ]
 
 
+class StreamedChecks:
+    """The streamed files' rules, one row at a time (second half of pass 1).
+
+    Keeps only key sets (GEN1), the parents' ids and parent-child pairs (GEN2, PV1) and a count of
+    birth mothers per child (PA2); everything else is looked up in the kept files."""
+
+    FK_RULES = {("worker_child_visits.csv", "worker_id"): "VC1", ("worker_parent_visits.csv", "parent_id"): "VP1"}
+
+    def __init__(self, bundle: Bundle, report: ImportReport, as_of: date | None) -> None:
+        self.bundle, self.report, self.as_of = bundle, report, as_of
+        self.targets: dict[tuple[str, str], set] = {}
+        self.dob = {r["child_id"]: r["date_of_birth"] for r in bundle.rows("children.csv")}
+        self.episodes: dict[str, list[Row]] = defaultdict(list)
+        for ep in bundle.rows("removal_episodes.csv"):
+            self.episodes[ep["child_id"]].append(ep)
+        self.workers: dict[str, list[Row]] = defaultdict(list)
+        for w in bundle.rows("workers.csv"):
+            if w["period_start"]:
+                self.workers[w["worker_id"]].append(w)
+        self.parent_ids: set[str] = set()
+        self.pairs: set[tuple[str, str]] = set()
+        self.mothers: dict[str, int] = defaultdict(int)
+
+    def target(self, fk: tuple[str, str]) -> set:
+        if fk == ("parents.csv", "parent_id"):
+            return self.parent_ids
+        if fk not in self.targets:
+            self.targets[fk] = {r[fk[1]] for r in self.bundle.rows(fk[0])}
+        return self.targets[fk]
+
+    def run(self) -> None:
+        for name in STREAMED:
+            spec = BY_NAME[name]
+            check = getattr(self, "_" + name.removesuffix(".csv"), None)
+            fks = [(c.name, self.target(c.fk), self.FK_RULES.get((name, c.name), "GEN2")) for c in spec.columns if c.fk]
+            dates = [c.name for c in spec.columns if c.type == "date"]
+            single = len(spec.pk) == 1
+            seen: set = set()
+            count = 0
+            for row in read_rows(spec, self.bundle, self.report):
+                count += 1
+                self._generic(spec, row, single, seen, fks, dates)
+                if check:
+                    check(row)
+            self.bundle.counts[name] = count
+
+    def _generic(self, spec: FileSpec, row: Row, single: bool, seen: set, fks: list, dates: list[str]) -> None:
+        report, name = self.report, spec.name
+        key = row[spec.pk[0]] if single else tuple(row[k] for k in spec.pk)
+        if (key is not None) if single else all(v is not None for v in key):
+            if key in seen:
+                shown = key if single else "|".join(map(str, key))
+                report.error(name, row.line, ",".join(spec.pk), shown, "GEN1", "duplicate key")
+            seen.add(key)
+        for column, allowed, rule in fks:
+            value = row[column]
+            if value is not None and value not in allowed:
+                report.error(name, row.line, column, value, rule, f"not found in {BY_NAME_FK[(name, column)]}")
+        for column in dates:
+            value = row[column]
+            if value is None:
+                continue
+            if value < MIN_DATE:
+                report.error(name, row.line, column, value, "GEN6", "date before 1990-01-01")
+            if self.as_of and value > self.as_of:
+                report.error(name, row.line, column, value, "GEN5", f"date after as_of_date {self.as_of}")
+
+    def _parents(self, row: Row) -> None:
+        f = "parents.csv"
+        if row["parent_id"] is not None:
+            self.parent_ids.add(row["parent_id"])
+        if row["parent_id"] is not None and row["child_id"] is not None:
+            self.pairs.add((row["parent_id"], row["child_id"]))
+        birth = self.dob.get(row["child_id"])
+        if row["tpr_date"] and birth and row["tpr_date"] < birth:
+            self.report.error(f, row.line, "tpr_date", row["tpr_date"], "PA1", f"before the child's birth {birth}")
+        if row["relationship"] == "BIRTH_MOTHER":
+            self.mothers[row["child_id"]] += 1
+            if self.mothers[row["child_id"]] == 2:
+                self.report.warning(f, row.line, "relationship", "BIRTH_MOTHER", "PA2", "more than one birth mother")
+
+    def _worker_child_visits(self, row: Row) -> None:
+        f, d = "worker_child_visits.csv", row["visit_date"]
+        if not d:
+            return
+        if not _episode_on(self.episodes.get(row["child_id"], []), d):
+            self.report.warning(f, row.line, "visit_date", d, "VC2", "outside every episode of the child: ignored")
+        if row["worker_id"] in self.workers and _role_on(self.workers[row["worker_id"]], d) is None:
+            self.report.warning(f, row.line, "visit_date", d, "VC3", "worker not active on the visit date")
+
+    def _parent_child_visits(self, row: Row) -> None:
+        parent, child = row["parent_id"], row["child_id"]
+        if parent and child and (parent, child) not in self.pairs:
+            self.report.error(
+                "parent_child_visits.csv",
+                row.line,
+                "parent_id",
+                parent,
+                "PV1",
+                f"no parents.csv row for parent {parent} and child {child}",
+            )
+
+    def _hcy_exams(self, row: Row) -> None:
+        f = "hcy_exams.csv"
+        d, birth = row["exam_date"], self.dob.get(row["child_id"])
+        if d and birth and d < birth:
+            self.report.error(f, row.line, "exam_date", d, "HE1", f"before the date of birth {birth}")
+        if d and row["exam_type"] == "HCY_FULL":
+            for ep in self.episodes.get(row["child_id"], []):
+                removal = ep["removal_date"]
+                if removal and 0 < (removal - d).days <= 30:
+                    self.report.warning(
+                        f, row.line, "exam_date", d, "HE2", f"within 30 days before the removal {removal}"
+                    )
+
+
+BY_NAME_FK = {(s.name, c.name): f"{c.fk[0]} {c.fk[1]}" for s in FILES for c in s.columns if c.fk}
+
+
 # --------------------------------------------------------------------------------------------
-# Derivations (section 7.5)
+# Derivations (section 7.5), built one row at a time while the tables are written
 # --------------------------------------------------------------------------------------------
 
 
@@ -665,160 +789,294 @@ def _days(d: date | None) -> int | None:
     return d.toordinal() if d else None
 
 
-def derive(bundle: Bundle, as_of: date) -> dict[str, Iterable[dict]]:
-    """Model name -> rows to insert, extract rows plus their derived columns and tables (lists, or
-    generators read once by the writer)."""
-    out: dict[str, Any] = defaultdict(list)
-    raw = {spec.name: spec for spec in FILES}
+class Ep(NamedTuple):
+    """What the derivations need of one removal episode (kept for every episode during the write)."""
 
-    def plain(name: str) -> Iterable[dict]:
-        spec = raw[name]
-        for row in bundle.rows(name):
-            yield {c.name: _blank(row[c.name], c.type) for c in spec.columns}
+    episode_id: str
+    child_id: str
+    removal_day: int
+    discharge_day: int | None
+    age18_day: int
+    under18_at_removal: bool
+    removal_month_index: int
+    removal_dom: int
+    jurisdiction_county_fips: str
+    discharge_reason: str
 
-    county_circuit = {r["county_fips"]: r["circuit_code"] for r in bundle.rows("counties.csv")}
-    as_of_day = as_of.toordinal()
-
-    out["ExtractAgency"] = list(plain("agencies.csv"))
-    out["ExtractCircuit"] = list(plain("circuits.csv"))
-    out["ExtractCounty"] = list(plain("counties.csv"))
-    out["Holiday"] = list(plain("holidays.csv"))
-
-    dob: dict[str, date] = {}
-    for row in plain("children.csv"):
-        age18 = birthday(row["date_of_birth"], 18)
-        dob[row["child_id"]] = row["date_of_birth"]
-        out["Child"].append({**row, "age18_date": age18, "age18_day": age18.toordinal()})
-
-    episodes: dict[str, dict] = {}
-    for row in plain("removal_episodes.csv"):
-        birth = dob[row["child_id"]]
-        age18 = birthday(birth, 18)
-        discharge = row["discharge_date"]
-        ep = {
-            **row,
-            "removal_day": row["removal_date"].toordinal(),
-            "discharge_day": _days(discharge),
-            "date_of_birth": birth,
-            "age18_day": age18.toordinal(),
-            "under18_at_removal": row["removal_date"] < age18,
-            "reentry_limit_day": _days(add_months(discharge, 12)) if discharge else None,
-            "removal_month_index": row["removal_date"].year * 12 + row["removal_date"].month - 1,
-            "removal_dom": row["removal_date"].day,
+    def facts(self) -> dict:
+        return {
+            "episode_id": self.episode_id,
+            "removal_day": self.removal_day,
+            "discharge_day": self.discharge_day,
+            "age18_day": self.age18_day,
+            "under18_at_removal": self.under18_at_removal,
         }
-        episodes[row["episode_id"]] = ep
-        out["RemovalEpisode"].append(ep)
 
-    # Workers: circuit of the office county.
-    workers: dict[str, list[dict]] = defaultdict(list)
-    for row in plain("workers.csv"):
-        row["fte"] = row["fte"] if row["fte"] is not None else Decimal("1.0")
-        row["office_circuit_code"] = county_circuit.get(row["office_county_fips"], "")
-        out["WorkerPeriod"].append(row)
-        workers[row["worker_id"]].append(row)
-    for periods in workers.values():
-        periods.sort(key=lambda p: p["period_start"])
 
-    # Assignments (end trimmed to the discharge) and responsibility spans.
-    primary: dict[str, list[dict]] = defaultdict(list)
-    for row in plain("worker_assignments.csv"):
-        ep = episodes[row["episode_id"]]
-        end_day = _days(row["end_date"])
-        if ep["discharge_day"] is not None and (end_day is None or end_day > ep["discharge_day"]):
-            end_day = ep["discharge_day"]
-        row["start_day"] = row["start_date"].toordinal()
-        row["end_day"] = end_day
-        row["discharge_day"] = ep["discharge_day"]
-        out["WorkerAssignment"].append(row)
-        if row["assignment_role"] == "PRIMARY":
-            primary[row["episode_id"]].append(row)
-    spans_by_episode: dict[str, list[dict]] = {}
-    for ep in episodes.values():
-        spans = _spans(ep, primary.get(ep["episode_id"], []), county_circuit, as_of_day)
-        spans_by_episode[ep["episode_id"]] = spans
-        out["ResponsibilitySpan"].extend(spans)
+class Span(NamedTuple):
+    """One piece of responsibility for an episode: days [start_day, end_day] with one owner."""
 
-    # Placements and their trimmed segments (PL3, PL6).
-    by_episode: dict[str, list[dict]] = defaultdict(list)
-    for row in plain("placements.csv"):
-        if row["setting_type"] != "QRTP":
-            row["qrtp_assessment_date"] = row["qrtp_court_approval_date"] = None  # PL5
-        row["start_day"] = row["start_date"].toordinal()
-        row["qrtp_assessment_day"] = _days(row["qrtp_assessment_date"])
-        out["Placement"].append(row)
-        by_episode[row["episode_id"]].append(row)
-    for episode_id, rows in by_episode.items():
-        out["PlacementSegment"].extend(_split(_segments(episodes[episode_id], rows), spans_by_episode[episode_id]))
+    start_day: int
+    end_day: int
+    agency_code: str
+    county_fips: str
+    circuit_code: str
+    worker_id: str
+    fallback: bool
 
-    child_episodes: dict[str, list[dict]] = defaultdict(list)
-    for ep in episodes.values():
-        child_episodes[ep["child_id"]].append(ep)
 
-    def child_visits() -> Iterator[dict]:
-        for row in plain("worker_child_visits.csv"):
-            row["worker_role"] = _worker_role(workers.get(row["worker_id"], []), row["visit_date"])
-            ep = _containing(child_episodes.get(row["child_id"], []), row["visit_date"].toordinal())
-            row["episode_id"] = ep["episode_id"] if ep else ""
-            yield row
+class Derivation:
+    """The rows to write for each model, extract rows plus their derived columns and tables.
 
-    def parent_visits() -> Iterator[dict]:
-        for row in plain("worker_parent_visits.csv"):
-            row["worker_role"] = _worker_role(workers.get(row["worker_id"], []), row["visit_date"])
-            yield row
+    Indexes of the kept files (episodes, workers, responsibility spans) are built once; every table
+    is a generator read once by the writer. The quality shares (section 7.6) are ready after every
+    table has been written."""
 
-    # The visit and parent files are half of a bundle's rows and nothing else is derived from them:
-    # they are derived row by row while being written (generators) instead of holding a dict per row.
-    out["WorkerChildVisit"] = child_visits()
-    out["WorkerParentVisit"] = parent_visits()
-    out["ParentLink"] = plain("parents.csv")
-    out["ParentRestriction"] = plain("parent_restrictions.csv")
-    out["ParentChildVisit"] = plain("parent_child_visits.csv")
-    for row in plain("hcy_exams.csv"):
-        out["HcyExam"].append({**row, "exam_day": row["exam_date"].toordinal()})
+    def __init__(self, bundle: Bundle, as_of: date) -> None:
+        self.bundle = bundle
+        self.as_of_day = as_of.toordinal()
+        self.county_circuit = {r["county_fips"]: r["circuit_code"] for r in bundle.rows("counties.csv")}
+        self.dob: dict[str, date] = {r["child_id"]: r["date_of_birth"] for r in bundle.rows("children.csv")}
+        self.episodes: dict[str, Ep] = {}
+        self.child_episodes: dict[str, list[Ep]] = defaultdict(list)
+        for row in bundle.rows("removal_episodes.csv"):
+            removal, discharge = row["removal_date"], row["discharge_date"]
+            age18 = birthday(self.dob[row["child_id"]], 18)
+            ep = Ep(
+                row["episode_id"],
+                row["child_id"],
+                removal.toordinal(),
+                _days(discharge),
+                age18.toordinal(),
+                removal < age18,
+                removal.year * 12 + removal.month - 1,
+                removal.day,
+                row["jurisdiction_county_fips"],
+                row["discharge_reason"] or "",
+            )
+            self.episodes[ep.episode_id] = ep
+            self.child_episodes[ep.child_id].append(ep)
+        # Workers: circuit of the office county; periods in date order.
+        self.worker_rows: list[dict] = []
+        self.workers: dict[str, list[dict]] = defaultdict(list)
+        for row in self.plain("workers.csv"):
+            row["fte"] = row["fte"] if row["fte"] is not None else Decimal("1.0")
+            row["office_circuit_code"] = self.county_circuit.get(row["office_county_fips"], "")
+            self.worker_rows.append(row)
+            self.workers[row["worker_id"]].append(row)
+        for periods in self.workers.values():
+            periods.sort(key=lambda p: p["period_start"])
+        # Responsibility spans from the PRIMARY assignments (end trimmed to the discharge).
+        primary: dict[str, list[tuple]] = defaultdict(list)
+        for row in bundle.rows("worker_assignments.csv"):
+            if row["assignment_role"] == "PRIMARY":
+                start, end = self._assignment_days(row)
+                primary[row["episode_id"]].append(
+                    (
+                        start,
+                        end,
+                        row["assignment_id"],
+                        row["agency_code"],
+                        row["responsible_county_fips"],
+                        row["worker_id"],
+                    )
+                )
+        self.spans: dict[str, list[Span]] = {
+            ep.episode_id: _spans(ep, primary.get(ep.episode_id, []), self.county_circuit, self.as_of_day)
+            for ep in self.episodes.values()
+        }
+        del primary
+        self.placed: dict[str, int] = defaultdict(int)
 
-    substantiated: dict[tuple[str, str], dict] = {}
-    for row in plain("maltreatment_reports.csv"):
-        out["MaltreatmentReport"].append(row)
-        if row["finding"] not in ("POE", "CA"):
-            continue
-        key = (row["report_id"], row["child_id"])
-        current = substantiated.get(key)
-        if current is None:
-            substantiated[key] = current = {
-                "report_id": row["report_id"],
-                "child_id": row["child_id"],
-                "report_date": row["report_date"],
-                "report_day": row["report_date"].toordinal(),
-                "incident_day": _days(row["incident_date"]),
-                "disposition_date": row["disposition_date"],
+    # -- helpers ------------------------------------------------------------------------------
+
+    def plain(self, name: str) -> Iterator[dict]:
+        """The file's rows as dicts of its columns (text columns "" when empty)."""
+        spec = BY_NAME[name]
+        columns = [(c.name, c.type in ("id", "code", "yn", "text")) for c in spec.columns]
+        rows = read_rows(spec, self.bundle, ImportReport()) if name in STREAMED else self.bundle.rows(name)
+        for row in rows:
+            values = row._values
+            yield {
+                column: ("" if value is None and text else value)
+                for (column, text), value in zip(columns, values, strict=True)
             }
-        elif row["disposition_date"] and (
-            current["disposition_date"] is None or row["disposition_date"] > current["disposition_date"]
-        ):
-            current["disposition_date"] = row["disposition_date"]
-        if current["incident_day"] is None and row["incident_date"]:
-            current["incident_day"] = row["incident_date"].toordinal()
-    for rep in substantiated.values():
-        rep["disposition_day"] = _days(rep["disposition_date"])
-        ep = _containing(child_episodes.get(rep["child_id"], []), rep["report_day"])
-        rep.update(_episode_facts(ep) if ep else {"episode_id": ""})
-        out["SubstantiatedReport"].append(rep)
 
-    goals: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for row in plain("permanency_goals.csv"):
-        out["PermanencyGoal"].append(row)
-        goals[(row["episode_id"], row["goal_rank"])].append(row)
-    for rows in goals.values():
-        rows.sort(key=lambda r: (r["start_date"], r["goal_id"]))
-        for i, row in enumerate(rows):
-            end = _days(row["end_date"])
-            if i + 1 < len(rows):
-                nxt = rows[i + 1]["start_date"].toordinal() - 1
-                end = nxt if end is None else min(end, nxt)
-            if end is not None and end < row["start_date"].toordinal():
-                continue  # entirely replaced by a later goal starting the same day (PG2)
-            out["GoalSpan"].append(
-                {
+    def _assignment_days(self, row) -> tuple[int, int | None]:
+        discharge = self.episodes[row["episode_id"]].discharge_day
+        end = _days(row["end_date"])
+        if discharge is not None and (end is None or end > discharge):
+            end = discharge
+        return row["start_date"].toordinal(), end
+
+    def episode_on(self, child_id: str, d: int) -> Ep | None:
+        """The child's episode in care on day d (removal day and discharge day included)."""
+        for e in self.child_episodes.get(child_id, ()):
+            if e.removal_day <= d and (e.discharge_day is None or d <= e.discharge_day):
+                return e
+        return None
+
+    # -- tables -------------------------------------------------------------------------------
+
+    def tables(self) -> dict[str, Callable[[], Iterable[dict]]]:
+        return {
+            "ExtractAgency": lambda: self.plain("agencies.csv"),
+            "ExtractCircuit": lambda: self.plain("circuits.csv"),
+            "ExtractCounty": lambda: self.plain("counties.csv"),
+            "Holiday": lambda: self.plain("holidays.csv"),
+            "Child": self.children,
+            "RemovalEpisode": self.removal_episodes,
+            "Placement": self.placements,
+            "PlacementSegment": self.placement_segments,
+            "WorkerPeriod": lambda: self.worker_rows,
+            "WorkerAssignment": self.assignments,
+            "ResponsibilitySpan": self.responsibility_spans,
+            "WorkerChildVisit": self.child_visits,
+            "WorkerParentVisit": self.parent_visits,
+            "ParentLink": lambda: self.plain("parents.csv"),
+            "ParentRestriction": lambda: self.plain("parent_restrictions.csv"),
+            "ParentChildVisit": lambda: self.plain("parent_child_visits.csv"),
+            "HcyExam": lambda: ({**r, "exam_day": r["exam_date"].toordinal()} for r in self.plain("hcy_exams.csv")),
+            "MaltreatmentReport": lambda: self.plain("maltreatment_reports.csv"),
+            "SubstantiatedReport": self.substantiated_reports,
+            "PermanencyGoal": lambda: self.plain("permanency_goals.csv"),
+            "GoalSpan": self.goal_spans,
+            "Training": lambda: self.plain("trainings.csv"),
+            "ReturnedCase": lambda: (
+                {**r, "return_day": r["return_date"].toordinal()} for r in self.plain("returned_cases.csv")
+            ),
+            "SentinelEvent": self.sentinel_events,
+            "CasePlan": lambda: (
+                {**r, "completed_day": _days(r["completed_date"])} for r in self.plain("case_plans.csv")
+            ),
+            "OlderYouthService": lambda: (
+                {**r, "service_day": r["service_date"].toordinal()} for r in self.plain("older_youth_services.csv")
+            ),
+            "EducationRecord": lambda: self.plain("education_records.csv"),
+        }
+
+    def children(self) -> Iterator[dict]:
+        for row in self.plain("children.csv"):
+            age18 = birthday(row["date_of_birth"], 18)
+            yield {**row, "age18_date": age18, "age18_day": age18.toordinal()}
+
+    def removal_episodes(self) -> Iterator[dict]:
+        for row in self.plain("removal_episodes.csv"):
+            ep = self.episodes[row["episode_id"]]
+            discharge = row["discharge_date"]
+            yield {
+                **row,
+                "removal_day": ep.removal_day,
+                "discharge_day": ep.discharge_day,
+                "date_of_birth": self.dob[row["child_id"]],
+                "age18_day": ep.age18_day,
+                "under18_at_removal": ep.under18_at_removal,
+                "reentry_limit_day": _days(add_months(discharge, 12)) if discharge else None,
+                "removal_month_index": ep.removal_month_index,
+                "removal_dom": ep.removal_dom,
+            }
+
+    def assignments(self) -> Iterator[dict]:
+        for row in self.plain("worker_assignments.csv"):
+            row["start_day"], row["end_day"] = self._assignment_days(row)
+            row["discharge_day"] = self.episodes[row["episode_id"]].discharge_day
+            yield row
+
+    def responsibility_spans(self) -> Iterator[dict]:
+        for episode_id, spans in self.spans.items():
+            ep = self.episodes[episode_id]
+            for span in spans:
+                yield {
+                    "episode_id": episode_id,
+                    "child_id": ep.child_id,
+                    "agency_code": span.agency_code,
+                    "county_fips": span.county_fips,
+                    "circuit_code": span.circuit_code,
+                    "start_day": span.start_day,
+                    "end_day": span.end_day,
+                    "worker_id": span.worker_id,
+                    "fallback": span.fallback,
+                    **ep.facts(),
+                }
+
+    def placements(self) -> Iterator[dict]:
+        for row in self.plain("placements.csv"):
+            if row["setting_type"] != "QRTP":
+                row["qrtp_assessment_date"] = row["qrtp_court_approval_date"] = None  # PL5
+            row["start_day"] = row["start_date"].toordinal()
+            row["qrtp_assessment_day"] = _days(row["qrtp_assessment_date"])
+            yield row
+
+    def placement_segments(self) -> Iterator[dict]:
+        """Placements trimmed (PL3, PL6) and cut at changes of responsibility (rule R3)."""
+        by_episode: dict[str, list[Row]] = defaultdict(list)
+        for row in self.bundle.rows("placements.csv"):
+            by_episode[row["episode_id"]].append(row)
+        end_of_care = self.as_of_day + 1
+        for episode_id, rows in by_episode.items():
+            ep = self.episodes[episode_id]
+            for piece in _split(ep, _segments(ep, rows), self.spans[episode_id]):
+                end = piece["end_day"] if piece["end_day"] is not None else (ep.discharge_day or end_of_care)
+                self.placed[episode_id] += max(0, end - piece["start_day"])
+                yield piece
+
+    def child_visits(self) -> Iterator[dict]:
+        for row in self.plain("worker_child_visits.csv"):
+            row["worker_role"] = _worker_role(self.workers.get(row["worker_id"], []), row["visit_date"])
+            ep = self.episode_on(row["child_id"], row["visit_date"].toordinal())
+            row["episode_id"] = ep.episode_id if ep else ""
+            yield row
+
+    def parent_visits(self) -> Iterator[dict]:
+        for row in self.plain("worker_parent_visits.csv"):
+            row["worker_role"] = _worker_role(self.workers.get(row["worker_id"], []), row["visit_date"])
+            yield row
+
+    def substantiated_reports(self) -> Iterator[dict]:
+        """One row per substantiated (report, child): latest disposition, first known incident date."""
+        substantiated: dict[tuple[str, str], dict] = {}
+        for row in self.plain("maltreatment_reports.csv"):
+            if row["finding"] not in ("POE", "CA"):
+                continue
+            key = (row["report_id"], row["child_id"])
+            current = substantiated.get(key)
+            if current is None:
+                substantiated[key] = current = {
+                    "report_id": row["report_id"],
+                    "child_id": row["child_id"],
+                    "report_date": row["report_date"],
+                    "report_day": row["report_date"].toordinal(),
+                    "incident_day": _days(row["incident_date"]),
+                    "disposition_date": row["disposition_date"],
+                }
+            elif row["disposition_date"] and (
+                current["disposition_date"] is None or row["disposition_date"] > current["disposition_date"]
+            ):
+                current["disposition_date"] = row["disposition_date"]
+            if current["incident_day"] is None and row["incident_date"]:
+                current["incident_day"] = row["incident_date"].toordinal()
+        for rep in substantiated.values():
+            rep["disposition_day"] = _days(rep["disposition_date"])
+            ep = self.episode_on(rep["child_id"], rep["report_day"])
+            rep.update(ep.facts() if ep else {"episode_id": ""})
+            yield rep
+
+    def goal_spans(self) -> Iterator[dict]:
+        """Each goal until its end or the next goal of the same rank (PG2)."""
+        goals: dict[tuple[str, str], list[Row]] = defaultdict(list)
+        for row in self.bundle.rows("permanency_goals.csv"):
+            goals[(row["episode_id"], row["goal_rank"])].append(row)
+        for rows in goals.values():
+            rows.sort(key=lambda r: (r["start_date"], r["goal_id"]))
+            for i, row in enumerate(rows):
+                end = _days(row["end_date"])
+                if i + 1 < len(rows):
+                    nxt = rows[i + 1]["start_date"].toordinal() - 1
+                    end = nxt if end is None else min(end, nxt)
+                if end is not None and end < row["start_date"].toordinal():
+                    continue  # entirely replaced by a later goal starting the same day (PG2)
+                ep = self.episodes[row["episode_id"]]
+                yield {
                     "goal_id": row["goal_id"],
                     "episode_id": row["episode_id"],
                     "goal_rank": row["goal_rank"],
@@ -826,60 +1084,92 @@ def derive(bundle: Bundle, as_of: date) -> dict[str, Iterable[dict]]:
                     "start_day": row["start_date"].toordinal(),
                     "end_day": end,
                     "concurrent_exempt": row["concurrent_exempt"] == "Y",
-                    **_episode_facts(episodes[row["episode_id"]]),
-                    "removal_month_index": episodes[row["episode_id"]]["removal_month_index"],
-                    "removal_dom": episodes[row["episode_id"]]["removal_dom"],
+                    **ep.facts(),
+                    "removal_month_index": ep.removal_month_index,
+                    "removal_dom": ep.removal_dom,
                 }
+
+    def sentinel_events(self) -> Iterator[dict]:
+        for row in self.plain("sentinel_events.csv"):
+            ep = self.episode_on(row["child_id"], row["event_date"].toordinal())
+            row.update(
+                event_day=row["event_date"].toordinal(),
+                report_due_date=None,
+                episode_id=ep.episode_id if ep else "",
             )
+            yield row
 
-    out["Training"] = list(plain("trainings.csv"))
-    for row in plain("returned_cases.csv"):
-        out["ReturnedCase"].append({**row, "return_day": row["return_date"].toordinal()})
-    for row in plain("sentinel_events.csv"):
-        ep = _containing(child_episodes.get(row["child_id"], []), row["event_date"].toordinal())
-        row.update(
-            event_day=row["event_date"].toordinal(), report_due_date=None, episode_id=ep["episode_id"] if ep else ""
-        )
-        out["SentinelEvent"].append(row)
-    out["CasePlan"] = [{**r, "completed_day": _days(r["completed_date"])} for r in plain("case_plans.csv")]
-    out["OlderYouthService"] = [
-        {**r, "service_day": r["service_date"].toordinal()} for r in plain("older_youth_services.csv")
-    ]
-    out["EducationRecord"] = list(plain("education_records.csv"))
-    return out
+    # -- section 7.6 --------------------------------------------------------------------------
+
+    def quality_shares(self) -> dict[str, dict[str, float]]:
+        """Shares overall ("ALL") and per agency (responsible at the episode's last day).
+
+        PL4 uses the placement days counted while the placement segments were written."""
+        last_agency: dict[str, str] = {}
+        days_total: dict[str, int] = defaultdict(int)
+        days_unassigned: dict[str, int] = defaultdict(int)
+        for episode_id, spans in self.spans.items():
+            for span in spans:
+                n = span.end_day - span.start_day + 1
+                last_agency[episode_id] = span.agency_code
+                for key in ("ALL", span.agency_code):
+                    days_total[key] += n
+                    if span.fallback:
+                        days_unassigned[key] += n
+        episodes_by: dict[str, int] = defaultdict(int)
+        discharged: dict[str, int] = defaultdict(int)
+        no_reason: dict[str, int] = defaultdict(int)
+        same_day: dict[str, int] = defaultdict(int)
+        days_open: dict[str, int] = defaultdict(int)
+        days_unplaced: dict[str, int] = defaultdict(int)
+        for ep in self.episodes.values():
+            end = ep.discharge_day if ep.discharge_day is not None else self.as_of_day + 1
+            n = max(0, end - ep.removal_day)
+            for key in ("ALL", last_agency.get(ep.episode_id, "CD")):
+                episodes_by[key] += 1
+                if ep.discharge_day is not None:
+                    discharged[key] += 1
+                    no_reason[key] += not ep.discharge_reason
+                    same_day[key] += ep.discharge_day == ep.removal_day
+                days_open[key] += n
+                days_unplaced[key] += max(0, n - self.placed.get(ep.episode_id, 0))
+        # Substantiation pending more than 60 days at the as-of date, among all child-reports.
+        reports: dict[str, int] = defaultdict(int)
+        pending: dict[str, int] = defaultdict(int)
+        for row in self.bundle.rows("maltreatment_reports.csv"):
+            reports["ALL"] += 1
+            if row["finding"] == "PENDING" and row["report_date"].toordinal() < self.as_of_day - 60:
+                pending["ALL"] += 1
+
+        def share(num: dict, den: dict) -> dict[str, float]:
+            return {k: round(num.get(k, 0) / v, 6) for k, v in den.items() if v}
+
+        return {
+            "EP6": share(no_reason, discharged),
+            "EP4": share(same_day, episodes_by),
+            "WA5": share(days_unassigned, days_total),
+            "PL4": share(days_unplaced, days_open),
+            "PENDING": share(pending, reports),
+        }
 
 
-def _containing(episodes: list[dict], d: int) -> dict | None:
-    """The child's episode in care on day d (removal day and discharge day included)."""
-    for e in episodes:
-        if e["removal_day"] <= d and (e["discharge_day"] is None or d <= e["discharge_day"]):
-            return e
-    return None
-
-
-def _episode_facts(ep: dict) -> dict:
-    return {
-        "episode_id": ep["episode_id"],
-        "removal_day": ep["removal_day"],
-        "discharge_day": ep["discharge_day"],
-        "age18_day": ep["age18_day"],
-        "under18_at_removal": ep["under18_at_removal"],
-    }
-
-
-def _split(segments: list[dict], spans: list[dict]) -> list[dict]:
+def _split(ep: Ep, segments: list[dict], spans: list[Span]) -> list[dict]:
     """Cut placement segments at changes of responsibility, so days split by agency (rule R3)."""
     out: list[dict] = []
-    facts = None
+    facts = {
+        "removal_day": ep.removal_day,
+        "discharge_day": ep.discharge_day,
+        "age18_day": ep.age18_day,
+        "under18_at_removal": ep.under18_at_removal,
+    }
     for seg in segments:
         start = seg["start_day"]
         end = seg["end_day"] if seg["end_day"] is not None else 10**7
         first = True
         for i, span in enumerate(spans):
-            lo, hi = max(start, span["start_day"]), min(end, span["end_day"] + 1)
+            lo, hi = max(start, span.start_day), min(end, span.end_day + 1)
             if lo >= hi:
                 continue
-            facts = facts or {k: span[k] for k in ("removal_day", "discharge_day", "age18_day", "under18_at_removal")}
             out.append(
                 {
                     **seg,
@@ -888,21 +1178,14 @@ def _split(segments: list[dict], spans: list[dict]) -> list[dict]:
                     "end_day": None if seg["end_day"] is None and i == len(spans) - 1 else hi,
                     "placement_start_day": seg["start_day"],
                     "placement_end_day": seg["end_day"],
-                    "agency_code": span["agency_code"],
-                    "county_fips": span["county_fips"],
-                    "circuit_code": span["circuit_code"],
+                    "agency_code": span.agency_code,
+                    "county_fips": span.county_fips,
+                    "circuit_code": span.circuit_code,
                     "is_move": seg["is_move"] and first,
                 }
             )
             first = False
     return out
-
-
-def _blank(value: Any, type_: str) -> Any:
-    # Text columns store "" for empty, dates/numbers store NULL.
-    if value is None and type_ in ("id", "code", "yn", "text"):
-        return ""
-    return value
 
 
 def _worker_role(periods: list[dict], d: date) -> str:
@@ -916,9 +1199,9 @@ def _worker_role(periods: list[dict], d: date) -> str:
     return periods[-1]["role"] if periods else ""
 
 
-def _segments(ep: dict, rows: list[dict]) -> list[dict]:
-    rows = sorted(rows, key=lambda r: (r["start_day"], r["placement_id"]))
-    discharge = ep["discharge_day"]
+def _segments(ep: Ep, rows: list[Row]) -> list[dict]:
+    rows = sorted(rows, key=lambda r: (r["start_date"], r["placement_id"]))
+    discharge = ep.discharge_day
     kept: list[dict] = []
     for row in rows:
         end = _days(row["end_date"])
@@ -926,11 +1209,11 @@ def _segments(ep: dict, rows: list[dict]) -> list[dict]:
             end = discharge  # PL6; the discharge day itself is not a placement day
         seg = {
             "placement_id": row["placement_id"],
-            "episode_id": ep["episode_id"],
-            "child_id": ep["child_id"],
+            "episode_id": ep.episode_id,
+            "child_id": ep.child_id,
             "setting_type": row["setting_type"],
-            "provider_id": row["provider_id"],
-            "start_day": row["start_day"],
+            "provider_id": row["provider_id"] or "",
+            "start_day": row["start_date"].toordinal(),
             "end_day": end,
             "is_placement_setting": row["setting_type"] not in NOT_PLACEMENT_SETTINGS,
             "congregate": row["setting_type"] in CONGREGATE,
@@ -964,115 +1247,38 @@ def _segments(ep: dict, rows: list[dict]) -> list[dict]:
     return kept
 
 
-def _spans(ep: dict, rows: list[dict], county_circuit: dict[str, str], as_of_day: int) -> list[dict]:
-    """Non-overlapping responsibility over [removal, discharge or as_of], later start winning."""
-    first = ep["removal_day"]
-    last = ep["discharge_day"] if ep["discharge_day"] is not None else as_of_day
+def _spans(ep: Ep, rows: list[tuple], county_circuit: dict[str, str], as_of_day: int) -> list[Span]:
+    """Non-overlapping responsibility over [removal, discharge or as_of], later start winning.
+
+    `rows` are the episode's PRIMARY assignments as (start_day, end_day, assignment_id, agency_code,
+    responsible_county_fips, worker_id), the end already trimmed to the discharge."""
+    first = ep.removal_day
+    last = ep.discharge_day if ep.discharge_day is not None else as_of_day
     if last < first:
         return []
     bounds = {first, last + 1}
-    for r in rows:
-        bounds.add(max(first, r["start_day"]))
-        end = r["end_day"] if r["end_day"] is not None else last
-        bounds.add(min(last, end) + 1)
+    for start, end, *_ in rows:
+        bounds.add(max(first, start))
+        bounds.add(min(last, end if end is not None else last) + 1)
     points = sorted(b for b in bounds if first <= b <= last + 1)
-    spans: list[dict] = []
+    spans: list[Span] = []
     for lo, hi in zip(points, points[1:], strict=False):
-        covering = [
-            r for r in rows if r["start_day"] <= lo and (r["end_day"] if r["end_day"] is not None else last) >= hi - 1
-        ]
+        covering = [r for r in rows if r[0] <= lo and (r[1] if r[1] is not None else last) >= hi - 1]
         if covering:
-            owner = max(covering, key=lambda r: (r["start_day"], r["assignment_id"]))
-            agency, county, worker, fallback = (
-                owner["agency_code"],
-                owner["responsible_county_fips"],
-                owner["worker_id"],
-                False,
-            )
+            _, _, _, agency, county, worker = max(covering, key=lambda r: (r[0], r[2]))
+            fallback = False
         else:
-            agency, county, worker, fallback = "CD", ep["jurisdiction_county_fips"], "", True
+            agency, county, worker, fallback = "CD", ep.jurisdiction_county_fips, "", True
         if (
             spans
-            and spans[-1]["end_day"] == lo - 1
-            and (spans[-1]["agency_code"], spans[-1]["county_fips"], spans[-1]["worker_id"], spans[-1]["fallback"])
+            and spans[-1].end_day == lo - 1
+            and (spans[-1].agency_code, spans[-1].county_fips, spans[-1].worker_id, spans[-1].fallback)
             == (agency, county, worker, fallback)
         ):
-            spans[-1]["end_day"] = hi - 1
+            spans[-1] = spans[-1]._replace(end_day=hi - 1)
             continue
-        spans.append(
-            {
-                "episode_id": ep["episode_id"],
-                "child_id": ep["child_id"],
-                "agency_code": agency,
-                "county_fips": county,
-                "circuit_code": county_circuit.get(county, ""),
-                "start_day": lo,
-                "end_day": hi - 1,
-                "worker_id": worker,
-                "fallback": fallback,
-                **_episode_facts(ep),
-            }
-        )
+        spans.append(Span(lo, hi - 1, agency, county, county_circuit.get(county, ""), worker, fallback))
     return spans
-
-
-def quality_shares(derived: dict[str, Iterable[dict]], as_of_day: int) -> dict[str, dict[str, float]]:
-    """Section 7.6 shares, overall ("ALL") and per agency (responsible at the episode's last day)."""
-    last_agency: dict[str, str] = {}
-    days_total: dict[str, int] = defaultdict(int)
-    days_unassigned: dict[str, int] = defaultdict(int)
-    for span in derived["ResponsibilitySpan"]:
-        n = span["end_day"] - span["start_day"] + 1
-        last_agency[span["episode_id"]] = span["agency_code"]
-        for key in ("ALL", span["agency_code"]):
-            days_total[key] += n
-            if span["fallback"]:
-                days_unassigned[key] += n
-    episodes_by: dict[str, int] = defaultdict(int)
-    discharged: dict[str, int] = defaultdict(int)
-    no_reason: dict[str, int] = defaultdict(int)
-    same_day: dict[str, int] = defaultdict(int)
-    for ep in derived["RemovalEpisode"]:
-        for key in ("ALL", last_agency.get(ep["episode_id"], "CD")):
-            episodes_by[key] += 1
-            if ep["discharge_day"] is not None:
-                discharged[key] += 1
-                no_reason[key] += not ep["discharge_reason"]
-                same_day[key] += ep["discharge_day"] == ep["removal_day"]
-
-    # PL4: episode-days without a placement row (pieces cover [start, end) up to the episode's end).
-    placed: dict[str, int] = defaultdict(int)
-    episode_end = {ep["episode_id"]: ep["discharge_day"] for ep in derived["RemovalEpisode"]}
-    for piece in derived["PlacementSegment"]:
-        key = piece["episode_id"]
-        end = piece["end_day"] if piece["end_day"] is not None else (episode_end.get(key) or as_of_day + 1)
-        placed[key] += max(0, end - piece["start_day"])
-    days_open: dict[str, int] = defaultdict(int)
-    days_unplaced: dict[str, int] = defaultdict(int)
-    for ep in derived["RemovalEpisode"]:
-        end = ep["discharge_day"] if ep["discharge_day"] is not None else as_of_day + 1
-        n = max(0, end - ep["removal_day"])
-        for key in ("ALL", last_agency.get(ep["episode_id"], "CD")):
-            days_open[key] += n
-            days_unplaced[key] += max(0, n - placed.get(ep["episode_id"], 0))
-    # Substantiation pending more than 60 days at the as-of date, among all child-reports.
-    reports: dict[str, int] = defaultdict(int)
-    pending: dict[str, int] = defaultdict(int)
-    for row in derived["MaltreatmentReport"]:
-        reports["ALL"] += 1
-        if row["finding"] == "PENDING" and row["report_date"].toordinal() < as_of_day - 60:
-            pending["ALL"] += 1
-
-    def share(num: dict, den: dict) -> dict[str, float]:
-        return {k: round(num.get(k, 0) / v, 6) for k, v in den.items() if v}
-
-    return {
-        "EP6": share(no_reason, discharged),
-        "EP4": share(same_day, episodes_by),
-        "WA5": share(days_unassigned, days_total),
-        "PL4": share(days_unplaced, days_open),
-        "PENDING": share(pending, reports),
-    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -1160,44 +1366,45 @@ def load_bundle(path: str | Path, progress: Progress | None = None) -> LoadResul
     say = progress or (lambda pct, step: None)
     report = ImportReport()
     path = Path(path)
-    say(5, "reading files")
-    bundle = read_bundle(path, report)
-    say(30, "validating")
-    as_of = validate(bundle, report)
-    if report.has_errors or as_of is None:
-        return LoadResult("REJECTED", report)
-    manifest = bundle.rows("manifest.csv")[0]
-    current = models.Extract.objects.filter(is_current=True).first()
-    if current and current.extract_id == manifest["extract_id"] and current.checksum == bundle.checksum:
-        return LoadResult("UNCHANGED", report, current)
-    say(45, "deriving tables")
-    derived = derive(bundle, as_of)
-    metadata = {
-        "extract_id": manifest["extract_id"],
-        "schema_version": manifest["schema_version"],
-        "state": manifest["state"],
-        "as_of_date": as_of,
-        "source_system": manifest["source_system"],
-        "generated_at": manifest["generated_at"] or "",
-        "checksum": bundle.checksum,
-        "files": bundle.present,
-        "row_counts": {name: len(bundle.rows(name)) for name in bundle.files},
-        "warning_counts": report.counts("WARNING"),
-        "quality": quality_shares(derived, as_of.toordinal()),
-    }
-    del bundle  # only the derived rows (and the generators over the parsed visit files) are written
-    with transaction.atomic():
-        total = len(WRITE_ORDER)
-        for i, name in enumerate(WRITE_ORDER):
-            say(50 + 45 * i // total, f"writing {name}")
-            _write(name, derived.pop(name, []))
-        if connection.vendor == "postgresql":
-            # Fresh statistics after a bulk replace, or the planner guesses badly for the metric queries.
-            with connection.cursor() as cursor:
-                for name in WRITE_ORDER:
-                    cursor.execute(f"ANALYZE {connection.ops.quote_name(getattr(models, name)._meta.db_table)}")
-        models.Extract.objects.filter(is_current=True).update(is_current=False)
-        models.Extract.objects.filter(extract_id=metadata["extract_id"]).delete()
-        extract = models.Extract.objects.create(**metadata, is_current=True)
+    with _open_sources(path) as sources:
+        say(2, "checking files")
+        bundle = open_bundle(path, sources, report)
+        say(10, "validating")
+        as_of = validate(bundle, report)
+        if report.has_errors or as_of is None:
+            return LoadResult("REJECTED", report)
+        manifest = bundle.rows("manifest.csv")[0]
+        current = models.Extract.objects.filter(is_current=True).first()
+        if current and current.extract_id == manifest["extract_id"] and current.checksum == bundle.checksum:
+            return LoadResult("UNCHANGED", report, current)
+        say(45, "deriving tables")
+        derivation = Derivation(bundle, as_of)
+        tables = derivation.tables()
+        with transaction.atomic():
+            total = len(WRITE_ORDER)
+            for i, name in enumerate(WRITE_ORDER):
+                say(50 + 45 * i // total, f"writing {name}")
+                _write(name, tables[name]())
+            if connection.vendor == "postgresql":
+                # Fresh statistics after a bulk replace, or the planner guesses badly for the metric queries.
+                with connection.cursor() as cursor:
+                    for name in WRITE_ORDER:
+                        cursor.execute(f"ANALYZE {connection.ops.quote_name(getattr(models, name)._meta.db_table)}")
+            models.Extract.objects.filter(is_current=True).update(is_current=False)
+            models.Extract.objects.filter(extract_id=manifest["extract_id"]).delete()
+            extract = models.Extract.objects.create(
+                extract_id=manifest["extract_id"],
+                schema_version=manifest["schema_version"],
+                state=manifest["state"],
+                as_of_date=as_of,
+                source_system=manifest["source_system"],
+                generated_at=manifest["generated_at"] or "",
+                checksum=bundle.checksum,
+                files=bundle.present,
+                row_counts={name: bundle.counts[name] for name in sorted(bundle.readable)},
+                warning_counts=report.counts("WARNING"),
+                quality=derivation.quality_shares(),
+                is_current=True,
+            )
     say(100, "loaded")
     return LoadResult("LOADED", report, extract)
