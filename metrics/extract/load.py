@@ -237,20 +237,36 @@ def read_rows(spec: FileSpec, bundle: Bundle, report: ImportReport) -> Iterator[
                 report.warning(spec.name, 1, extra, "", "GEN7", "unknown column, ignored")
         index = {c.name: n for n, c in enumerate(spec.columns)}
         positions = [(i, index[h], spec.column(h)) for i, h in enumerate(header) if h in names]
+        # The common cases inline (text as is, a known date, a well-formed id, a listed code);
+        # anything else through _parse_value, which also names the problem.
+        fast = [
+            (i, n, column, column.type, {code: sys.intern(code) for code in column.codes}) for i, n, column in positions
+        ]
         required = [(index[c.name], c) for c in spec.columns if c.required]
-        width = len(spec.columns)
+        width, known_dates, id_match = len(spec.columns), _DATES, ID_RE.match
         for raw in reader:
             line = reader.line_num
             if not raw or raw == [""]:
                 continue
             values: list[Any] = [None] * width
-            for i, n, column in positions:
-                cell = raw[i].strip() if i < len(raw) else ""
+            length = len(raw)
+            for i, n, column, kind, codes in fast:
+                cell = raw[i].strip() if i < length else ""
                 if cell == "":
                     continue
-                value, problem = _parse_value(column.type, column.codes, cell)
-                if problem:
-                    report.error(spec.name, line, column.name, cell, "GEN3", problem)
+                if kind == "text":
+                    values[n] = cell
+                    continue
+                if kind == "date":
+                    value = known_dates.get(cell)
+                elif kind == "id":
+                    value = cell if id_match(cell) else None
+                else:
+                    value = codes.get(cell)  # None for int and dec, which have no codes
+                if value is None:
+                    value, problem = _parse_value(kind, column.codes, cell)
+                    if problem:
+                        report.error(spec.name, line, column.name, cell, "GEN3", problem)
                 values[n] = value
             for n, column in required:
                 if values[n] is None and not _has_bad_value(report, spec.name, line, column):
@@ -893,9 +909,11 @@ class Derivation:
     def plain(self, name: str) -> Iterator[dict]:
         """The file's rows as dicts of its columns (text columns "" when empty)."""
         spec = BY_NAME[name]
+        if name in STREAMED:
+            yield from _reread(spec, self.bundle)
+            return
         columns = [(c.name, c.type in ("id", "code", "yn", "text")) for c in spec.columns]
-        rows = read_rows(spec, self.bundle, ImportReport()) if name in STREAMED else self.bundle.rows(name)
-        for row in rows:
+        for row in self.bundle.rows(name):
             values = row._values
             yield {
                 column: ("" if value is None and text else value)
@@ -1151,6 +1169,39 @@ class Derivation:
             "PL4": share(days_unplaced, days_open),
             "PENDING": share(pending, reports),
         }
+
+
+def _date(text: str) -> date:
+    return _DATES.get(text) or date.fromisoformat(text)
+
+
+_CONVERT: dict[str, Callable[[str], Any]] = {"date": _date, "int": int, "dec": Decimal}
+
+
+def _reread(spec: FileSpec, bundle: Bundle) -> Iterator[dict]:
+    """A streamed file read again for writing, once pass 1 found no error: every value is known to be
+    well formed, so cells are only stripped and converted (the same values `read_rows` gives)."""
+    opener = bundle.sources.get(spec.name)
+    if opener is None:
+        return
+    with opener() as binary:
+        reader = csv.reader(io.TextIOWrapper(binary, encoding="utf-8-sig", newline=""))
+        header = next(reader, None)
+        if header is None:
+            return
+        where = {h: i for i, h in enumerate(header)}
+        plan = [(c.name, where.get(c.name), _CONVERT.get(c.type)) for c in spec.columns]
+        width = len(header)
+        for raw in reader:
+            if not raw or raw == [""]:
+                continue
+            if len(raw) < width:
+                raw += [""] * (width - len(raw))
+            row = {}
+            for column, i, convert in plan:
+                cell = raw[i].strip() if i is not None else ""
+                row[column] = (convert(cell) if cell else None) if convert else cell
+            yield row
 
 
 def _split(ep: Ep, segments: list[dict], spans: list[Span]) -> list[dict]:
