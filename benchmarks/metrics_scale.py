@@ -1,7 +1,10 @@
 """Benchmark the metrics pipeline at several sizes: generate, import, compute one month, compute one quarter.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/metrics_bench \
-        .venv/bin/python benchmarks/metrics_scale.py 10000 100000 [1000000]
+        .venv/bin/python benchmarks/metrics_scale.py [--keep DIR] 10000 100000 [1000000]
+
+With --keep DIR the bundles are written to DIR/<children> and kept; a bundle already there (a
+manifest.csv present) is imported again without being generated (its generate line says "kept").
 
 Each step runs as its own `manage.py` process so its wall time and peak resident memory (from
 wait4's rusage) are measured separately. The database named in DATABASE_URL is created if missing
@@ -15,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -49,23 +53,47 @@ def step(name: str, *args: str) -> tuple[float, float, str]:
     return seconds, usage.ru_maxrss / 1024, output
 
 
-def main(sizes: list[int]) -> None:
+def bundles(sizes: list[int], keep: str | None) -> Iterator[tuple[int, Path]]:
+    for size in sizes:
+        if keep:
+            folder = Path(keep) / str(size)
+            if (folder / "manifest.csv").exists():
+                yield size, folder
+                continue
+            folder.mkdir(parents=True, exist_ok=True)
+            yield size, folder
+        else:
+            with tempfile.TemporaryDirectory() as folder:
+                yield size, Path(folder)
+
+
+def csv_rows(folder: Path) -> int:
+    with os.scandir(folder) as entries:
+        return sum(sum(1 for _ in open(e.path, "rb")) - 1 for e in entries if e.name.endswith(".csv"))
+
+
+def main(sizes: list[int], keep: str | None = None) -> None:
     url = os.environ.get("DATABASE_URL", "")
     ensure_database(url)
     step("migrate", "migrate", "-v0")
     print(f"database: {urlparse(url).scheme or 'sqlite'}; cpu: {os.cpu_count()} cores")
     print(f"{'children':>9} {'step':<10} {'rows':>11} {'seconds':>9} {'peak MB':>8}")
-    for size in sizes:
-        with tempfile.TemporaryDirectory() as folder:
-            seconds, peak, out = step("generate", "generate_extract", "--out", folder, "--children", str(size))
+    for size, folder in bundles(sizes, keep):
+        mb = lambda: sum(p.stat().st_size for p in folder.iterdir()) / 2**20  # noqa: E731
+        if (folder / "manifest.csv").exists():
+            print(f"{size:>9} {'generate':<10} {csv_rows(folder):>11} {'kept':>9} {'':>8}  ({mb():.0f} MB of CSV)")
+        else:
+            seconds, peak, out = step("generate", "generate_extract", "--out", str(folder), "--children", str(size))
             rows = sum(int(line.rsplit(":", 1)[1].split()[0]) for line in out.splitlines() if line.endswith("rows"))
-            mb = sum(p.stat().st_size for p in Path(folder).iterdir()) / 2**20
-            print(f"{size:>9} {'generate':<10} {rows:>11} {seconds:>9.1f} {peak:>8.0f}  ({mb:.0f} MB of CSV)")
-            seconds, peak, out = step("import", "import_extract", folder)
-            print(f"{size:>9} {'import':<10} {rows:>11} {seconds:>9.1f} {peak:>8.0f}")
+            print(f"{size:>9} {'generate':<10} {rows:>11} {seconds:>9.1f} {peak:>8.0f}  ({mb():.0f} MB of CSV)")
+        sys.stdout.flush()
+        seconds, peak, out = step("import", "import_extract", str(folder))
+        print(f"{size:>9} {'import':<10} {'':>11} {seconds:>9.1f} {peak:>8.0f}")
+        sys.stdout.flush()
         seconds, peak, out = step("compute", "compute_metrics", "--period", "2023-07")
         summary = out.strip().splitlines()[-1] if out.strip() else ""
         print(f"{size:>9} {'compute M':<10} {'':>11} {seconds:>9.1f} {peak:>8.0f}  ({summary})")
+        sys.stdout.flush()
         seconds, peak, out = step("compute", "compute_metrics", "--period", "2023-07", "--through", "2023-09")
         summary = out.strip().splitlines()[-1] if out.strip() else ""
         units = int(summary.split(" results, ")[1].split()[0]) if " results, " in summary else 0
@@ -74,4 +102,8 @@ def main(sizes: list[int]) -> None:
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [10_000, 100_000])
+    arguments = sys.argv[1:]
+    kept = None
+    if arguments[:1] == ["--keep"]:
+        kept, arguments = arguments[1], arguments[2:]
+    main([int(a) for a in arguments] or [10_000, 100_000], kept)
