@@ -63,7 +63,7 @@ def question_field(question: Question, disabled: bool = False) -> forms.Field:
     common: dict[str, Any] = {
         "required": False,
         "label": question.text,
-        "help_text": question.help,
+        "help_text": question.reviewer_help,
         "disabled": disabled,
     }
     kind = question.kind

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from dataclasses import dataclass, field
 from typing import Any
+
+TAG_RE = re.compile(r"\s*\[[SRI]\]")
 
 YES = "YES"
 NO = "NO"
@@ -141,6 +144,12 @@ class Question:
     @property
     def is_gate(self) -> bool:
         return self.kind is Kind.GATE
+
+    @property
+    def reviewer_help(self) -> str:
+        """The help text as reviewers see it: without the spec's confidence tags ([S], [R], [I]),
+        which belong to the instrument document, not to the review form."""
+        return TAG_RE.sub("", self.help).strip()
 
 
 def check_value(question: Question, value: Any) -> str | None:

@@ -179,6 +179,15 @@ def test_a_stale_save_is_refused_with_a_clear_message_and_nothing_is_lost(person
     assert 'value="YES"' in block and "checked" in block.split('value="YES"')[1][:80]
 
 
+def test_item_pages_show_help_without_the_specs_confidence_tags(personas, client_for, review_a):
+    client = client_for(personas.reviewer_a)
+    pages = [client.get(reverse("reviews:item", args=[review_a.pk, str(n)])).content.decode() for n in (1, 3, 6)]
+    assert "1A is derived from them." in pages[0]
+    assert not any(tag in page for page in pages for tag in ("[S]", "[R]", "[I]"))
+    # The instrument document keeps them: it is read against the federal instrument.
+    assert "[I]" in client.get(reverse("reviews:instrument")).content.decode()
+
+
 def test_per_person_answers_are_saved_once_per_person(personas, client_for):
     review = complete_review(personas.reviewer_a, case_id="UI-A-P")
     from reviews.models import Participant
