@@ -177,6 +177,10 @@ def metric_page(user: User, metric: Metric, period: str | None, join: bool = Fal
             ],
             "colours": [row.band_colour for row in agencies],
             "benchmark": float(state.benchmark) if state and state.benchmark is not None else None,
+            # each agency's own benchmark (they differ where a regional goal applies)
+            "benchmarks": [
+                float(row.result.benchmark) if row.result.benchmark is not None else None for row in agencies
+            ],
             "months": months,
             # agencies with no entries in any month add nothing to the trend chart
             "trend": successors.chart_trend(trend, months),

@@ -176,3 +176,19 @@ def test_synthetic_bundles_carry_a_region_on_every_circuit_and_county(tmp_path):
     assert len(circuits) == 46 and all(circuits.values()) and circuits == CIRCUIT_REGION
     assert len(counties) == 115 and all(c["region"] == circuits[c["circuit_code"]] for c in counties)
     assert (circuits["16"], circuits["22"], circuits["31"]) == ("Kansas City", "St. Louis", "Southwest")
+
+
+def test_the_metric_page_shows_each_agency_its_own_goal(tmp_path, client_for, personas):
+    from django.urls import reverse
+
+    goals(state="45.00", kc="40.00", sw="60.00")
+    load_cases(tmp_path)
+    run(metrics=["timely_permanency"])
+    response = client_for(personas.state_supervisor).get(
+        reverse("metrics:metric", args=["timely_permanency"]), {"period": "2023-07"}
+    )
+    chart = response.context["chart"]
+    by_agency = dict(zip(chart["labels"], chart["benchmarks"], strict=True))
+    assert (chart["benchmark"], by_agency["6ZA"], by_agency["6ZB"], by_agency["6ZC"]) == (45.0, 40.0, 60.0, 45.0)
+    page = response.content.decode()
+    assert "(goal &gt;= 40.0)" in page and "(goal &gt;= 60.0)" in page
