@@ -1,11 +1,12 @@
-"""Admin: settings versions, weights, regional goals, runs (with a recompute action) and imports."""
+"""Admin: settings versions, weights, regional goals and agency regions, runs (with a recompute action),
+imports."""
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db import transaction
 
-from metrics.models import ImportRun, MetricRun, MetricWeight, RegionalGoal, SettingsVersion
+from metrics.models import AgencyRegion, ImportRun, MetricRun, MetricWeight, RegionalGoal, SettingsVersion
 from metrics.tasks import compute_metrics_task
 
 
@@ -24,6 +25,14 @@ class MetricWeightAdmin(admin.ModelAdmin):
 @admin.register(RegionalGoal)
 class RegionalGoalAdmin(admin.ModelAdmin):
     list_display = ("region", "effective_from", "value")
+
+
+@admin.register(AgencyRegion)
+class AgencyRegionAdmin(admin.ModelAdmin):
+    """Which region's permanency goal applies to an agency (unset: where most of its days in care are)."""
+
+    list_display = ("agency_code", "region", "effective_from")
+    list_filter = ("region",)
 
 
 @admin.action(description="Recompute the selected runs' months with the current extract and settings")

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from metrics import config
+from metrics import config, regions
 from metrics.dates import Month, months_between
 from metrics.definitions.base import Context, Metric, attribute_on_event_day
 from metrics.models import (
@@ -235,6 +235,7 @@ def _quality_flags(extract: Extract, metric: Metric) -> tuple[set[str], set[tupl
 def store_results(ctx: Context, metric: Metric, version: int, computed_at) -> None:
     period_start, period_end = metric.period_bounds(ctx.month)
     benchmark = benchmark_for(metric, period_end)
+    regional = regions.benchmarks(metric, period_start, period_end)  # per key, for the regional goal
     weight = weight_for(metric, period_end)
     # Data must be complete through the report month (re-entry follow-up, rolling windows, snapshots);
     # some metrics also wait for a follow-up window after the month (HCY and QRTP: 30 days).
@@ -262,7 +263,8 @@ def store_results(ctx: Context, metric: Metric, version: int, computed_at) -> No
         for key in sorted(by_key):
             g = by_key[key]
             numerator, denominator = g["n_num"] or 0, g["n_den"] or 0
-            result = evaluate(metric, numerator, denominator, benchmark)
+            key_benchmark = benchmark if regional is None else regional(dimension, key)
+            result = evaluate(metric, numerator, denominator, key_benchmark)
             if not denominator:
                 status = "NO_DENOMINATOR"
             elif provisional:
@@ -291,7 +293,7 @@ def store_results(ctx: Context, metric: Metric, version: int, computed_at) -> No
                     numerator=numerator,
                     denominator=denominator,
                     unit=metric.unit,
-                    benchmark=benchmark,
+                    benchmark=key_benchmark,
                     comparator=metric.comparator,
                     direction=metric.direction,
                     weight=weight,

@@ -557,6 +557,26 @@ class RegionalGoal(Record):
     value = models.DecimalField(max_digits=6, decimal_places=2)
 
 
+class AgencyRegion(Record):
+    """The CD region whose permanency goal applies to an agency's timely_permanency results and incentive
+    test, from `effective_from` on (the latest row not after the period's end applies). Without a row,
+    the region where the agency had most responsibility days in the period is used, else statewide
+    (see metrics/regions.py). An empty region means the statewide goal."""
+
+    agency_code = id_field()
+    region = models.CharField(max_length=64, blank=True, help_text="empty = statewide")
+    effective_from = models.DateField()
+
+    class Meta:
+        ordering = ["agency_code", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency_code", "effective_from"], name="uniq_agency_region_from")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_code} -> {self.region or 'statewide'} from {self.effective_from}"
+
+
 # --------------------------------------------------------------------------------------------
 # Results (section 8)
 # --------------------------------------------------------------------------------------------

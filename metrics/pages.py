@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from accounts.models import STATE_AGENCY_CODE, Agency, User
 from accounts.scoping import has_capability, is_state_staff, scope_queryset_by_codes
-from metrics import registry
+from metrics import registry, successors
 from metrics.compute import latest_run
 from metrics.definitions.base import Metric
 from metrics.models import MetricResult, MetricRun, MetricUnit
@@ -120,7 +120,8 @@ def dashboard(user: User, period: str | None) -> dict:
     return {"run": run, "period": period, "periods": periods, "columns": columns, "rows": rows}
 
 
-def metric_page(user: User, metric: Metric, period: str | None) -> dict:
+def metric_page(user: User, metric: Metric, period: str | None, join: bool = False) -> dict:
+    """The metric page; `join` shows predecessors' months under their successor in the trend (D26)."""
     run = latest_run()
     if run is None:
         return {"run": None, "metric": metric}
@@ -138,9 +139,8 @@ def metric_page(user: User, metric: Metric, period: str | None) -> dict:
     circuits.sort(key=lambda row: int(row.result.key) if row.result.key.isdigit() else 0)
     state = this.filter(dimension="STATE").first()
     bands = Counter(_band_label(r.result) for r in circuits)
-    trend: dict[str, dict[str, float | None]] = defaultdict(dict)
-    for r in results.filter(dimension__in=["STATE", "AGENCY"], period__in=months).exclude(period_type="QUARTER"):
-        trend[r.key][r.period] = float(r.value_rounded) if r.value_rounded is not None else None
+    # decision D26: on request, a discontinued agency's months are shown under its successor
+    trend = successors.trend_series(user, run, metric, months, results, join)
     mean_of_months = None
     if "Q" in period and state and metric.period_type in ("MONTH", "ENTRY_MONTH"):
         # Display option (decision D10): the simple mean of the three monthly rounded values, as the
@@ -165,6 +165,11 @@ def metric_page(user: User, metric: Metric, period: str | None) -> dict:
         "agencies": agencies,
         "circuits": circuits,
         "circuit_bands": sorted(bands.items()),
+        "join": join,
+        "can_join": bool(successors.successor_map()),
+        "joined": [s for s in trend if s.joined_from],
+        "trend_series": trend,
+        "months": months,
         "chart": {
             "labels": [row.result.key for row in agencies],
             "values": [
@@ -172,13 +177,13 @@ def metric_page(user: User, metric: Metric, period: str | None) -> dict:
             ],
             "colours": [row.band_colour for row in agencies],
             "benchmark": float(state.benchmark) if state and state.benchmark is not None else None,
+            # each agency's own benchmark (they differ where a regional goal applies)
+            "benchmarks": [
+                float(row.result.benchmark) if row.result.benchmark is not None else None for row in agencies
+            ],
             "months": months,
             # agencies with no entries in any month add nothing to the trend chart
-            "trend": {
-                key: [values.get(m) for m in months]
-                for key, values in sorted(trend.items())
-                if any(v is not None for v in values.values())
-            },
+            "trend": successors.chart_trend(trend, months),
             "unit": metric.unit,
         },
     }

@@ -1,7 +1,9 @@
 """Weights, the provider score and incentive qualification (spec/metrics.md section 5).
 
 - `permanency_qualified`: the agency's timely_permanency value_rounded is strictly greater than the
-  regional permanency goal in force (13 CSR 35-35.130(6)(C): "exceeding"); empty when no goal is set.
+  permanency goal in force for the agency's region (13 CSR 35-35.130(6)(C): "exceeding"; the region
+  as metrics/regions.py chooses it, the statewide goal when the region has none); empty when no goal
+  is set.
 - `phase_goal_share`: sum(weight x meets) / sum(weight) over the *other* metrics with a non-null,
   non-zero weight and a non-empty `meets`; empty when there is none (the case with today's weights).
 - `score`: the same share over every weighted metric including timely_permanency (display only).
@@ -12,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from metrics.models import MetricResult, MetricRun, RegionalGoal
+from metrics import regions
+from metrics.models import MetricResult, MetricRun
 
 PERMANENCY = "timely_permanency"
 
@@ -26,6 +29,7 @@ class ProviderScore:
     permanency_qualified: bool | None
     phase_goal_share: Decimal | None
     score: Decimal | None
+    region: str = ""
 
 
 def _share(results: list[MetricResult]) -> Decimal | None:
@@ -37,11 +41,7 @@ def _share(results: list[MetricResult]) -> Decimal | None:
 
 
 def regional_goal(period_end, region: str = "") -> Decimal | None:
-    goal = (
-        RegionalGoal.objects.filter(region=region, effective_from__lte=period_end).order_by("-effective_from").first()
-        or RegionalGoal.objects.filter(region="", effective_from__lte=period_end).order_by("-effective_from").first()
-    )
-    return goal.value if goal else None
+    return regions.goal(region, period_end)
 
 
 def provider_scores(run: MetricRun, period: str) -> list[ProviderScore]:
@@ -50,10 +50,17 @@ def provider_scores(run: MetricRun, period: str) -> list[ProviderScore]:
     for r in rows:
         by_agency.setdefault(r.key, []).append(r)
     scores = []
+    agency_regions: dict[tuple, dict[str, str]] = {}
     for agency, results in sorted(by_agency.items()):
         permanency = next((r for r in results if r.metric == PERMANENCY), None)
         value = permanency.value_rounded if permanency else None
-        goal = regional_goal(permanency.period_end) if permanency else None
+        region, goal = "", None
+        if permanency:
+            bounds = (permanency.period_start, permanency.period_end)
+            if bounds not in agency_regions:
+                agency_regions[bounds] = regions.agency_regions(*bounds)
+            region = agency_regions[bounds].get(agency, regions.STATEWIDE)
+            goal = regional_goal(permanency.period_end, region)
         qualified = None if goal is None or value is None else value > goal
         scores.append(
             ProviderScore(
@@ -64,6 +71,7 @@ def provider_scores(run: MetricRun, period: str) -> list[ProviderScore]:
                 permanency_qualified=qualified,
                 phase_goal_share=_share([r for r in results if r.metric != PERMANENCY]),
                 score=_share(results),
+                region=region,
             )
         )
     return scores

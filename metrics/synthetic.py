@@ -22,6 +22,18 @@ from metrics.extract.schema import FILES
 FCCM_ACTIVE = ["6ZA", "6ZB", "6ZC", "6ZJ", "6ZK", "6ZL", "6ZM", "6ZO", "6ZR", "6ZS", "6ZV"]
 SETTINGS = ["FFH_NONREL"] * 45 + ["FFH_REL"] * 30 + ["GROUP_HOME"] * 6 + ["RESIDENTIAL"] * 5 + ["QRTP"] * 3
 SETTINGS += ["SHELTER"] * 3 + ["PRE_ADOPT"] * 5 + ["SIL"] * 3
+# Children's Division region of each judicial circuit, written on circuits.csv and counties.csv so the
+# regional permanency goals have regions to apply to. A geographic approximation for synthetic data,
+# not an official list (spec Q14 asks the Response and Evaluation Team for the regions and goals).
+REGION_CIRCUITS = {
+    "Kansas City": [16],
+    "St. Louis": [21, 22],
+    "Northwest": [3, 4, 5, 6, 7, 8, 15, 17, 18, 27, 43],
+    "Northeast": [1, 2, 9, 10, 11, 12, 13, 14, 19, 41, 45],
+    "Southwest": [25, 26, 28, 29, 30, 31, 38, 39, 40, 44, 46],
+    "Southeast": [20, 23, 24, 32, 33, 34, 35, 36, 37, 42],
+}
+CIRCUIT_REGION = {str(c): region for region, circuits in REGION_CIRCUITS.items() for c in circuits}
 HOLIDAY_DAYS = [(1, 1, "New Year's Day"), (7, 4, "Independence Day"), (11, 11, "Veterans Day"), (12, 25, "Christmas")]
 
 
@@ -32,7 +44,14 @@ def _reference() -> tuple[list[dict], list[dict], list[dict]]:
     with open(data / "missouri_counties.csv", newline="") as fh:
         counties = list(csv.DictReader(fh))
     circuits = sorted({int(c["judicial_circuit"]) for c in counties})
-    return agencies, counties, [{"circuit_code": str(n), "circuit_name": f"Circuit {n}"} for n in circuits]
+    return (
+        agencies,
+        counties,
+        [
+            {"circuit_code": str(n), "circuit_name": f"Circuit {n}", "region": CIRCUIT_REGION.get(str(n), "")}
+            for n in circuits
+        ],
+    )
 
 
 class Writers:
@@ -104,6 +123,7 @@ def generate(out: str | Path, *, children: int, months: int = 48, seed: int = 1,
             county_fips=c["county_fips"],
             county_name=c["county_name"],
             circuit_code=c["judicial_circuit"],
+            region=CIRCUIT_REGION.get(c["judicial_circuit"], ""),
         )
     for year in range(start.year, as_of_date.year + 1):
         for month, day, name in HOLIDAY_DAYS:

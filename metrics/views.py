@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Agency
 from accounts.scoping import has_capability, is_state_staff, scope_queryset_by_codes
-from metrics import pages, registry
+from metrics import pages, registry, successors
 from metrics.compute import latest_run
 from metrics.export import CSV_COLUMNS, row_values
 from metrics.extract.report import problems_csv
@@ -50,7 +50,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
     _require_view(request)
     metric = _metric_or_404(code)
-    context = pages.metric_page(request.user, metric, request.GET.get("period"))
+    join = request.GET.get("join") == "1"
+    context = pages.metric_page(request.user, metric, request.GET.get("period"), join=join)
+    if request.GET.get("format") == "trend_csv" and context.get("run"):
+        # the trend chart's series (joined or not, as on the page), one row per series and month
+        response = HttpResponse(
+            successors.trend_csv(context["trend_series"], context["months"], metric.precision), content_type="text/csv"
+        )
+        suffix = "_joined" if join else ""
+        response["Content-Disposition"] = f'attachment; filename="{code}_trend{suffix}.csv"'
+        return response
     if request.GET.get("format") == "csv" and context.get("run"):
         rows = pages.scoped_results(request.user, context["run"]).filter(metric=code, period=context["period"])
         response = HttpResponse(content_type="text/csv")

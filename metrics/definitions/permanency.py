@@ -27,6 +27,7 @@ from metrics.definitions.base import (
     units,
 )
 from metrics.definitions.safety import WORKER_CHILD_VISITS
+from metrics.definitions.trial_home_visits import final_thv_start, thv_end_containing
 from metrics.definitions.wellbeing import deceased, relationship_counts, rights_ended
 from metrics.models import (
     CalendarMonth,
@@ -169,17 +170,10 @@ def _deadline(ctx: Context, field_name: str) -> Case:
     )
 
 
-def _thv_end_containing(day_ref: str) -> Subquery:
-    """End (exclusive) of the trial home visit the child is on at `day_ref`, FAR_FUTURE if open."""
-    qs = (
-        PlacementSegment.objects.filter(
-            episode_id=OuterRef("episode_id"), setting_type="THV", start_day__lte=OuterRef(day_ref)
-        )
-        .filter(Q(end_day__isnull=True) | Q(end_day__gt=OuterRef(day_ref)))
-        .annotate(last=Coalesce(F("placement_end_day"), integer(FAR_FUTURE)))
-        .values("last")[:1]
-    )
-    return Subquery(qs, output_field=IntegerField())
+def _thv_end_containing(day_ref: str):
+    """End (exclusive) of the continuous trial home visit the child is on at `day_ref`, FAR_FUTURE if open
+    (consecutive THV rows are one visit: see trial_home_visits.py)."""
+    return thv_end_containing(day_ref)
 
 
 def _late_goals(ctx: Context):
@@ -206,11 +200,9 @@ def _late_goals(ctx: Context):
 
 
 def _final_thv_start() -> Subquery:
-    """Start of the trial home visit that ended in the discharge (the placement ends on the discharge day)."""
-    qs = PlacementSegment.objects.filter(
-        episode_id=OuterRef("episode_id"), setting_type="THV", placement_end_day=OuterRef("discharge_day")
-    ).values("placement_start_day")[:1]
-    return Subquery(qs, output_field=IntegerField())
+    """Start of the final continuous trial home visit that ended in the discharge (consecutive THV rows
+    merged: see trial_home_visits.py)."""
+    return final_thv_start()
 
 
 def build_clocks(ctx: Context) -> None:

@@ -44,3 +44,40 @@ def test_the_metric_page_draws_the_agency_and_trend_charts(live_server, page, pe
     assert "6ZA" in labels and "6ZB" in labels
     page.screenshot(path=tmp_path / "metric.png", full_page=True)
     assert (tmp_path / "metric.png").stat().st_size > 5000
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_ticking_join_successor_agencies_redraws_the_trend_with_6zt_under_6zv(live_server, page, personas, tmp_path):
+    episodes = [{"episode_id": f"E{c}", "child_id": c, "removal_date": "2023-01-01"} for c in "XY"]
+    assignments = [
+        assignment("X", "EX", "6ZT", "2023-01-01", "2023-04-30"),
+        assignment("X", "EX", "6ZV", "2023-05-01"),
+        assignment("Y", "EY", "6ZV", "2023-01-01"),
+    ]
+    visits = [
+        {
+            "visit_id": f"V{n}",
+            "child_id": child,
+            "worker_id": "W1",
+            "visit_date": day,
+            "contact_mode": "IN_PERSON",
+            "location": "CHILD_RESIDENCE",
+            "status": "COMPLETED",
+        }
+        for n, (child, day) in enumerate([("X", "2023-04-10"), ("X", "2023-05-10"), ("Y", "2023-05-10")])
+    ]
+    load(tmp_path, removal_episodes=episodes, worker_assignments=assignments, worker_child_visits=visits)
+    run("2023-04", "2023-05", metrics=["worker_child_visits"])
+
+    page.goto(f"{live_server.url}/accounts/login/?next=/metrics/worker_child_visits/")
+    page.get_by_label("Username").fill("state_supervisor")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/metrics/worker_child_visits/")
+    series = "() => Chart.getChart('trend').data.datasets.map(d => [d.label, d.data])"
+    assert page.evaluate(series) == [["MO", [50, 100]], ["6ZT", [100, None]], ["6ZV", [0, 100]]]
+    page.get_by_label("Join successor agencies in the trend").check()
+    page.wait_for_url("**join=1**")
+    assert page.evaluate(series) == [["MO", [50, 100]], ["6ZV (incl. 6ZT before 2023-05)", [50, 100]]]
+    assert page.get_by_role("link", name="Download trend CSV (successors joined)").is_visible()
