@@ -350,7 +350,9 @@ def end_or_far(field_name: str) -> Coalesce:
 
 
 def unit_of(ctx: Context, metric: str, child_ref: str = "child_id") -> QuerySet:
-    """Denominator units another metric stored for this run and month (e.g. the child-months)."""
+    """Denominator units another metric stored for this run and month (e.g. the child-months).
+
+    Only the metrics in models.UNITS_LOOKED_UP_BY_CHILD have an index for this lookup."""
     return MetricUnit.objects.filter(
         run=ctx.run, metric=metric, period=str(ctx.month), in_denominator=True, child_id=OuterRef(child_ref)
     )
