@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from metrics import config
 from metrics.dates import Month, months_between
-from metrics.definitions.base import Context, Metric, attribute_on_event_day
+from metrics.definitions.base import Context, Metric, event_day_attribution
 from metrics.models import (
     CalendarMonth,
     Extract,
@@ -140,18 +140,29 @@ def insert_units(ctx: Context, metric: Metric) -> None:
             copied: dict[str, str] = {}
             join = ""
             if lean is not None:
-                qs, copied, join = lean
+                qs, copied, join = lean[0], dict(lean[1]), lean[2]
+            if metric.attribute_on_event_day:
+                on_event_day, event_join = event_day_attribution()
+                copied.update(on_event_day)
+                join = f"{join} {event_join}"
             inner, params = qs.query.sql_with_params()
             if copied and connection.vendor == "postgresql" and not qs.query.is_sliced:
                 # OFFSET 0 keeps PostgreSQL from pulling the sub-select up into the outer SELECT, which
                 # would put the copied columns' expressions (and their subqueries) back in twice.
                 inner += " OFFSET 0"
-            selected = ", ".join(copied.get(c, f"sub.{quote('u_' + c)}") for c in UNIT_COLUMNS)
+            selected, outer_params = [], []
+            for c in UNIT_COLUMNS:
+                # a copied column is SQL over `sub`, or (SQL, params) when it has parameters of its own
+                column = copied.get(c, f"sub.{quote('u_' + c)}")
+                if isinstance(column, tuple):
+                    column, column_params = column
+                    outer_params.extend(column_params)
+                selected.append(column)
             sql = (
                 f"INSERT INTO {table} ({', '.join(quote(c) for c in target)}) "
-                f"SELECT %s, %s, %s, {selected} FROM ({inner}) sub {join}"
+                f"SELECT %s, %s, %s, {', '.join(selected)} FROM ({inner}) sub {join}"
             )
-            cursor.execute(sql, [ctx.run.pk, metric.code, metric.period_label(ctx.month), *params])
+            cursor.execute(sql, [ctx.run.pk, metric.code, metric.period_label(ctx.month), *outer_params, *params])
 
 
 # --------------------------------------------------------------------------------------------
@@ -545,8 +556,6 @@ def compute(
                     # Later metrics look these units up by child: give the planner fresh statistics.
                     with connection.cursor() as cursor:
                         cursor.execute(f"ANALYZE {connection.ops.quote_name(MetricUnit._meta.db_table)}")
-                if metric.attribute_on_event_day:
-                    attribute_on_event_day(ctx, metric.code)
                 if metric.finish:
                     metric.finish(ctx)
             # Once every unit of the month is stored (a metric's units are final after its finish step).
