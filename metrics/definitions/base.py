@@ -449,19 +449,32 @@ def event_day_attribution(alias: str = "event_span") -> tuple[dict[str, str], st
     return columns, join
 
 
-def insert_select(model, qs: QuerySet, fixed: dict[str, Any] | None = None) -> None:
+def insert_select(
+    model, qs: QuerySet, fixed: dict[str, Any] | None = None, outer: dict[str, str] | None = None
+) -> None:
     """INSERT INTO model's table SELECT ... from a `.values()` queryset whose keys are the model's
-    field names (plus `fixed` constant values): set-based, no rows pass through Python."""
+    field names (plus `fixed` constant values): set-based, no rows pass through Python.
+
+    `outer` gives model fields as SQL over the sub-select `sub` (e.g. one subquery's value split in
+    two; a literal % is written %%); selected names that are not model fields are then only inputs
+    of that SQL."""
     from django.db import connection
 
     quote = connection.ops.quote_name
     fixed = fixed or {}
+    outer = outer or {}
     inner, params = qs.query.sql_with_params()
-    selected_names = list(qs.query.values_select) + list(qs.query.annotation_select)
-    columns = [model._meta.get_field(name).column for name in fixed] + [
-        model._meta.get_field(name).column for name in selected_names
+    if outer and connection.vendor == "postgresql" and not qs.query.is_sliced:
+        # keep PostgreSQL from pulling the sub-select up and repeating an input's subquery per use
+        inner += " OFFSET 0"
+    field_names = {f.name for f in model._meta.get_fields()}
+    selected_names = [
+        name
+        for name in list(qs.query.values_select) + list(qs.query.annotation_select)
+        if not outer or name in field_names
     ]
-    selected = ", ".join(["%s"] * len(fixed) + [f"sub.{quote(name)}" for name in selected_names])
+    columns = [model._meta.get_field(name).column for name in [*fixed, *selected_names, *outer]]
+    selected = ", ".join(["%s"] * len(fixed) + [f"sub.{quote(name)}" for name in selected_names] + list(outer.values()))
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) SELECT {selected} FROM ({inner}) sub"
     with connection.cursor() as cursor:
         cursor.execute(sql, [*fixed.values(), *params])
