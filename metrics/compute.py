@@ -15,12 +15,12 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from metrics import config
 from metrics.dates import Month, months_between
-from metrics.definitions.base import Context, Metric, event_day_attribution
+from metrics.definitions.base import Context, Metric, event_day_attribution, text
 from metrics.models import (
     CalendarMonth,
     Extract,
@@ -90,12 +90,16 @@ def benchmark_for(metric: Metric, on: date) -> Decimal | None:
 
 def round_half_up(value: Fraction, places: int) -> Decimal:
     """Round an exact ratio half-up (away from zero) to `places` decimals."""
-    scaled = abs(value) * 10**places
-    whole = scaled.numerator // scaled.denominator
-    if scaled - whole >= Fraction(1, 2):
+    return _round_ratio(value.numerator, value.denominator, places)
+
+
+def _round_ratio(p: int, q: int, places: int) -> Decimal:
+    """round_half_up(p / q) in integers (q > 0): no Fraction arithmetic for each of a run's results."""
+    whole, rest = divmod(abs(p) * 10**places, q)
+    if 2 * rest >= q:
         whole += 1
     result = Decimal(whole).scaleb(-places)
-    return -result if value < 0 else result
+    return -result if p < 0 else result
 
 
 def meets(value: Decimal, comparator: str, benchmark: Decimal) -> bool:
@@ -111,10 +115,15 @@ def evaluate(metric: Metric, numerator, denominator, benchmark: Decimal | None) 
     """value, value_rounded, meets and band for one (numerator, denominator) (section 1.4)."""
     if not denominator:
         return {"value": None, "value_rounded": None, "meets": None, "band": ""}
-    ratio = Fraction(Decimal(numerator)) / Fraction(Decimal(denominator)) * metric.scale
-    rounded = round_half_up(ratio, metric.precision)
+    # the exact ratio numerator / denominator * scale as p / q
+    num_p, num_q = Decimal(numerator).as_integer_ratio()
+    den_p, den_q = Decimal(denominator).as_integer_ratio()
+    p, q = num_p * den_q * metric.scale, num_q * den_p
+    if q < 0:
+        p, q = -p, -q
+    rounded = _round_ratio(p, q, metric.precision)
     return {
-        "value": round_half_up(ratio, 6),
+        "value": _round_ratio(p, q, 6),
         "value_rounded": rounded,
         "meets": meets(rounded, metric.comparator, benchmark) if benchmark is not None else None,
         "band": metric.band(rounded) if metric.band else "",
@@ -250,15 +259,26 @@ def _grouped(metric: Metric, units) -> dict[str, dict[str, dict]]:
     if not _counts_distinct(metric):
         fields = [f for _, f in DIMENSIONS if f]
         return _rolled_up(list(units.values(*fields).annotate(**aggregates).order_by()))
-    out: dict[str, dict[str, dict]] = {}
+    # The four GROUP BYs in one statement (UNION ALL): one round trip per metric instead of four.
+    parts = []
     for dimension, field_name in DIMENSIONS:
-        if field_name is None:
-            out[dimension] = {"MO": {"key": "MO", **units.aggregate(**aggregates)}}
-        else:
-            out[dimension] = {
-                g[field_name]: {"key": g[field_name], **g}
-                for g in units.exclude(**{field_name: ""}).values(field_name).annotate(**aggregates)
-            }
+        keyed = units if field_name is None else units.exclude(**{field_name: ""})
+        key = text("MO") if field_name is None else F(field_name)
+        parts.append(
+            keyed.annotate(g_dimension=text(dimension), g_key=key)
+            .values("g_dimension", "g_key")
+            .annotate(**aggregates)
+            .order_by()
+        )
+    out: dict[str, dict[str, dict]] = {dimension: {} for dimension, _ in DIMENSIONS}
+    for g in parts[0].union(*parts[1:], all=True):
+        out[g["g_dimension"]][g["g_key"]] = {
+            "key": g["g_key"],
+            "n_num": g["n_num"],
+            "n_den": g["n_den"],
+            "n_units": g["n_units"],
+        }
+    out["STATE"].setdefault("MO", {"key": "MO", "n_num": None, "n_den": None, "n_units": 0})
     return out
 
 
