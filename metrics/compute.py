@@ -550,7 +550,8 @@ def compute(
                 # The run is recomputable: COMMIT need not wait for its WAL (tens of MB) to reach disk.
                 # A crash right after COMMIT can lose the run, never corrupt it.
                 cursor.execute("SET LOCAL synchronous_commit = off")
-        MetricRun.objects.filter(extract=extract, period_from=str(first), period_through=str(last)).delete()
+        replaced = MetricRun.objects.filter(extract=extract, period_from=str(first), period_through=str(last))
+        replaced_ids = list(replaced.values_list("pk", flat=True))
         run = MetricRun.objects.create(
             extract=extract, settings_version=settings_version.version, period_from=str(first), period_through=str(last)
         )
@@ -574,8 +575,13 @@ def compute(
                 insert_units(ctx, metric)
                 if metric.analyze_after and metric.code in depended_on and connection.vendor == "postgresql":
                     # Later metrics look these units up by child: give the planner fresh statistics.
+                    # A small sample (3,000 rows instead of 30,000) is enough for the row counts and
+                    # the metric codes' frequencies the plans depend on: 0.02 s instead of 0.25 s once
+                    # the table holds the replaced run's units as well (see below).
                     with connection.cursor() as cursor:
+                        cursor.execute("SET LOCAL default_statistics_target = 10")
                         cursor.execute(f"ANALYZE {connection.ops.quote_name(MetricUnit._meta.db_table)}")
+                        cursor.execute("SET LOCAL default_statistics_target TO DEFAULT")
                 if metric.finish:
                     metric.finish(ctx)
             # Once every unit of the month is stored (a metric's units are final after its finish step).
@@ -587,6 +593,11 @@ def compute(
             if month.month == 9:
                 for metric in chosen:
                     store_fiscal_year(run, metric, month)
+        # The run it replaces is deleted last, in the same transaction. Deleted first, its units
+        # counted as dead rows when the units table is analysed (after the worker/child visits), and
+        # the planner, taking the table for a few thousand rows, scanned all of it (and hashed it)
+        # for the child lookups of the parent visits instead of using the indexes.
+        MetricRun.objects.filter(pk__in=replaced_ids).delete()
         run.status = MetricRun.Status.DONE
         run.progress = 100
         run.finished_at = timezone.now()
