@@ -121,7 +121,11 @@ def reentry_units(ctx: Context):
             removal_day__lte=OuterRef("reentry_limit_day"),
         ).exclude(episode_id=OuterRef("episode_id"))
     )
-    exits = RemovalEpisode.objects.filter(discharge_day__gte=first, discharge_day__lte=last)
+    # Inputs of the unit query (annotations): evaluated once per row, not in every column using them.
+    exits = RemovalEpisode.objects.filter(discharge_day__gte=first, discharge_day__lte=last).annotate(
+        has_earlier=earlier, has_reentered=reentered
+    )
+    earlier, reentered = Q(has_earlier=True), Q(has_reentered=True)
     counted = qualifies & ~earlier
     return [
         units(
