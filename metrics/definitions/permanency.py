@@ -60,7 +60,9 @@ def worker_parent_units(ctx: Context):
             worker_role__in=ctx.settings["caseworker_roles"],
         )
     )
-    pairs = ParentLink.objects.filter(Exists(unit_of(ctx, WORKER_CHILD_VISITS)))
+    # An input of the unit query (an annotation): evaluated once per row, not in every column using it.
+    pairs = ParentLink.objects.filter(Exists(unit_of(ctx, WORKER_CHILD_VISITS))).annotate(was_visited=visited)
+    visited = Q(was_visited=True)
     # Court no-contact orders between parent and child do not exclude: the worker can meet the parent.
     eligible = relationship_counts() & ~rights_ended(ctx) & ~deceased(ctx)
     return [
