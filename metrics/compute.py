@@ -547,9 +547,6 @@ def compute(
             # (11.9 s -> 4.4 s for one month at 25k children). SET LOCAL ends with the transaction.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
-                # The run is recomputable: COMMIT need not wait for its WAL (tens of MB) to reach disk.
-                # A crash right after COMMIT can lose the run, never corrupt it.
-                cursor.execute("SET LOCAL synchronous_commit = off")
         replaced = MetricRun.objects.filter(extract=extract, period_from=str(first), period_through=str(last))
         replaced_ids = list(replaced.values_list("pk", flat=True))
         run = MetricRun.objects.create(
