@@ -15,12 +15,12 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from metrics import config, regions
 from metrics.dates import Month, months_between
-from metrics.definitions.base import Context, Metric, attribute_on_event_day
+from metrics.definitions.base import Context, Metric, event_day_attribution, text
 from metrics.models import (
     CalendarMonth,
     Extract,
@@ -90,12 +90,16 @@ def benchmark_for(metric: Metric, on: date) -> Decimal | None:
 
 def round_half_up(value: Fraction, places: int) -> Decimal:
     """Round an exact ratio half-up (away from zero) to `places` decimals."""
-    scaled = abs(value) * 10**places
-    whole = scaled.numerator // scaled.denominator
-    if scaled - whole >= Fraction(1, 2):
+    return _round_ratio(value.numerator, value.denominator, places)
+
+
+def _round_ratio(p: int, q: int, places: int) -> Decimal:
+    """round_half_up(p / q) in integers (q > 0): no Fraction arithmetic for each of a run's results."""
+    whole, rest = divmod(abs(p) * 10**places, q)
+    if 2 * rest >= q:
         whole += 1
     result = Decimal(whole).scaleb(-places)
-    return -result if value < 0 else result
+    return -result if p < 0 else result
 
 
 def meets(value: Decimal, comparator: str, benchmark: Decimal) -> bool:
@@ -111,10 +115,15 @@ def evaluate(metric: Metric, numerator, denominator, benchmark: Decimal | None) 
     """value, value_rounded, meets and band for one (numerator, denominator) (section 1.4)."""
     if not denominator:
         return {"value": None, "value_rounded": None, "meets": None, "band": ""}
-    ratio = Fraction(Decimal(numerator)) / Fraction(Decimal(denominator)) * metric.scale
-    rounded = round_half_up(ratio, metric.precision)
+    # the exact ratio numerator / denominator * scale as p / q
+    num_p, num_q = Decimal(numerator).as_integer_ratio()
+    den_p, den_q = Decimal(denominator).as_integer_ratio()
+    p, q = num_p * den_q * metric.scale, num_q * den_p
+    if q < 0:
+        p, q = -p, -q
+    rounded = _round_ratio(p, q, metric.precision)
     return {
-        "value": round_half_up(ratio, 6),
+        "value": _round_ratio(p, q, 6),
         "value_rounded": rounded,
         "meets": meets(rounded, metric.comparator, benchmark) if benchmark is not None else None,
         "band": metric.band(rounded) if metric.band else "",
@@ -140,18 +149,29 @@ def insert_units(ctx: Context, metric: Metric) -> None:
             copied: dict[str, str] = {}
             join = ""
             if lean is not None:
-                qs, copied, join = lean
+                qs, copied, join = lean[0], dict(lean[1]), lean[2]
+            if metric.attribute_on_event_day:
+                on_event_day, event_join = event_day_attribution()
+                copied.update(on_event_day)
+                join = f"{join} {event_join}"
             inner, params = qs.query.sql_with_params()
             if copied and connection.vendor == "postgresql" and not qs.query.is_sliced:
                 # OFFSET 0 keeps PostgreSQL from pulling the sub-select up into the outer SELECT, which
                 # would put the copied columns' expressions (and their subqueries) back in twice.
                 inner += " OFFSET 0"
-            selected = ", ".join(copied.get(c, f"sub.{quote('u_' + c)}") for c in UNIT_COLUMNS)
+            selected, outer_params = [], []
+            for c in UNIT_COLUMNS:
+                # a copied column is SQL over `sub`, or (SQL, params) when it has parameters of its own
+                column = copied.get(c, f"sub.{quote('u_' + c)}")
+                if isinstance(column, tuple):
+                    column, column_params = column
+                    outer_params.extend(column_params)
+                selected.append(column)
             sql = (
                 f"INSERT INTO {table} ({', '.join(quote(c) for c in target)}) "
-                f"SELECT %s, %s, %s, {selected} FROM ({inner}) sub {join}"
+                f"SELECT %s, %s, %s, {', '.join(selected)} FROM ({inner}) sub {join}"
             )
-            cursor.execute(sql, [ctx.run.pk, metric.code, metric.period_label(ctx.month), *params])
+            cursor.execute(sql, [ctx.run.pk, metric.code, metric.period_label(ctx.month), *outer_params, *params])
 
 
 # --------------------------------------------------------------------------------------------
@@ -176,30 +196,41 @@ def _aggregates(metric: Metric) -> dict:
     return {"n_num": num, "n_den": den, "n_units": small}
 
 
-def _grouped(metric: Metric, units) -> dict[str, dict[str, dict]]:
-    """dimension -> key -> {"n_num", "n_den", "n_units"}; units without a key for a dimension are left
-    out of that dimension only.
+def _counts_distinct(metric: Metric) -> bool:
+    """Results count distinct values (parents, children): they cannot be rolled up from finer groups."""
+    modes = (metric.aggregate, metric.den_aggregate)
+    return any(mode.startswith("distinct:") for mode in modes if mode) or bool(metric.small_n_field)
 
-    Summed metrics are grouped once by (agency, county, circuit) in SQL and rolled up here: exact sums
-    of a few hundred groups, instead of four scans of the units. Metrics counting distinct values
-    cannot be rolled up, so they keep one GROUP BY per dimension."""
-    aggregates = _aggregates(metric)
-    distinct = any(mode.startswith("distinct:") for mode in (metric.aggregate, metric.den_aggregate) if mode) or bool(
-        metric.small_n_field
-    )
-    out: dict[str, dict[str, dict]] = {}
-    if distinct:
-        for dimension, field_name in DIMENSIONS:
-            if field_name is None:
-                out[dimension] = {"MO": {"key": "MO", **units.aggregate(**aggregates)}}
-            else:
-                out[dimension] = {
-                    g[field_name]: {"key": g[field_name], **g}
-                    for g in units.exclude(**{field_name: ""}).values(field_name).annotate(**aggregates)
-                }
-        return out
+
+def _metric_units(ctx: Context, metric: Metric):
+    return MetricUnit.objects.filter(run=ctx.run, metric=metric.code, period=metric.period_label(ctx.month))
+
+
+def _fine_groups(ctx: Context, metrics: list[Metric]) -> dict[str, list[dict]]:
+    """metric -> its units summed per (agency, county, circuit), for all summed metrics of the month in
+    one GROUP BY (one scan of the month's units instead of one query per metric)."""
+    if not metrics:
+        return {}
+    aggregates = {"n_num": Sum("num"), "n_den": Sum("den"), "n_units": Count("id", filter=Q(den__gt=0))}
+    labels = {m.code: m.period_label(ctx.month) for m in metrics}
     fields = [f for _, f in DIMENSIONS if f]
-    fine = list(units.values(*fields).annotate(**aggregates).order_by())
+    out: dict[str, list[dict]] = {code: [] for code in labels}
+    rows = (
+        MetricUnit.objects.filter(run=ctx.run, metric__in=list(labels), period__in=set(labels.values()))
+        .values("metric", "period", *fields)
+        .annotate(**aggregates)
+        .order_by()
+    )
+    for g in rows:
+        if labels[g["metric"]] == g["period"]:
+            out[g["metric"]].append(g)
+    return out
+
+
+def _rolled_up(fine: list[dict]) -> dict[str, dict[str, dict]]:
+    """dimension -> key -> {"n_num", "n_den", "n_units"} summed exactly from (agency, county, circuit)
+    groups; a group without a key for a dimension is left out of that dimension only."""
+    out: dict[str, dict[str, dict]] = {}
     for dimension, field_name in DIMENSIONS:
         groups: dict[str, dict] = {}
         if field_name is None:
@@ -214,6 +245,40 @@ def _grouped(metric: Metric, units) -> dict[str, dict[str, dict]]:
                     total[name] = (total[name] or 0) + g[name]
             total["n_units"] += g["n_units"] or 0
         out[dimension] = groups
+    return out
+
+
+def _grouped(metric: Metric, units) -> dict[str, dict[str, dict]]:
+    """dimension -> key -> {"n_num", "n_den", "n_units"}; units without a key for a dimension are left
+    out of that dimension only.
+
+    Summed metrics are grouped by (agency, county, circuit) in SQL and rolled up here (see
+    _fine_groups). Metrics counting distinct values cannot be rolled up, so they keep one GROUP BY per
+    dimension."""
+    aggregates = _aggregates(metric)
+    if not _counts_distinct(metric):
+        fields = [f for _, f in DIMENSIONS if f]
+        return _rolled_up(list(units.values(*fields).annotate(**aggregates).order_by()))
+    # The four GROUP BYs in one statement (UNION ALL): one round trip per metric instead of four.
+    parts = []
+    for dimension, field_name in DIMENSIONS:
+        keyed = units if field_name is None else units.exclude(**{field_name: ""})
+        key = text("MO") if field_name is None else F(field_name)
+        parts.append(
+            keyed.annotate(g_dimension=text(dimension), g_key=key)
+            .values("g_dimension", "g_key")
+            .annotate(**aggregates)
+            .order_by()
+        )
+    out: dict[str, dict[str, dict]] = {dimension: {} for dimension, _ in DIMENSIONS}
+    for g in parts[0].union(*parts[1:], all=True):
+        out[g["g_dimension"]][g["g_key"]] = {
+            "key": g["g_key"],
+            "n_num": g["n_num"],
+            "n_den": g["n_den"],
+            "n_units": g["n_units"],
+        }
+    out["STATE"].setdefault("MO", {"key": "MO", "n_num": None, "n_den": None, "n_units": 0})
     return out
 
 
@@ -232,7 +297,61 @@ def _quality_flags(extract: Extract, metric: Metric) -> tuple[set[str], set[tupl
     return overall, keyed
 
 
-def store_results(ctx: Context, metric: Metric, version: int, computed_at) -> None:
+# MetricResult columns in the order _result_rows builds them: the metric's constants, then the row's own.
+_RESULT_CONSTANTS = (
+    "run",
+    "extract_id",
+    "as_of_date",
+    "metric",
+    "definition_version",
+    "period_type",
+    "period",
+    "period_start",
+    "period_end",
+    "unit",
+    "comparator",
+    "direction",
+    "weight",
+    "computed_at",
+)
+_RESULT_OWN = (
+    "dimension",
+    "key",
+    "numerator",
+    "denominator",
+    "value",
+    "value_rounded",
+    "meets",
+    "band",
+    "status",
+    "small_n",
+    "benchmark",  # per key: a regional goal differs by region (metrics/regions.py)
+)
+
+
+def store_month_results(
+    ctx: Context, metrics: list[Metric], versions: dict[str, int], computed_at, agencies: list[tuple] | None = None
+) -> None:
+    """MetricResult rows of the month for every metric in `metrics`, whose units are stored: state,
+    agency, circuit and county. Summed metrics are grouped in one query for all of them; the rows are
+    written with plain multi-row INSERTs (no model instances: building and preparing ~3,400
+    MetricResult objects for bulk_create cost more than the grouping queries)."""
+    if agencies is None:
+        agencies = list(ExtractAgency.objects.values_list("agency_code", "agency_type", "active_from", "active_to"))
+    fine = _fine_groups(ctx, [m for m in metrics if not _counts_distinct(m)])
+    rows: list[tuple] = []
+    for metric in metrics:
+        if metric.code in fine:
+            grouped = _rolled_up(fine[metric.code])
+        else:
+            grouped = _grouped(metric, _metric_units(ctx, metric))
+        rows.extend(_result_rows(ctx, metric, versions[metric.code], computed_at, grouped, agencies))
+    _insert_results(rows)
+
+
+def _result_rows(
+    ctx: Context, metric: Metric, version: int, computed_at, grouped: dict[str, dict[str, dict]], agencies: list[tuple]
+) -> list[tuple]:
     period_start, period_end = metric.period_bounds(ctx.month)
     benchmark = benchmark_for(metric, period_end)
     regional = regions.benchmarks(metric, period_start, period_end)  # per key, for the regional goal
@@ -243,26 +362,44 @@ def store_results(ctx: Context, metric: Metric, version: int, computed_at) -> No
     small_n_threshold = ctx.settings["small_n_threshold"]
     overall_dq, keyed_dq = _quality_flags(ctx.extract, metric)
     wa5_exceeded = "WA5" in overall_dq
-    agencies = ExtractAgency.objects.filter(agency_type__in=metric.agency_types)
-    allowed_agencies = set(agencies.values_list("agency_code", flat=True))
+    allowed_agencies = {code for code, kind, _, _ in agencies if kind in metric.agency_types}
     active_agencies = {
-        a.agency_code
-        for a in agencies
-        if (a.active_from is None or a.active_from <= period_end)
-        and (a.active_to is None or a.active_to >= period_start)
+        code
+        for code, kind, active_from, active_to in agencies
+        if kind in metric.agency_types
+        and (active_from is None or active_from <= period_end)
+        and (active_to is None or active_to >= period_start)
     }
-    units = MetricUnit.objects.filter(run=ctx.run, metric=metric.code, period=metric.period_label(ctx.month))
-    rows: list[MetricResult] = []
-    grouped_by_dimension = _grouped(metric, units)
+    fields = MetricResult._meta
+    constants = {
+        "run": ctx.run.pk,
+        "extract_id": ctx.extract.extract_id,
+        "as_of_date": ctx.extract.as_of_date,
+        "metric": metric.code,
+        "definition_version": version,
+        "period_type": metric.period_type,
+        "period": metric.period_label(ctx.month),
+        "period_start": period_start,
+        "period_end": period_end,
+        "unit": metric.unit,
+        "comparator": metric.comparator,
+        "direction": metric.direction,
+        "weight": weight,
+        "computed_at": computed_at,
+    }
+    # The values once through the fields, as bulk_create would prepare them (dates, datetimes, decimals).
+    prefix = tuple(fields.get_field(name).get_db_prep_save(constants[name], connection) for name in _RESULT_CONSTANTS)
+    benchmark_field = fields.get_field("benchmark")
+    rows: list[tuple] = []
     for dimension, _ in DIMENSIONS:
-        by_key = grouped_by_dimension[dimension]
+        by_key = grouped[dimension]
         if dimension == "AGENCY":
             by_key = {k: v for k, v in by_key.items() if k in allowed_agencies}
             for code in active_agencies - set(by_key):
                 by_key[code] = {"key": code, "n_num": 0, "n_den": 0, "n_units": 0}
         for key in sorted(by_key):
             g = by_key[key]
-            numerator, denominator = g["n_num"] or 0, g["n_den"] or 0
+            numerator, denominator = _decimal(g["n_num"] or 0), _decimal(g["n_den"] or 0)
             key_benchmark = benchmark if regional is None else regional(dimension, key)
             result = evaluate(metric, numerator, denominator, key_benchmark)
             if not denominator:
@@ -278,32 +415,46 @@ def store_results(ctx: Context, metric: Metric, version: int, computed_at) -> No
             else:
                 status = "OK"
             rows.append(
-                MetricResult(
-                    run=ctx.run,
-                    extract_id=ctx.extract.extract_id,
-                    as_of_date=ctx.extract.as_of_date,
-                    metric=metric.code,
-                    definition_version=version,
-                    period_type=metric.period_type,
-                    period=metric.period_label(ctx.month),
-                    period_start=period_start,
-                    period_end=period_end,
-                    dimension=dimension,
-                    key=key,
-                    numerator=numerator,
-                    denominator=denominator,
-                    unit=metric.unit,
-                    benchmark=key_benchmark,
-                    comparator=metric.comparator,
-                    direction=metric.direction,
-                    weight=weight,
-                    status=status,
-                    small_n=(g["n_units"] or 0) < small_n_threshold,
-                    computed_at=computed_at,
-                    **result,
+                prefix
+                + (
+                    dimension,
+                    key,
+                    numerator,
+                    denominator,
+                    result["value"],
+                    result["value_rounded"],
+                    result["meets"],
+                    result["band"],
+                    status,
+                    (g["n_units"] or 0) < small_n_threshold,
+                    benchmark_field.get_db_prep_save(key_benchmark, connection),
                 )
             )
-    MetricResult.objects.bulk_create(rows, batch_size=1000)
+    return rows
+
+
+def _decimal(value) -> Decimal:
+    """A sum or count as DecimalField.to_python would store it."""
+    return value if isinstance(value, Decimal) else MetricResult._meta.get_field("numerator").to_python(value)
+
+
+def _insert_results(rows: list[tuple]) -> None:
+    """Write the rows (tuples in _RESULT_CONSTANTS + _RESULT_OWN order): COPY on PostgreSQL, executemany
+    elsewhere. (A multi-row INSERT was slower than bulk_create: psycopg's client-side binding splits
+    a query with tens of thousands of placeholders in Python.)"""
+    if not rows:
+        return
+    meta = MetricResult._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in _RESULT_CONSTANTS + _RESULT_OWN)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.connection.cursor().copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * (len(_RESULT_CONSTANTS) + len(_RESULT_OWN)))
+            cursor.executemany(f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})", rows)
 
 
 def store_quarter(run: MetricRun, metric: Metric, months: list[Month], version: int, computed_at) -> None:
@@ -399,7 +550,8 @@ def compute(
             # (11.9 s -> 4.4 s for one month at 25k children). SET LOCAL ends with the transaction.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
-        MetricRun.objects.filter(extract=extract, period_from=str(first), period_through=str(last)).delete()
+        replaced = MetricRun.objects.filter(extract=extract, period_from=str(first), period_through=str(last))
+        replaced_ids = list(replaced.values_list("pk", flat=True))
         run = MetricRun.objects.create(
             extract=extract, settings_version=settings_version.version, period_from=str(first), period_through=str(last)
         )
@@ -408,25 +560,32 @@ def compute(
         depended_on = {dep for m in chosen for dep in m.depends_on}
         steps = len(months) * len(chosen)
         done = 0
+        agencies = list(ExtractAgency.objects.values_list("agency_code", "agency_type", "active_from", "active_to"))
         for month in months:
             ctx = Context(month=month, settings=values, extract=extract, run=run)
+            computed: list[Metric] = []
             for metric in chosen:
                 say(int(100 * done / max(steps, 1)), f"{metric.code} {month}")
                 done += 1
                 if not metric.applies(month):
                     continue
+                computed.append(metric)
                 if metric.prepare:
                     metric.prepare(ctx)
                 insert_units(ctx, metric)
                 if metric.analyze_after and metric.code in depended_on and connection.vendor == "postgresql":
                     # Later metrics look these units up by child: give the planner fresh statistics.
+                    # A small sample (3,000 rows instead of 30,000) is enough for the row counts and
+                    # the metric codes' frequencies the plans depend on: 0.02 s instead of 0.25 s once
+                    # the table holds the replaced run's units as well (see below).
                     with connection.cursor() as cursor:
+                        cursor.execute("SET LOCAL default_statistics_target = 10")
                         cursor.execute(f"ANALYZE {connection.ops.quote_name(MetricUnit._meta.db_table)}")
-                if metric.attribute_on_event_day:
-                    attribute_on_event_day(ctx, metric.code)
+                        cursor.execute("SET LOCAL default_statistics_target TO DEFAULT")
                 if metric.finish:
                     metric.finish(ctx)
-                store_results(ctx, metric, versions[metric.code], computed_at)
+            # Once every unit of the month is stored (a metric's units are final after its finish step).
+            store_month_results(ctx, computed, versions, computed_at, agencies)
         for quarter in _full_quarters(months):
             for metric in chosen:
                 store_quarter(run, metric, quarter, versions[metric.code], computed_at)
@@ -434,6 +593,11 @@ def compute(
             if month.month == 9:
                 for metric in chosen:
                     store_fiscal_year(run, metric, month)
+        # The run it replaces is deleted last, in the same transaction. Deleted first, its units
+        # counted as dead rows when the units table is analysed (after the worker/child visits), and
+        # the planner, taking the table for a few thousand rows, scanned all of it (and hashed it)
+        # for the child lookups of the parent visits instead of using the indexes.
+        MetricRun.objects.filter(pk__in=replaced_ids).delete()
         run.status = MetricRun.Status.DONE
         run.progress = 100
         run.finished_at = timezone.now()

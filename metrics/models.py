@@ -666,6 +666,10 @@ class PermanencyClock(Record):
         indexes = [models.Index(fields=["run", "episode_id"])]
 
 
+# Metrics whose units other metrics look up by child (metrics.definitions.base.unit_of).
+UNITS_LOOKED_UP_BY_CHILD = ["worker_child_visits"]
+
+
 class MetricUnit(Record):
     """One counted (or excluded) unit of a metric, for drill-down (section 8.2).
 
@@ -700,7 +704,15 @@ class MetricUnit(Record):
 
     class Meta:
         indexes = [
+            # the drill-down page lists one agency's units of a metric and month
             models.Index(fields=["run", "metric", "period", "agency_code"]),
-            # other metrics look up a child's unit of this run (parent visits follow the child-month)
-            models.Index(fields=["run", "metric", "period", "child_id"]),
+            # Other metrics look up a child's unit of this run (unit_of(): the parent visits and the
+            # children's visits follow the worker/child-visit child-month). Only those units are
+            # indexed: maintaining an entry for every one of a month's 110k units (25k children) cost
+            # more than the lookups it serves. A metric read through unit_of() must be listed here.
+            models.Index(
+                fields=["run", "period", "child_id"],
+                condition=models.Q(metric__in=UNITS_LOOKED_UP_BY_CHILD),
+                name="metricunit_child_lookup",
+            ),
         ]

@@ -8,6 +8,7 @@ and sums them per dimension, so the same query serves state, agency, circuit and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -105,8 +106,9 @@ class Metric:
     provisional: Callable[[Context], bool] | None = None
     prepare: Callable[[Context], None] | None = None  # refresh a derived column before the query
     finish: Callable[[Context], None] | None = None  # a step over the stored units (e.g. de-duplication)
-    # R2 on a computed date: units store `event_day`; agency/county/circuit are set afterwards in one
-    # UPDATE (Django cannot nest a subquery on an annotation that itself holds subqueries)
+    # R2 on a computed date: units store `event_day` (and `episode_id`); agency/county/circuit are
+    # whoever was responsible on that day, looked up in insert_units' outer SELECT over the unit query
+    # (Django cannot nest a subquery on an annotation that itself holds subqueries)
     attribute_on_event_day: bool = False
     dq_checks: tuple[str, ...] = ()
     revision: int = 1  # bump when the definition's code changes meaning
@@ -279,6 +281,14 @@ def _lean_units(
         join = f"LEFT JOIN {quote(model._meta.db_table)} span ON span.{quote(model._meta.pk.column)} = sub.u_span_id"
         for name in ON_DAY_COLUMNS:
             copied[name] = f"COALESCE(span.{quote(model._meta.get_field(name).column)}, '')"
+    outer, passed = _over_inputs(qs, {n: values[f"u_{n}"] for n in UNIT_COLUMNS if n in columns and n not in copied})
+    for name, source, template in _COPYABLE:
+        # a copy of a column now computed in the outer SELECT repeats that column's SQL instead
+        if source in outer and copied.get(name) == template.format(f"sub.u_{source}"):
+            sql, params = outer[source]
+            copied[name] = (template.format(f"({sql})"), list(params))
+    copied.update(outer)
+    extra.update(passed)
     if not copied:
         return None
     lean = dict(values)
@@ -289,6 +299,56 @@ def _lean_units(
             lean[f"u_{name}"] = Value(False) if name.startswith("in_") else Value(0)
     lean.update(extra)
     return qs.annotate(**lean).values(*lean.keys()), copied, join
+
+
+def _has_subquery(expr: Any) -> bool:
+    if getattr(expr, "subquery", False):
+        return True
+    sources = expr.get_source_expressions() if hasattr(expr, "get_source_expressions") else []
+    return any(source is not None and _has_subquery(source) for source in sources)
+
+
+def _over_inputs(qs: QuerySet, candidates: dict[str, Any]) -> tuple[dict[str, tuple[str, list]], dict[str, Any]]:
+    """Unit columns computed in insert_units' outer SELECT over the metric's inputs.
+
+    The inputs are the annotations of the metric's queryset that hold subqueries (a worker's
+    caseload, an episode's goals on a day ...). Django inlines an annotation at every reference, so
+    a column testing `children > 0` and another reporting `children` ran the caseload count once
+    each, and a `reason` repeated the subqueries of the numerator's condition. Each input becomes a
+    column `i_<name>` of the sub-select (computed once per row) and each column over it is compiled
+    as SQL over `sub` ({column: (sql, params)}); the model's own columns it reads are passed as
+    `c_<column>`. A column reading a joined table stays in the sub-select."""
+    from django.db import connection
+    from django.db.models.expressions import RawSQL
+
+    inputs = {name: ann for name, ann in qs.query.annotations.items() if _has_subquery(ann)}
+    if not inputs:
+        return {}, {}
+    quote = connection.ops.quote_name
+    meta = qs.model._meta
+    by_column = {f.column: f.attname for f in meta.concrete_fields}
+    outer_query = qs.query.clone()
+    for name, ann in inputs.items():
+        outer_query.annotations[name] = RawSQL(f"sub.{quote('i_' + name)}", (), output_field=ann.output_field)
+    base = quote(outer_query.get_initial_alias())
+    own_column = re.compile(re.escape(base) + r'\."(\w+)"')
+    compiler = outer_query.get_compiler(connection=connection)
+    outer: dict[str, tuple[str, list]] = {}
+    passed: dict[str, Any] = {}
+    for name, expr in candidates.items():
+        resolved = expr.resolve_expression(outer_query, allow_joins=False)
+        sql, params = compiler.compile(resolved)
+        used = [n for n in inputs if f"sub.{quote('i_' + n)}" in sql]
+        if not used:
+            continue
+        read = set(own_column.findall(sql))
+        others = [a for a in outer_query.alias_map if a != outer_query.get_initial_alias()]
+        if any(quote(a) + "." in sql for a in others) or not read <= set(by_column):
+            continue
+        outer[name] = (own_column.sub(lambda m: f"sub.{quote('c_' + m.group(1))}", sql), list(params))
+        passed.update({f"i_{n}": F(n) for n in used})
+        passed.update({f"c_{column}": F(by_column[column]) for column in read})
+    return outer, passed
 
 
 # --------------------------------------------------------------------------------------------
@@ -350,7 +410,9 @@ def end_or_far(field_name: str) -> Coalesce:
 
 
 def unit_of(ctx: Context, metric: str, child_ref: str = "child_id") -> QuerySet:
-    """Denominator units another metric stored for this run and month (e.g. the child-months)."""
+    """Denominator units another metric stored for this run and month (e.g. the child-months).
+
+    Only the metrics in models.UNITS_LOOKED_UP_BY_CHILD have an index for this lookup."""
     return MetricUnit.objects.filter(
         run=ctx.run, metric=metric, period=str(ctx.month), in_denominator=True, child_id=OuterRef(child_ref)
     )
@@ -368,32 +430,51 @@ def attribution_of(ctx: Context, metric: str, child_ref: str = "child_id") -> di
     return columns
 
 
-def attribute_on_event_day(ctx: Context, metric: str) -> None:
-    """Set agency, county and circuit of the run's units to whoever was responsible on `event_day`."""
-    spans = ResponsibilitySpan.objects.filter(
-        episode_id=OuterRef("episode_id"), start_day__lte=OuterRef("event_day"), end_day__gte=OuterRef("event_day")
+def event_day_attribution(alias: str = "event_span") -> tuple[dict[str, str], str]:
+    """R2 on each unit's own `event_day`: SQL for insert_units' outer SELECT over the unit query `sub`,
+    as ({column: SQL}, LEFT JOIN clause). The responsibility span is found once per unit and joined;
+    a unit without an event day or without a span on it gets empty keys."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    meta = ResponsibilitySpan._meta
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    episode, start, end = (quote(meta.get_field(name).column) for name in ("episode_id", "start_day", "end_day"))
+    found = (
+        f"SELECT s.{pk} FROM {table} s WHERE s.{episode} = sub.u_episode_id"
+        f" AND s.{start} <= sub.u_event_day AND s.{end} >= sub.u_event_day LIMIT 1"
     )
-    MetricUnit.objects.filter(run=ctx.run, metric=metric, period=str(ctx.month), event_day__isnull=False).update(
-        **{
-            name: Coalesce(Subquery(spans.values(name)[:1], output_field=CharField()), text(""))
-            for name in ("agency_code", "county_fips", "circuit_code")
-        }
-    )
+    join = f"LEFT JOIN {table} {alias} ON {alias}.{pk} = ({found})"
+    columns = {name: f"COALESCE({alias}.{quote(meta.get_field(name).column)}, '')" for name in ON_DAY_COLUMNS}
+    return columns, join
 
 
-def insert_select(model, qs: QuerySet, fixed: dict[str, Any] | None = None) -> None:
+def insert_select(
+    model, qs: QuerySet, fixed: dict[str, Any] | None = None, outer: dict[str, str] | None = None
+) -> None:
     """INSERT INTO model's table SELECT ... from a `.values()` queryset whose keys are the model's
-    field names (plus `fixed` constant values): set-based, no rows pass through Python."""
+    field names (plus `fixed` constant values): set-based, no rows pass through Python.
+
+    `outer` gives model fields as SQL over the sub-select `sub` (e.g. one subquery's value split in
+    two; a literal % is written %%); selected names that are not model fields are then only inputs
+    of that SQL."""
     from django.db import connection
 
     quote = connection.ops.quote_name
     fixed = fixed or {}
+    outer = outer or {}
     inner, params = qs.query.sql_with_params()
-    selected_names = list(qs.query.values_select) + list(qs.query.annotation_select)
-    columns = [model._meta.get_field(name).column for name in fixed] + [
-        model._meta.get_field(name).column for name in selected_names
+    if outer and connection.vendor == "postgresql" and not qs.query.is_sliced:
+        # keep PostgreSQL from pulling the sub-select up and repeating an input's subquery per use
+        inner += " OFFSET 0"
+    field_names = {f.name for f in model._meta.get_fields()}
+    selected_names = [
+        name
+        for name in list(qs.query.values_select) + list(qs.query.annotation_select)
+        if not outer or name in field_names
     ]
-    selected = ", ".join(["%s"] * len(fixed) + [f"sub.{quote(name)}" for name in selected_names])
+    columns = [model._meta.get_field(name).column for name in [*fixed, *selected_names, *outer]]
+    selected = ", ".join(["%s"] * len(fixed) + [f"sub.{quote(name)}" for name in selected_names] + list(outer.values()))
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) SELECT {selected} FROM ({inner}) sub"
     with connection.cursor() as cursor:
         cursor.execute(sql, [*fixed.values(), *params])

@@ -61,7 +61,9 @@ def worker_parent_units(ctx: Context):
             worker_role__in=ctx.settings["caseworker_roles"],
         )
     )
-    pairs = ParentLink.objects.filter(Exists(unit_of(ctx, WORKER_CHILD_VISITS)))
+    # An input of the unit query (an annotation): evaluated once per row, not in every column using it.
+    pairs = ParentLink.objects.filter(Exists(unit_of(ctx, WORKER_CHILD_VISITS))).annotate(was_visited=visited)
+    visited = Q(was_visited=True)
     # Court no-contact orders between parent and child do not exclude: the worker can meet the parent.
     eligible = relationship_counts() & ~rights_ended(ctx) & ~deceased(ctx)
     return [
@@ -122,7 +124,11 @@ def reentry_units(ctx: Context):
             removal_day__lte=OuterRef("reentry_limit_day"),
         ).exclude(episode_id=OuterRef("episode_id"))
     )
-    exits = RemovalEpisode.objects.filter(discharge_day__gte=first, discharge_day__lte=last)
+    # Inputs of the unit query (annotations): evaluated once per row, not in every column using them.
+    exits = RemovalEpisode.objects.filter(discharge_day__gte=first, discharge_day__lte=last).annotate(
+        has_earlier=earlier, has_reentered=reentered
+    )
+    earlier, reentered = Q(has_earlier=True), Q(has_reentered=True)
     counted = qualifies & ~earlier
     return [
         units(
@@ -219,27 +225,44 @@ def build_clocks(ctx: Context) -> None:
     ).filter(Q(end_day__isnull=True) | Q(end_day__gte=OuterRef("age18_day")))
     short = Q(discharge_day__isnull=False, discharge_day__lt=F("removal_day") + st["perm_min_episode_days"])
     # Only episodes in care on or after the first day of the earliest rolling window can resolve in it.
+    # The first late day and its goal come from one search: late_day * 100 + the goal's number
+    # (1, 2 ... in deadline_goals order), split in the INSERT's outer SELECT. Two subqueries (one for
+    # the day, one for the goal) ran the same search twice per episode.
+    goal_number = Case(
+        *[When(goal_type=goal, then=integer(i)) for i, goal in enumerate(deadline_goals, 1)],
+        output_field=IntegerField(),
+    )
+    late = _late_goals(ctx).annotate(packed=F("late") * 100 + goal_number).values("packed")[:1]
     episodes = (
         RemovalEpisode.objects.filter(under18_at_removal=True)
         .exclude(short)
         .exclude(discharge_day__lt=ctx.month.rolling_start.toordinal())
         .annotate(
-            c_late_day=Subquery(_late_goals(ctx).values("late")[:1], output_field=IntegerField()),
-            c_late_goal=Coalesce(Subquery(_late_goals(ctx).values("goal_type")[:1]), text("")),
+            c_late=Subquery(late, output_field=IntegerField()),
             c_goal18=Coalesce(Subquery(goal_at_18.values("goal_type")[:1]), text("")),
             c_deadline=_deadline(ctx, "discharge_reason"),
             c_thv=_final_thv_start(),
         )
         .values("episode_id", "child_id", "removal_day", "discharge_day", "discharge_reason", "age18_day")
         .annotate(
-            late_day=F("c_late_day"),
-            late_goal=F("c_late_goal"),
+            late_packed=F("c_late"),
             goal_at_18=F("c_goal18"),
             exit_deadline_day=F("c_deadline"),
             final_thv_start_day=F("c_thv"),
         )
     )
-    insert_select(PermanencyClock, episodes, {"run": ctx.run.pk})
+    goal_of = " ".join(
+        f"WHEN {i} THEN '{goal.replace(chr(39), chr(39) * 2)}'" for i, goal in enumerate(deadline_goals, 1)
+    )
+    insert_select(
+        PermanencyClock,
+        episodes,
+        {"run": ctx.run.pk},
+        outer={
+            "late_day": "sub.late_packed / 100",
+            "late_goal": f"CASE sub.late_packed %% 100 {goal_of} ELSE '' END",
+        },
+    )
 
 
 def _resolutions(ctx: Context):

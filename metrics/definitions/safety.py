@@ -67,9 +67,12 @@ def worker_child_visit_units(ctx: Context):
     dob_limit = latest_dob_aged_under(ctx.month.start, ctx.settings["visit_max_age"])
     full_month = Q(removal_day__lte=s) & (Q(discharge_day__isnull=True) | Q(discharge_day__gte=e))
     of_age = Q(under18_at_removal=True, date_of_birth__gt=dob_limit)
-    seen = Exists(_qualifying_visits(ctx).filter(child_id=OuterRef("child_id"), episode_id=OuterRef("episode_id")))
+    # An input of the unit query (an annotation): evaluated once per row, not in every column using it.
+    qs = RemovalEpisode.objects.filter(in_care_any_day(s, e)).annotate(
+        visited=Exists(_qualifying_visits(ctx).filter(child_id=OuterRef("child_id"), episode_id=OuterRef("episode_id")))
+    )
+    seen = Q(visited=True)
     counted = Q(full_month & of_age)
-    qs = RemovalEpisode.objects.filter(in_care_any_day(s, e))
     return [
         units(
             qs,

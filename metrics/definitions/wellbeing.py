@@ -81,7 +81,11 @@ def parent_child_units(ctx: Context):
             visit_mode__in=modes,
         )
     )
-    pairs = ParentLink.objects.filter(Exists(unit_of(ctx, WORKER_CHILD_VISITS)))
+    # Inputs of the unit query (annotations): evaluated once per row, not in every column using them.
+    pairs = ParentLink.objects.filter(Exists(unit_of(ctx, WORKER_CHILD_VISITS))).annotate(
+        is_barred=barred, was_visited=visited
+    )
+    barred, visited = Q(is_barred=True), Q(was_visited=True)
     eligible = relationship_counts() & ~rights_ended(ctx) & ~deceased(ctx)
     counted = Q(eligible) & ~Q(barred)
     return [
@@ -117,7 +121,9 @@ def hcy_units(ctx: Context):
             exam_day__lte=OuterRef("removal_day") + days,
         )
     )
-    entries = RemovalEpisode.objects.filter(removal_day__gte=ctx.s, removal_day__lte=ctx.e)
+    # An input of the unit query (an annotation): evaluated once per row, not in every column using it.
+    entries = RemovalEpisode.objects.filter(removal_day__gte=ctx.s, removal_day__lte=ctx.e).annotate(examined=exam)
+    exam = Q(examined=True)
     of_age = Q(under18_at_removal=True)
     short_stay = Q(discharge_day__isnull=False, discharge_day__lt=F("removal_day") + days) & ~exam
     counted = of_age & ~short_stay if ctx.settings["hcy_exclude_short_stays"] else of_age
