@@ -41,7 +41,7 @@ migrate: venv ## Apply database migrations
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 
 seed: migrate ## Load the demo data (idempotent)
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo
+	DEBUG=$${DEBUG:-true} PORT=$(PORT) $(BIN)/python manage.py seed_demo
 
 run: seed ## Install, migrate, load the demo data and serve http://127.0.0.1:8000
 	@echo "Serving on http://$(HOST):$(PORT)/ (log in with one of the demo users above)"

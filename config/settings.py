@@ -161,6 +161,12 @@ else:
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "qa-noreply@localhost")
 
 # Celery: with no broker, tasks run in-process (eagerly) and propagate exceptions.
+# Surveys (docs/surveys.md): small-cell threshold, token-guess limit, base of the links in e-mails.
+SURVEYS_MIN_CELL = envint("SURVEYS_MIN_CELL", 5, minimum=1)
+SURVEYS_GUESS_LIMIT = envint("SURVEYS_GUESS_LIMIT", 10, minimum=1)
+SURVEYS_GUESS_WINDOW_MINUTES = envint("SURVEYS_GUESS_WINDOW_MINUTES", 15, minimum=1)
+SURVEYS_PUBLIC_BASE_URL = envstr("SURVEYS_PUBLIC_BASE_URL", "")
+
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", "") or None
 CELERY_RESULT_BACKEND = envstr("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None

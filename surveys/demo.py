@@ -7,9 +7,11 @@ All people are synthetic (example.org addresses, 555 numbers).
 
 from __future__ import annotations
 
+import os
 import random
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -64,8 +66,10 @@ def seed(stdout) -> None:
     )
     if demo is not None:
         path = reverse("surveys:welcome", args=[demo.token])
+        # `make run` passes its PORT; SURVEYS_PUBLIC_BASE_URL names another server.
+        base = settings.SURVEYS_PUBLIC_BASE_URL or f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}"
         stdout.write(
-            "surveys: demo invitation (youth, 6ZA): open http://127.0.0.1:8000"
+            f"surveys: demo invitation (youth, 6ZA): open {base.rstrip('/')}"
             f"{path}?lang=es or enter code {demo.printable_code} at /surveys/respond/"
         )
 

@@ -98,3 +98,28 @@ def test_check_deploy_is_clean_with_production_values():
         }
     )
     assert code == 0, output
+
+
+def test_survey_settings_come_from_the_environment():
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="true",
+        SURVEYS_MIN_CELL="7",
+        SURVEYS_GUESS_LIMIT="4",
+        SURVEYS_PUBLIC_BASE_URL="https://qa.example.org",
+    )
+    show = "from django.conf import settings as s; print(s.SURVEYS_MIN_CELL, s.SURVEYS_GUESS_LIMIT, s.SURVEYS_PUBLIC_BASE_URL)"
+    proc = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", show], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert proc.stdout.splitlines()[-1].split() == ["7", "4", "https://qa.example.org"], proc.stderr
+    env["SURVEYS_MIN_CELL"] = "0"
+    proc = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", show], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode != 0 and "SURVEYS_MIN_CELL" in proc.stderr
