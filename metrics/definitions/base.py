@@ -201,6 +201,12 @@ def flag(condition: Q | Exists | Any) -> Case:
     return expr
 
 
+def pass_fail(condition: Q | Exists | Any) -> dict[str, Any]:
+    """Unit columns of a yes/no check: in the denominator, in the numerator (num 1) when `condition`
+    holds. Both columns test the same condition object, so units() computes it once per row."""
+    return {"in_denominator": Value(True), "in_numerator": as_bool(condition), "den": Value(1), "num": flag(condition)}
+
+
 def reason(*pairs: tuple[Q | Exists, str]) -> Case:
     """The first failing condition's code; "" when the unit is counted."""
     return Case(*[When(c, then=text(code)) for c, code in pairs], default=text(""), output_field=CharField())

@@ -21,6 +21,7 @@ from metrics.definitions.base import (
     integer,
     on_day,
     open_at,
+    pass_fail,
     reason,
     text,
     unit_of,
@@ -327,10 +328,7 @@ def timely_permanency_units(kinds: tuple[str, ...] | None):
                 child_id="child_id",
                 episode_id="episode_id",
                 event_day=F("resolution_day"),
-                in_denominator=Value(True),
-                in_numerator=as_bool(on_time),
-                den=Value(1),
-                num=flag(on_time),
+                **pass_fail(on_time),
                 days=F("resolution_day") - F("removal_day"),
                 reason=Case(When(on_time, then=text("")), default=F("resolution")),
             )
@@ -430,10 +428,7 @@ def concurrent_plan_units(ctx: Context):
             child_id="child_id",
             episode_id="episode_id",
             **on_day("episode_id", integer(e)),
-            in_denominator=Value(True),
-            in_numerator=as_bool(met),
-            den=Value(1),
-            num=flag(met),
+            **pass_fail(met),
             reason=reason((~primary_ok, "NO_TIMELY_PRIMARY_GOAL"), (~met, "NO_TIMELY_CONCURRENT_GOAL")),
         )
     ]
@@ -460,10 +455,7 @@ def social_service_plan_units(ctx: Context):
             child_id="child_id",
             episode_id="episode_id",
             **on_day("episode_id", integer(e)),
-            in_denominator=Value(True),
-            in_numerator=as_bool(met),
-            den=Value(1),
-            num=flag(met),
+            **pass_fail(met),
             reason=reason((~initial, "NO_TIMELY_INITIAL_PLAN"), (~current, "PLAN_NOT_CURRENT")),
         )
     ]
@@ -489,10 +481,7 @@ def older_youth_units(ctx: Context):
             child_id="child_id",
             episode_id="episode_id",
             **on_day("episode_id", integer(e)),
-            in_denominator=Value(True),
-            in_numerator=as_bool(served),
-            den=Value(1),
-            num=flag(served),
+            **pass_fail(served),
             reason=reason((~served, "NO_SERVICE_IN_12_MONTHS")),
         )
     ]

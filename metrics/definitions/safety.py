@@ -20,6 +20,7 @@ from metrics.definitions.base import (
     in_care_any_day,
     integer,
     on_day,
+    pass_fail,
     r1,
     reason,
     unit_of,
@@ -102,10 +103,7 @@ def in_residence_units(ctx: Context):
             worker_id="worker_id",
             event_id="visit_id",
             **attribution_of(ctx, WORKER_CHILD_VISITS),
-            in_denominator=Value(True),
-            in_numerator=as_bool(at_home),
-            den=Value(1),
-            num=flag(at_home),
+            **pass_fail(at_home),
             reason=reason((~at_home, "NOT_IN_RESIDENCE")),
         )
     ]

@@ -19,6 +19,7 @@ from metrics.definitions.base import (
     integer,
     on_day,
     open_at,
+    pass_fail,
     reason,
     units,
 )
@@ -270,10 +271,7 @@ def timely_report_units(ctx: Context):
             episode_id="episode_id",
             event_id="event_id",
             **on_day("episode_id", OuterRef("event_day")),
-            in_denominator=Value(True),
-            in_numerator=as_bool(on_time),
-            den=Value(1),
-            num=flag(on_time),
+            **pass_fail(on_time),
             reason=reason((Q(reported_date__isnull=True), "NOT_REPORTED"), (~on_time, "REPORTED_LATE")),
         )
     ]

@@ -20,6 +20,7 @@ from metrics.definitions.base import (
     integer,
     on_day,
     open_at,
+    pass_fail,
     r1,
     reason,
     unit_of,
@@ -171,10 +172,7 @@ def residential_units(ctx: Context):
             child_id="child_id",
             episode_id="episode_id",
             **on_day("episode_id", integer(e)),
-            in_denominator=Value(True),
-            in_numerator=as_bool(congregate),
-            den=Value(1),
-            num=flag(congregate),
+            **pass_fail(congregate),
             reason=F("setting"),  # the drill-down's distribution by setting type
         )
     ]
@@ -196,10 +194,7 @@ def qrtp_units(ctx: Context):
             episode_id="episode_id",
             event_id="placement_id",
             **on_day("episode_id", OuterRef("start_day")),
-            in_denominator=Value(True),
-            in_numerator=as_bool(assessed),
-            den=Value(1),
-            num=flag(assessed),
+            **pass_fail(assessed),
             reason=reason((~assessed, "NOT_ASSESSED_IN_30_DAYS")),
         )
     ]
@@ -274,10 +269,7 @@ def education_enrollment_units(ctx: Context):
             child_id="child_id",
             episode_id="episode_id",
             **on_day("episode_id", integer(e)),
-            in_denominator=Value(True),
-            in_numerator=as_bool(enrolled),
-            den=Value(1),
-            num=flag(enrolled),
+            **pass_fail(enrolled),
             reason=reason((~Q(enrolled), "NOT_ENROLLED")),
         )
     ]
@@ -304,10 +296,7 @@ def education_progress_units(ctx: Context):
             child_id="child_id",
             episode_id="episode_id",
             **on_day("episode_id", integer(june_30)),
-            in_denominator=Value(True),
-            in_numerator=as_bool(progressed),
-            den=Value(1),
-            num=flag(progressed),
+            **pass_fail(progressed),
             reason=reason((~progressed, "NOT_PROMOTED")),
         )
     ]
