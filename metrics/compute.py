@@ -309,7 +309,6 @@ _RESULT_CONSTANTS = (
     "period_start",
     "period_end",
     "unit",
-    "comparator",
     "direction",
     "weight",
     "computed_at",
@@ -326,6 +325,7 @@ _RESULT_OWN = (
     "status",
     "small_n",
     "benchmark",  # per key: a regional goal differs by region (metrics/regions.py)
+    "comparator",  # empty where the row has no benchmark
 )
 
 
@@ -382,7 +382,6 @@ def _result_rows(
         "period_start": period_start,
         "period_end": period_end,
         "unit": metric.unit,
-        "comparator": metric.comparator,
         "direction": metric.direction,
         "weight": weight,
         "computed_at": computed_at,
@@ -428,6 +427,7 @@ def _result_rows(
                     status,
                     (g["n_units"] or 0) < small_n_threshold,
                     benchmark_field.get_db_prep_save(key_benchmark, connection),
+                    metric.comparator if key_benchmark is not None else "",
                 )
             )
     return rows

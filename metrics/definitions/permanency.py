@@ -269,13 +269,13 @@ def build_clocks(ctx: Context) -> None:
 def _resolutions(ctx: Context):
     st = ctx.settings
     as_of = ctx.as_of.toordinal()
-    perm_exit = Q(discharge_reason__in=PERMANENCY_EXITS, discharge_day__lt=F("age18_day"))
-    turned_18 = (
-        ~Q(goal_at_18="")
-        & Q(age18_day__lte=as_of)
-        & (Q(discharge_day__isnull=True) | Q(discharge_day__gt=F("age18_day")))
-        & ~perm_exit
-    )
+    # Event 4 (turned 18 under a goal with a deadline) can happen: the birthday is on or before the as-of date.
+    event_18 = ~Q(goal_at_18="") & Q(age18_day__lte=as_of)
+    # A permanency discharge is judged by its date at any age (D28), unless event 4 came strictly
+    # before it; on the birthday itself the permanency discharge decides first (D27).
+    perm_exit = Q(discharge_reason__in=PERMANENCY_EXITS) & ~(event_18 & Q(discharge_day__gt=F("age18_day")))
+    # Then event 4, also when any other discharge (or one without a reason) falls on the birthday (D27).
+    turned_18 = event_18 & (Q(discharge_day__isnull=True) | Q(discharge_day__gte=F("age18_day"))) & ~perm_exit
     thv_days = Coalesce(F("discharge_day") - F("final_thv_start_day"), integer(0))
     adjusted = Case(
         When(

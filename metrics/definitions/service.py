@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from metrics.dates import add_months, business_days_after
@@ -111,14 +111,23 @@ def _when(condition, value):
     )
 
 
+def _primary_on(day: int) -> Q:
+    return Q(assignment_role="PRIMARY", start_day__lte=day) & (Q(end_day__isnull=True) | Q(end_day__gte=day))
+
+
 def _caseload(ctx: Context) -> Subquery:
-    """Distinct children open at E(M) with a PRIMARY assignment to the worker covering E(M)."""
+    """Distinct children open at E(M) with a PRIMARY assignment to the worker covering E(M).
+
+    Two PRIMARY rows of one episode may overlap on E(M) (WA4 is a warning): the later start owns the
+    overlap, then the larger assignment id (D29, as PG2 for goals), so a child is in one caseload only."""
+    superseded = WorkerAssignment.objects.filter(_primary_on(ctx.e), episode_id=OuterRef("episode_id")).filter(
+        Q(start_day__gt=OuterRef("start_day"))
+        | Q(start_day=OuterRef("start_day"), assignment_id__gt=OuterRef("assignment_id"))
+    )
     qs = (
-        WorkerAssignment.objects.filter(
-            worker_id=OuterRef("worker_id"), assignment_role="PRIMARY", start_day__lte=ctx.e
-        )
-        .filter(Q(end_day__isnull=True) | Q(end_day__gte=ctx.e))
+        WorkerAssignment.objects.filter(_primary_on(ctx.e), worker_id=OuterRef("worker_id"))
         .filter(Q(discharge_day__isnull=True) | Q(discharge_day__gt=ctx.e))
+        .exclude(Exists(superseded))
         .values("worker_id")
         .annotate(n=Count("child_id", distinct=True))
         .values("n")
