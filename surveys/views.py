@@ -6,7 +6,6 @@ helpers: a wave for another agency, or results filtered to another agency, answe
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 
 from django.contrib import messages
@@ -19,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.exports import CsvWriter, csv_writer
 from accounts.models import User
 from accounts.scoping import (
     agencies_for_user,
@@ -274,17 +274,12 @@ def results_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _csv_response(filename: str) -> tuple[HttpResponse, csv.writer]:
+def _csv_response(filename: str) -> tuple[HttpResponse, CsvWriter]:
+    """A CSV download whose every cell (wave names, question texts, answers) is spreadsheet-safe."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # so spreadsheet programs read UTF-8 (Spanish accents)
-    return response, csv.writer(response)
-
-
-def _safe(value) -> str:
-    """Neutralise spreadsheet formulas in free text (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return response, csv_writer(response)
 
 
 @login_required
@@ -385,7 +380,7 @@ def export_responses(request: HttpRequest) -> HttpResponse:
     for number, response in enumerate(kept, start=1):
         month = response.submitted_on.strftime("%Y-%m") if response.submitted_on else ""
         row = [number, response.wave.name, response.agency.code, response.group, response.language, month]
-        writer.writerow([*row, *(_safe(answers[response.pk].get(code, "")) for code in codes)])
+        writer.writerow([*row, *(answers[response.pk].get(code, "") for code in codes)])
     return out
 
 
