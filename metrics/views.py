@@ -149,6 +149,7 @@ def compute(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Months are YYYY-MM, the last not before the first.")
         return redirect("metrics:import")
     first, last = form.cleaned_data["first"], form.cleaned_data["last"]
-    transaction.on_commit(lambda: compute_metrics_task.delay(first, last))
+    user_id = request.user.pk
+    transaction.on_commit(lambda: compute_metrics_task.delay(first, last, user_id=user_id))
     messages.success(request, f"Computation of {first} to {last} started; the dashboard shows it when it is done.")
     return redirect("metrics:dashboard")

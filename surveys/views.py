@@ -15,9 +15,9 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.audit import log_action
 from accounts.exports import CsvWriter, csv_writer
 from accounts.models import User
 from accounts.scoping import (
@@ -98,10 +98,12 @@ def wave_create(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied("Only state staff field a wave to all agencies.")
         if agency is not None and not has_capability(request.user, "surveys.manage", agency):
             raise PermissionDenied("You do not manage surveys for this agency.")
-        wave = form.save(commit=False)
-        wave.created_by = request.user
-        wave.save()
-        form.save_m2m()
+        with transaction.atomic():
+            wave = form.save(commit=False)
+            wave.created_by = request.user
+            wave.save()
+            form.save_m2m()
+            log_action("surveys.wave.created", user=request.user, obj=wave, data=wave.audit_data())
         messages.success(request, f"Wave “{wave.name}” created. Upload its contact list next.")
         return redirect("surveys:wave_detail", pk=wave.pk)
     return render(request, "surveys/wave_form.html", {"form": form})
@@ -176,9 +178,18 @@ def wave_send(request: HttpRequest, pk: int) -> HttpResponse:
     ids = agency_ids_for_user(request.user)
     agency_ids = None if ids is None else sorted(ids)
     base_url = request.build_absolute_uri("/")
+    user_id = request.user.pk
+    log_action(
+        f"surveys.{'reminders' if reminder else 'invitations'}.requested",
+        user=request.user,
+        obj=wave,
+        data={"agencies": "all" if agency_ids is None else agency_ids},
+    )
     # Sent after the request's transaction commits, by a worker (or in-process without a broker).
     transaction.on_commit(
-        lambda: send_invitations.delay(wave.pk, agency_ids=agency_ids, reminder=reminder, base_url=base_url)
+        lambda: send_invitations.delay(
+            wave.pk, agency_ids=agency_ids, reminder=reminder, base_url=base_url, user_id=user_id
+        )
     )
     messages.success(request, "Reminders are being sent." if reminder else "Invitations are being sent.")
     return redirect("surveys:wave_detail", pk=wave.pk)
@@ -408,10 +419,7 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
         follow_up = get_for_user_or_404(qs, request.user, pk=request.POST.get("pk", "0") or 0)
         if not has_capability(request.user, "surveys.follow_up", follow_up.agency):
             raise PermissionDenied
-        follow_up.status = FollowUpRequest.Status.CLOSED
-        follow_up.closed_by = request.user
-        follow_up.closed_at = timezone.now()
-        follow_up.save(update_fields=["status", "closed_by", "closed_at"])
+        follow_up.close(request.user)
         messages.success(request, "Follow-up marked as done.")
         return redirect("surveys:follow_up_list")
     groups = dict(RespondentGroup.choices)
