@@ -1,6 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from accounts.audit import log_action
 from accounts.models import Agency, AuditEntry, Circuit, County, Membership, User
 
 
@@ -12,9 +13,28 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """People are deactivated, never deleted: who approved, returned or imported stays readable."""
+
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff", "last_login"]
     list_filter = ["is_active", "is_staff", "is_superuser", "memberships__role", "memberships__agency"]
+    actions = ["deactivate"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Deactivate (cannot sign in any more; their records keep their name)")
+    def deactivate(self, request, queryset):
+        if queryset.filter(pk=request.user.pk).exists():
+            self.message_user(request, "You cannot deactivate yourself.", messages.ERROR)
+            return
+        count = 0
+        for user in queryset.filter(is_active=True):
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+            log_action("accounts.user.deactivated", user=request.user, obj=user)
+            count += 1
+        self.message_user(request, f"{count} user(s) deactivated.", messages.SUCCESS)
 
 
 @admin.register(Agency)

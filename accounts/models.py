@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models import ProtectedError
 
 STATE_AGENCY_CODE = "CD"
 
@@ -79,8 +80,57 @@ class Agency(models.Model):
         return self.code == STATE_AGENCY_CODE
 
 
+def user_traces(user) -> list[str]:
+    """The tables that still refer to `user` (empty when the user may be deleted).
+
+    Our own "who did it" keys are PROTECT; this also covers relations we do not declare:
+    django-simple-history's `history_user` (SET_NULL), the admin's LogEntry (CASCADE) and review
+    assignments. Memberships (roles) and the user's own groups and permissions go with the user.
+    Works on migration-state models too (only `_meta` is used).
+    """
+    opts = type(user)._meta
+    own_joins = {f.remote_field.through._meta.label for f in opts.many_to_many}
+    found = set()
+    # include_hidden: most "who did it" keys are declared with related_name="+".
+    for relation in opts.get_fields(include_hidden=True):
+        if not (relation.is_relation and relation.auto_created and not relation.concrete):
+            continue
+        label = relation.related_model._meta.label
+        if label == "accounts.Membership" or label in own_joins:
+            continue
+        if relation.related_model._base_manager.filter(**{relation.field.name: user}).exists():
+            found.add(label)
+    return sorted(found)
+
+
+def check_user_deletable(user) -> None:
+    """Refuse, before anything is written, to delete a user who appears in a record."""
+    found = user_traces(user)
+    if found:
+        raise ProtectedError(
+            f"{user.username} appears in {', '.join(found)}: deactivate the user instead of deleting", {user}
+        )
+
+
+class UserQuerySet(models.QuerySet):
+    def delete(self):
+        for user in self:
+            check_user_deletable(user)
+        return super().delete()
+
+
+class AccountManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
 class User(AbstractUser):
-    """A person who signs in. What they may do comes from their memberships."""
+    """A person who signs in. What they may do comes from their memberships.
+
+    A user who left a trace (approved a review, wrote a note, imported an extract, appears in the
+    audit log or in field history) is deactivated, never deleted, so every record keeps the name.
+    """
+
+    objects = AccountManager()
 
     class Meta:
         ordering = ["username"]
@@ -88,6 +138,13 @@ class User(AbstractUser):
     def __str__(self) -> str:
         full = self.get_full_name()
         return f"{full} ({self.username})" if full else self.username
+
+    def traces(self) -> list[str]:
+        return user_traces(self)
+
+    def delete(self, *args, **kwargs):
+        check_user_deletable(self)
+        return super().delete(*args, **kwargs)
 
 
 class Membership(models.Model):
@@ -116,7 +173,8 @@ class AuditEntry(models.Model):
     """
 
     action = models.CharField(max_length=64, db_index=True)
-    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries")
+    # PROTECT: a user who appears in the log is deactivated, never deleted (accounts/signals.py).
+    user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_entries")
     agency = models.ForeignKey(Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     object_type = models.CharField(max_length=64, blank=True, help_text="app_label.model of the object acted on")
     object_id = models.CharField(max_length=64, blank=True)

@@ -39,7 +39,9 @@ class AgencyRegionAdmin(admin.ModelAdmin):
 def recompute(modeladmin, request, queryset):
     for run in queryset:
         first, last = run.period_from, run.period_through
-        transaction.on_commit(lambda first=first, last=last: compute_metrics_task.delay(first, last))
+        transaction.on_commit(
+            lambda first=first, last=last: compute_metrics_task.delay(first, last, user_id=request.user.pk)
+        )
     messages.info(request, f"{queryset.count()} computation(s) queued.")
 
 

@@ -1,8 +1,13 @@
-"""Results as CSV (exactly the columns of spec/metrics.md section 8.3) and JSON (section 8.4)."""
+"""Results as CSV (exactly the columns of spec/metrics.md section 8.3) and JSON (section 8.4).
+
+The CSV goes through the spreadsheet-safe writer like every export. Every value the format fixes
+(codes, dates, numbers, negative ones included) comes out unchanged; only a text starting with a
+formula character could be altered, and here that can only be an id taken from the extract
+(`extract_id`, an agency or county `key`) beginning with "-", which gets a leading quote.
+"""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from decimal import Decimal
@@ -10,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 
+from accounts.exports import csv_dict_writer
 from metrics import registry
 from metrics.models import MetricResult, MetricRun
 
@@ -132,12 +138,17 @@ def row_values(r: MetricResult) -> dict[str, str]:
     }
 
 
-def to_csv(results) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+def write_csv(stream, results) -> None:
+    """The section 8.3 CSV of `results` into `stream` (a file, a buffer or an HttpResponse)."""
+    writer = csv_dict_writer(stream, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for r in results:
         writer.writerow(row_values(r))
+
+
+def to_csv(results) -> str:
+    out = io.StringIO()
+    write_csv(out, results)
     return out.getvalue()
 
 

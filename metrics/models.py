@@ -86,7 +86,7 @@ class ImportRun(Record):
     step = models.CharField(max_length=200, blank=True)
     problems = models.JSONField(default=list, help_text="every ERROR and WARNING found")
     extract = models.ForeignKey(Extract, null=True, blank=True, on_delete=models.SET_NULL)
-    created_by = models.ForeignKey(django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created_by = models.ForeignKey(django_settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -19,7 +19,6 @@ sees either.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
+from accounts.exports import csv_writer
 from accounts.models import User
 from accounts.scoping import scope_queryset_by_codes
 from metrics.compute import _aggregates, evaluate
@@ -155,7 +155,7 @@ def chart_trend(series: list[Series], months: list[str]) -> dict[str, list[float
 def trend_csv(series: list[Series], months: list[str], precision: int) -> str:
     """The trend as CSV: one row per series and month that has a row (numbers as in the results CSV)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_writer(buffer, lineterminator="\n")
     writer.writerow(TREND_CSV_COLUMNS)
     for s in series:
         for m in months:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import uuid
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from accounts.models import Agency
 from accounts.scoping import has_capability, is_state_staff, scope_queryset_by_codes
 from metrics import pages, registry, successors
 from metrics.compute import latest_run
-from metrics.export import CSV_COLUMNS, row_values
+from metrics.export import write_csv
 from metrics.extract.report import problems_csv
 from metrics.forms import ComputeForm, ImportForm
 from metrics.models import ImportRun
@@ -64,10 +63,7 @@ def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
         rows = pages.scoped_results(request.user, context["run"]).filter(metric=code, period=context["period"])
         response = HttpResponse(content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="{code}_{context["period"]}.csv"'
-        writer = csv.DictWriter(response, fieldnames=CSV_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        for r in rows.select_related("run").order_by("period_type", "dimension", "key"):
-            writer.writerow(row_values(r))
+        write_csv(response, rows.select_related("run").order_by("period_type", "dimension", "key"))
         return response
     return render(request, "metrics/metric_detail.html", context)
 
@@ -153,6 +149,7 @@ def compute(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Months are YYYY-MM, the last not before the first.")
         return redirect("metrics:import")
     first, last = form.cleaned_data["first"], form.cleaned_data["last"]
-    transaction.on_commit(lambda: compute_metrics_task.delay(first, last))
+    user_id = request.user.pk
+    transaction.on_commit(lambda: compute_metrics_task.delay(first, last, user_id=user_id))
     messages.success(request, f"Computation of {first} to {last} started; the dashboard shows it when it is done.")
     return redirect("metrics:dashboard")

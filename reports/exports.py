@@ -7,7 +7,6 @@ status SUPPRESSED, exactly as the page shows them.
 
 from __future__ import annotations
 
-import csv
 import io
 from decimal import Decimal
 
@@ -15,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from accounts.exports import csv_dict_writer, xlsx_append
 from reports.formatting import metric_number, number, plain
 from reports.quarterly import MeasureSection, MetricCell, MetricLine, QuarterlyReport
 
@@ -135,18 +135,13 @@ def merged_rows(report: QuarterlyReport) -> list[dict]:
     return [dict.fromkeys(COLUMNS, "") | row for s in report.sections for row in section_rows(report, s)]
 
 
-def _safe(text: str) -> str:
-    # A cell starting with = + - @ is a formula to spreadsheet programs; question texts are typed
-    # by staff, so neutralise them (numbers are written separately and never start with these).
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def to_csv(report: QuarterlyReport) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    # Question texts, wave and agency names are typed by people: every cell goes through the
+    # spreadsheet-safe writer (numbers, negative ones included, come out unchanged).
+    writer = csv_dict_writer(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    for row in merged_rows(report):
-        writer.writerow({k: v if k in NUMERIC else _safe(v) for k, v in row.items()})
+    writer.writerows(merged_rows(report))
     return out.getvalue()
 
 
@@ -157,30 +152,33 @@ def to_xlsx(report: QuarterlyReport) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = f"Quarterly {report.quarter}"
-    sheet.append(COLUMNS)
+    xlsx_append(sheet, COLUMNS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in merged_rows(report):
-        sheet.append([_xlsx_value(column, row[column]) for column in COLUMNS])
+        xlsx_append(sheet, [_xlsx_value(column, row[column]) for column in COLUMNS])
     sheet.freeze_panes = "A2"
     for index, column in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = 40 if column in ("indicator", "note") else 16
     about = book.create_sheet("About")
-    about.append(["Report", "Quarterly Response and Evaluation report"])
-    about.append(["Quarter", f"{report.quarter} ({report.quarter.label})"])
-    about.append(["Scope", report.scope.label])
-    about.append(["Extract as of", report.extract_as_of.isoformat() if report.extract_as_of else "no results"])
-    about.append(["Reviews counted", report.reviews_counted])
-    about.append(["Survey responses counted", report.responses_counted])
-    about.append(["Small-cell rule", f"survey cells with fewer than {report.min_cell} responses are suppressed"])
+    for line in (
+        ["Report", "Quarterly Response and Evaluation report"],
+        ["Quarter", f"{report.quarter} ({report.quarter.label})"],
+        ["Scope", report.scope.label],
+        ["Extract as of", report.extract_as_of.isoformat() if report.extract_as_of else "no results"],
+        ["Reviews counted", report.reviews_counted],
+        ["Survey responses counted", report.responses_counted],
+        ["Small-cell rule", f"survey cells with fewer than {report.min_cell} responses are suppressed"],
+    ):
+        xlsx_append(about, line)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
 def _xlsx_value(column: str, text: str):
-    """Numbers as numbers (so the sheet can sum them), text as neutralised text."""
+    """Numbers as numbers (so the sheet can sum them); text is neutralised by `xlsx_append`."""
     if column in NUMERIC and text != "":
         value = Decimal(text)
         return int(value) if value == value.to_integral_value() and "." not in text else value
-    return _safe(text)
+    return text

@@ -1,4 +1,10 @@
-"""Admin for reviews. Computed rating rows are read-only: they come from `reviews.scoring`."""
+"""Admin for reviews. Computed rating rows are read-only: they come from `reviews.scoring`.
+
+The record of a review is changed only through its rules, so every change leaves its trail:
+the status moves only through `reviews.workflow.transition` (offered here as admin actions, which
+write a ReviewStatusChange row and an audit entry), QA notes and their replies are read-only, and
+the history pages show old versions without a "revert" that would bypass both.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +12,14 @@ import random
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
-from reviews import sampling
+from reviews import sampling, workflow
 from reviews.models import (
     Answer,
     Case,
@@ -21,6 +30,7 @@ from reviews.models import (
     ParticipantRating,
     QANote,
     Review,
+    ReviewStatusChange,
     Sample,
     SampleCase,
 )
@@ -38,6 +48,19 @@ class ReadOnlyMixin:
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+class NoRevertMixin:
+    """History pages for reading only: reverting would rewrite a record past its rules and audit."""
+
+    def revert_disabled(self, request: HttpRequest, obj: object = None) -> bool:
+        return True
+
+    def history_form_view(self, request: HttpRequest, object_id, version_id, extra_context=None):
+        # simple-history saves the old version on POST even when the button is hidden.
+        if request.method == "POST":
+            raise PermissionDenied("Old versions cannot be restored here; change the review through its pages.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ItemRatingInline(ReadOnlyMixin, admin.TabularInline):
@@ -73,15 +96,62 @@ class CaseAdmin(admin.ModelAdmin):
             rescore(review)
 
 
+class StatusChangeInline(ReadOnlyMixin, admin.TabularInline):
+    model = ReviewStatusChange
+    fields = ("at", "action", "from_status", "to_status", "user", "note")
+    readonly_fields = fields
+    extra = 0
+
+
+def _workflow_admin_action(action: workflow.Action):
+    """An admin action that applies one workflow action to each selected review, with its rules."""
+
+    def apply(modeladmin: ReviewAdmin, request: HttpRequest, queryset) -> HttpResponse | None:
+        return modeladmin.apply_workflow(request, queryset, action)
+
+    apply.__name__ = f"workflow_{action.name}"
+    return admin.action(description=f"Workflow: {action.label.lower()}")(apply)
+
+
+WORKFLOW_ADMIN_ACTIONS = [_workflow_admin_action(a) for a in workflow.ACTIONS.values()]
+
+
 @admin.register(Review)
-class ReviewAdmin(SimpleHistoryAdmin):
+class ReviewAdmin(NoRevertMixin, SimpleHistoryAdmin):
     list_display = ("case", "pur_start", "pur_end", "status", "instrument_version", "updated_at")
     list_filter = ("status", "instrument_version", "case__agency")
     search_fields = ("case__case_id",)
-    readonly_fields = ("version", "created_at", "updated_at")
+    # The status changes only through the workflow actions (see the list page's action menu).
+    readonly_fields = ("status", "version", "created_at", "updated_at")
     filter_horizontal = ("reviewers",)
-    inlines = [ParticipantInline, ItemRatingInline, OutcomeRatingInline]
-    actions = ["recompute_ratings"]
+    inlines = [ParticipantInline, ItemRatingInline, OutcomeRatingInline, StatusChangeInline]
+    actions = ["recompute_ratings", *WORKFLOW_ADMIN_ACTIONS]
+
+    def apply_workflow(self, request: HttpRequest, queryset, action: workflow.Action) -> HttpResponse | None:
+        """Run `workflow.transition` per review; actions that need a reason ask for it first."""
+        note = request.POST.get("note", "")
+        if action.needs_note and "confirm" not in request.POST:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": f"{action.label}: give the reason",
+                "opts": self.model._meta,
+                "action": action,
+                "action_name": f"workflow_{action.name}",
+                "reviews": list(queryset),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/reviews/review/workflow_reason.html", context)
+        done = 0
+        for review in queryset:
+            try:
+                workflow.transition(review, action.name, request.user, note=note)
+            except (workflow.NotAllowed, workflow.Refused) as exc:
+                self.message_user(request, f"{review}: {exc}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"{action.label}: {done} review(s).", messages.SUCCESS)
+        return None
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
@@ -95,7 +165,7 @@ class ReviewAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class AnswerAdmin(ReadOnlyMixin, NoRevertMixin, SimpleHistoryAdmin):
     """Answers change through the review pages or an import, which check them; here they are read (with history)."""
 
     list_display = ("review", "question_code", "participant", "value", "updated_at")
@@ -122,9 +192,12 @@ class ParticipantRatingAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(QANote)
-class QANoteAdmin(admin.ModelAdmin):
+class QANoteAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """The QA thread is the record: notes are added, answered, resolved or withdrawn on the review pages."""
+
     list_display = ("review", "question_code", "author", "resolved", "created_at")
     list_filter = ("resolved",)
+    list_select_related = ("review__case", "author")
 
 
 class SampleCaseInline(ReadOnlyMixin, admin.TabularInline):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from openpyxl import Workbook
 
+from accounts.exports import csv_writer, xlsx_append
 from reviews.summaries import AniReasons, Row
 
 TABLES = ("items", "outcomes", "parents", "ani")
@@ -38,7 +38,7 @@ def ani_table(groups: Iterable[AniReasons]) -> tuple[list[str], list[list[Any]]]
 
 def to_csv(header: Sequence[str], body: Iterable[Sequence[Any]]) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(header)
     writer.writerows(body)
     # A BOM so spreadsheet programs read UTF-8 correctly.
@@ -49,9 +49,9 @@ def to_xlsx(title: str, header: Sequence[str], body: Iterable[Sequence[Any]]) ->
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
-    sheet.append(list(header))
+    xlsx_append(sheet, header)
     for row in body:
-        sheet.append(list(row))
+        xlsx_append(sheet, row)
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     workbook.save(out)

@@ -171,7 +171,7 @@ class RatingOverride(models.Model):
     override = models.CharField(max_length=24, blank=True)
     override_reason = models.TextField(blank=True)
     override_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     override_by_name = models.CharField(
         max_length=150, blank=True, help_text="Who overrode, as imported when the user is not known here."
@@ -257,12 +257,12 @@ class QANote(models.Model):
     text = models.TextField()
     reply = models.TextField(blank=True)
     replied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     replied_at = models.DateTimeField(null=True, blank=True)
     resolved = models.BooleanField(default=False)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -285,7 +285,7 @@ class Sample(models.Model):
     statewide_size = models.PositiveIntegerField(default=0, help_text="Cases drawn from the rest of the state.")
     case_types = models.JSONField(default=list, help_text="Case types in the population.")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -316,7 +316,7 @@ class SampleCase(models.Model):
     elimination_reason = models.CharField(max_length=32, choices=EliminationReason.choices, blank=True)
     elimination_note = models.TextField(blank=True)
     eliminated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     eliminated_at = models.DateTimeField(null=True, blank=True)
     replaces = models.OneToOneField(
@@ -343,8 +343,9 @@ class ReviewStatusChange(models.Model):
     action = models.CharField(max_length=24, help_text="The workflow action, e.g. submit, return, approve.")
     from_status = models.CharField(max_length=20, choices=Review.Status.choices)
     to_status = models.CharField(max_length=20, choices=Review.Status.choices)
+    # Who approved, returned, finalized ...: users who acted are deactivated, never deleted (PROTECT).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     note = models.TextField(blank=True)
     at = models.DateTimeField(auto_now_add=True)

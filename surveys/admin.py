@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from accounts.audit import log_action
 from surveys.models import (
     Choice,
     ContactUpload,
@@ -146,6 +147,17 @@ class WaveAdmin(admin.ModelAdmin):
     list_display = ["name", "agency", "opens_on", "closes_on", "guard_days"]
     list_filter = ["agency"]
     filter_horizontal = ["surveys"]
+    readonly_fields = ["created_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:  # after the surveys are set, so the entry names them
+            log_action("surveys.wave.created", user=request.user, obj=form.instance, data=form.instance.audit_data())
 
 
 @admin.register(Invitation)
@@ -174,3 +186,15 @@ class FollowUpRequestAdmin(admin.ModelAdmin):
     list_filter = ["status", "agency"]
     # Answers stay out of the admin: contact details and answers are never shown side by side.
     exclude = ["response"]
+    # Closing goes through FollowUpRequest.close (the action below), which audits it.
+    readonly_fields = ["status", "closed_by", "closed_at"]
+    actions = ["mark_done"]
+
+    @admin.action(description="Mark as done")
+    def mark_done(self, request, queryset):
+        open_requests = queryset.filter(status=FollowUpRequest.Status.OPEN)
+        count = 0
+        for follow_up in open_requests.select_related("agency"):
+            follow_up.close(request.user)
+            count += 1
+        messages.success(request, f"{count} follow-up request(s) marked as done.")

@@ -22,6 +22,7 @@ from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts.audit import log_action
 from accounts.models import Agency, User
 
 LANGUAGES = [("en", "English"), ("es", "Español")]
@@ -335,7 +336,7 @@ class Wave(models.Model):
     guard_days = models.PositiveIntegerField(
         default=180, help_text="A person invited by any wave within this many days is not invited again."
     )
-    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -351,6 +352,15 @@ class Wave(models.Model):
     def is_open_on(self, day: date) -> bool:
         return self.opens_on <= day <= self.closes_on
 
+    def audit_data(self) -> dict:
+        """What the audit log keeps about a wave when it is created."""
+        return {
+            "agency": self.agency.code if self.agency_id else "all",
+            "opens_on": self.opens_on.isoformat(),
+            "closes_on": self.closes_on.isoformat(),
+            "surveys": sorted(self.surveys.values_list("pk", flat=True)),
+        }
+
     def survey_for(self, group: str) -> Survey | None:
         return next((s for s in self.surveys.all() if s.group == group), None)
 
@@ -363,7 +373,7 @@ class ContactUpload(models.Model):
     """One uploaded contact list and how it was turned into invitations."""
 
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="uploads")
-    uploaded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
     filename = models.CharField(max_length=200, blank=True)
     rows_total = models.PositiveIntegerField(default=0)
@@ -534,7 +544,7 @@ class FollowUpRequest(models.Model):
     preferred_contact = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
-    closed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    closed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -542,6 +552,15 @@ class FollowUpRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Follow-up request {self.pk} ({self.agency.code})"
+
+    @transaction.atomic
+    def close(self, user: User) -> None:
+        """Mark the request done by `user`, and audit it (the log names no respondent)."""
+        self.status = self.Status.CLOSED
+        self.closed_by = user
+        self.closed_at = timezone.now()
+        self.save(update_fields=["status", "closed_by", "closed_at"])
+        log_action("surveys.follow_up.closed", user=user, obj=self, data={"wave": self.wave_id, "group": self.group})
 
 
 class TokenGuess(models.Model):

@@ -26,6 +26,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import log_action
 from accounts.models import Agency, User
 from accounts.scoping import agency_ids_for_user
 from surveys.identity import EMAIL_RE, normalize_email, normalize_phone, person_keys
@@ -261,4 +262,18 @@ def upload_contacts(
         upload.invited = len(outcome.invitations)
         upload.skipped = len(outcome.skipped)
         upload.save(update_fields=["invited", "skipped"])
+        # Counts only: the list's names, addresses and file name stay out of the audit log.
+        log_action(
+            "surveys.contacts.uploaded",
+            user=user,
+            obj=wave,
+            data={
+                "upload": upload.pk,
+                "rows": upload.rows_total,
+                "invited": upload.invited,
+                "skipped": upload.skipped,
+                "sample_size": upload.sample_size,
+                "seed": upload.seed,
+            },
+        )
     return outcome

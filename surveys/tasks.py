@@ -17,7 +17,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from surveys.models import Invitation
+from accounts.audit import log_action
+from accounts.models import User
+from surveys.models import Invitation, Wave
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +35,28 @@ def pending(wave_id: int, agency_ids: list[int] | None, reminder: bool):
 
 @shared_task
 def send_invitations(
-    wave_id: int, agency_ids: list[int] | None = None, reminder: bool = False, base_url: str = ""
+    wave_id: int,
+    agency_ids: list[int] | None = None,
+    reminder: bool = False,
+    base_url: str = "",
+    user_id: int | None = None,
 ) -> int:
+    """Send a wave's invitations (or reminders) and write one audit entry: how many, by whom."""
+    kind = "reminders" if reminder else "invitations"
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    scope = {"agencies": "all" if agency_ids is None else agency_ids}
+    wave = Wave.objects.get(pk=wave_id)
+    try:
+        sent = deliver(wave_id, agency_ids, reminder, base_url)
+    except Exception as exc:
+        # Mails sent before the failure are marked on their invitations; a retry skips them.
+        log_action(f"surveys.{kind}.failed", user=user, obj=wave, data={**scope, "error": type(exc).__name__})
+        raise
+    log_action(f"surveys.{kind}.sent", user=user, obj=wave, data={**scope, "sent": sent})
+    return sent
+
+
+def deliver(wave_id: int, agency_ids: list[int] | None = None, reminder: bool = False, base_url: str = "") -> int:
     """E-mail each not-yet-sent invitation (or, for reminders, each sent but unanswered one)."""
     base = (base_url or getattr(settings, "SURVEYS_PUBLIC_BASE_URL", "") or "http://localhost:8000").rstrip("/")
     sent = 0

@@ -6,7 +6,6 @@ helpers: a wave for another agency, or results filtered to another agency, answe
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 
 from django.contrib import messages
@@ -16,9 +15,10 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.audit import log_action
+from accounts.exports import CsvWriter, csv_writer
 from accounts.models import User
 from accounts.scoping import (
     agencies_for_user,
@@ -98,10 +98,12 @@ def wave_create(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied("Only state staff field a wave to all agencies.")
         if agency is not None and not has_capability(request.user, "surveys.manage", agency):
             raise PermissionDenied("You do not manage surveys for this agency.")
-        wave = form.save(commit=False)
-        wave.created_by = request.user
-        wave.save()
-        form.save_m2m()
+        with transaction.atomic():
+            wave = form.save(commit=False)
+            wave.created_by = request.user
+            wave.save()
+            form.save_m2m()
+            log_action("surveys.wave.created", user=request.user, obj=wave, data=wave.audit_data())
         messages.success(request, f"Wave “{wave.name}” created. Upload its contact list next.")
         return redirect("surveys:wave_detail", pk=wave.pk)
     return render(request, "surveys/wave_form.html", {"form": form})
@@ -176,9 +178,18 @@ def wave_send(request: HttpRequest, pk: int) -> HttpResponse:
     ids = agency_ids_for_user(request.user)
     agency_ids = None if ids is None else sorted(ids)
     base_url = request.build_absolute_uri("/")
+    user_id = request.user.pk
+    log_action(
+        f"surveys.{'reminders' if reminder else 'invitations'}.requested",
+        user=request.user,
+        obj=wave,
+        data={"agencies": "all" if agency_ids is None else agency_ids},
+    )
     # Sent after the request's transaction commits, by a worker (or in-process without a broker).
     transaction.on_commit(
-        lambda: send_invitations.delay(wave.pk, agency_ids=agency_ids, reminder=reminder, base_url=base_url)
+        lambda: send_invitations.delay(
+            wave.pk, agency_ids=agency_ids, reminder=reminder, base_url=base_url, user_id=user_id
+        )
     )
     messages.success(request, "Reminders are being sent." if reminder else "Invitations are being sent.")
     return redirect("surveys:wave_detail", pk=wave.pk)
@@ -274,17 +285,12 @@ def results_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _csv_response(filename: str) -> tuple[HttpResponse, csv.writer]:
+def _csv_response(filename: str) -> tuple[HttpResponse, CsvWriter]:
+    """A CSV download whose every cell (wave names, question texts, answers) is spreadsheet-safe."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # so spreadsheet programs read UTF-8 (Spanish accents)
-    return response, csv.writer(response)
-
-
-def _safe(value) -> str:
-    """Neutralise spreadsheet formulas in free text (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return response, csv_writer(response)
 
 
 @login_required
@@ -385,7 +391,7 @@ def export_responses(request: HttpRequest) -> HttpResponse:
     for number, response in enumerate(kept, start=1):
         month = response.submitted_on.strftime("%Y-%m") if response.submitted_on else ""
         row = [number, response.wave.name, response.agency.code, response.group, response.language, month]
-        writer.writerow([*row, *(_safe(answers[response.pk].get(code, "")) for code in codes)])
+        writer.writerow([*row, *(answers[response.pk].get(code, "") for code in codes)])
     return out
 
 
@@ -413,10 +419,7 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
         follow_up = get_for_user_or_404(qs, request.user, pk=request.POST.get("pk", "0") or 0)
         if not has_capability(request.user, "surveys.follow_up", follow_up.agency):
             raise PermissionDenied
-        follow_up.status = FollowUpRequest.Status.CLOSED
-        follow_up.closed_by = request.user
-        follow_up.closed_at = timezone.now()
-        follow_up.save(update_fields=["status", "closed_by", "closed_at"])
+        follow_up.close(request.user)
         messages.success(request, "Follow-up marked as done.")
         return redirect("surveys:follow_up_list")
     groups = dict(RespondentGroup.choices)

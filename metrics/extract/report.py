@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+
+from accounts.exports import csv_dict_writer
 
 ERROR = "ERROR"
 WARNING = "WARNING"
@@ -66,8 +67,9 @@ class ImportReport:
 
 
 def problems_csv(rows: list[dict]) -> str:
+    """The report as CSV; values are echoed from the extract, so cells go through the safe writer."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=["severity", "file", "line", "column", "value", "rule", "message"])
+    writer = csv_dict_writer(out, fieldnames=["severity", "file", "line", "column", "value", "rule", "message"])
     writer.writeheader()
     for row in rows:
         writer.writerow(row)

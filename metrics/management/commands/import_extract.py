@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.audit import log_action
 from metrics.extract.load import load_bundle
+from metrics.tasks import import_audit_data
 
 
 class Command(BaseCommand):
@@ -15,10 +17,15 @@ class Command(BaseCommand):
         parser.add_argument("--report", help="also write the problem list to this CSV file")
 
     def handle(self, path: str, report: str | None = None, **options):
+        log_action("metrics.import.started", data={"file": path, "via": "command"})
         try:
             result = load_bundle(path, progress=lambda pct, step: self.stderr.write(f"{pct:3d}% {step}"))
-        except FileNotFoundError as exc:
-            raise CommandError(str(exc)) from exc
+        except Exception as exc:
+            log_action("metrics.import.failed", data={"file": path, "via": "command", "error": type(exc).__name__})
+            if isinstance(exc, FileNotFoundError):
+                raise CommandError(str(exc)) from exc
+            raise
+        log_action("metrics.import.finished", data={"file": path, "via": "command", **import_audit_data(result)})
         for problem in result.report.problems:
             self.stdout.write(str(problem))
         if report:
