@@ -23,28 +23,40 @@ from tests.metrics.helpers import assignment
 from tests.reviews_ui.helpers import complete_review
 from tests.surveys.helpers import add_question, make_survey, make_wave, submitted_response
 
-# Markers of 6ZB data, and the capability whose holders (in 6ZB) may see them. A marker may show
-# for any one of the listed capabilities.
-CASE_B = "CRAWL-B-"  # case ids of 6ZB reviews
-CHILD_B = "KIDB4471"  # a 6ZB child in the metric drill-down
-WAVE_B = "Crawl wave of 6ZB"  # a wave fielded to 6ZB only
-COMMENT_B = "comment-from-6ZB"  # free-text survey answers of 6ZB respondents
-PRINTED_B = "Printed Person 6ZB"  # a 6ZB contact reached on paper (the printable codes page)
-INVITEE_B = "invitee-6zb@example.org"  # a 6ZB contact reached by e-mail
-FOLLOW_UP_B = "follow-up-6zb@example.org"  # a 6ZB respondent asking to be contacted
-FOLLOW_UP_PHONE_B = "573-555-0199"
-AGENCY_NAME_B = "Permanency Partnership"  # 6ZB's name, as shown in agency pickers
-
+# Markers of each agency's data, and the capabilities whose holders (in that agency) may see them;
+# a marker may show for any one of the listed capabilities.
 MARKER_CAPABILITIES: dict[str, set[str]] = {
-    CASE_B: {"review.view"},
-    CHILD_B: {"metrics.view"},
-    WAVE_B: {"surveys.view", "surveys.manage"},
-    COMMENT_B: {"surveys.view"},
-    PRINTED_B: {"surveys.manage"},
-    INVITEE_B: {"surveys.manage"},
-    FOLLOW_UP_B: {"surveys.follow_up"},
-    FOLLOW_UP_PHONE_B: {"surveys.follow_up"},
+    "case": {"review.view"},  # case ids of the agency's reviews
+    "child": {"metrics.view"},  # a child in the metric drill-down
+    "wave": {"surveys.view", "surveys.manage"},  # a wave fielded to that agency only
+    "comment": {"surveys.view"},  # free-text survey answers
+    "printed": {"surveys.manage"},  # a contact reached on paper (the printable codes page)
+    "invitee": {"surveys.manage"},  # a contact reached by e-mail
+    "follow_up": {"surveys.follow_up"},  # a respondent asking to be contacted: e-mail and phone
+    "phone": {"surveys.follow_up"},
 }
+MARKS: dict[str, dict[str, str]] = {
+    code: {
+        "case": f"CRAWL-{x}-",
+        "child": f"KID{x}4471",
+        "wave": f"Crawl wave of {code}",
+        "comment": f"comment-from-{code}",
+        "printed": f"Printed Person {code}",
+        "invitee": f"invitee-{code.lower()}@example.org",
+        "follow_up": f"follow-up-{code.lower()}@example.org",
+        "phone": phone,
+        "agency_name": name,  # as shown in agency pickers
+    }
+    for code, x, phone, name in (
+        ("6ZA", "A", "573-555-0198", "Alliance Permanency Program"),
+        ("6ZB", "B", "573-555-0199", "Permanency Partnership"),
+    )
+}
+CASE_B, CHILD_B, WAVE_B, COMMENT_B = (MARKS["6ZB"][k] for k in ("case", "child", "wave", "comment"))
+PRINTED_B, INVITEE_B, FOLLOW_UP_B, FOLLOW_UP_PHONE_B = (
+    MARKS["6ZB"][k] for k in ("printed", "invitee", "follow_up", "phone")
+)
+AGENCY_NAME_B = MARKS["6ZB"]["agency_name"]
 
 CONTACT_HEADER = "group,agency,name,email,phone,external_id\n"
 
@@ -163,7 +175,12 @@ def _surveys(a: Agency, b: Agency) -> dict:
         outcome = sampling.upload_contacts(wave, CONTACT_HEADER + rows, None, filename="crawl.csv", today=today)
         assert outcome.ok, outcome.errors
     follow_up_a = FollowUpRequest.objects.create(
-        wave=statewide, agency=a, group="resource", name="Follow Up 6ZA", email="follow-up-6za@example.org"
+        wave=statewide,
+        agency=a,
+        group="resource",
+        name="Follow Up 6ZA",
+        email=MARKS["6ZA"]["follow_up"],
+        phone=MARKS["6ZA"]["phone"],
     )
     follow_up_b = FollowUpRequest.objects.create(
         wave=statewide,
