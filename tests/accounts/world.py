@@ -1,9 +1,9 @@
 """Data in two agencies (6ZA and 6ZB) for the scoping tests: reviews, a sample, computed metrics,
 survey waves with responses, invitations and follow-up requests, and an import run.
 
-Each piece of 6ZB data carries a marker string that appears on a page only when that page shows
-6ZB's data (a case id, a child id, a wave name, a comment, a contact's name, a follow-up e-mail),
-so a test can tell "6ZB leaked" from "6ZB hidden" by reading the page. All data is synthetic.
+Each piece of an agency's data carries a marker string (MARKS) that appears on a page only when the page
+shows that data (a case id, a child id, a wave name, a comment, a contact's name, a follow-up e-mail),
+so a test can tell "leaked" from "hidden" by reading the page. All data is synthetic.
 """
 
 from __future__ import annotations
