@@ -48,9 +48,6 @@ from surveys.tasks import send_invitations
 
 # --- scoping for waves ----------------------------------------------------------------------
 
-# The capability each kind of page needs; its data are scoped by the same capability.
-MANAGE, VIEW, FOLLOW_UP = "surveys.manage", "surveys.view", "surveys.follow_up"
-
 
 def waves_for_user(user: User, capability: str) -> QuerySet[Wave]:
     """Waves of the agencies where the user holds `capability`, plus statewide waves (in which they see
@@ -90,9 +87,9 @@ def _rate_rows(invitations: QuerySet[Invitation]) -> list[tuple[str, list[result
 @login_required
 @require_GET
 def wave_list(request: HttpRequest) -> HttpResponse:
-    require(request.user, MANAGE)
-    waves = list(waves_for_user(request.user, MANAGE))
-    invitations = scope_queryset(Invitation.objects.filter(wave__in=waves), request.user, capability=MANAGE)
+    require(request.user, "surveys.manage")
+    waves = list(waves_for_user(request.user, "surveys.manage"))
+    invitations = scope_queryset(Invitation.objects.filter(wave__in=waves), request.user, capability="surveys.manage")
     rates = results.response_rates_by_wave(invitations)
     rows = [{"wave": w, "rate": rates.get(w.pk, results.RateRow(w.name, 0, 0))} for w in waves]
     return render(request, "surveys/wave_list.html", {"rows": rows})
@@ -100,13 +97,13 @@ def wave_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def wave_create(request: HttpRequest) -> HttpResponse:
-    require(request.user, MANAGE)
+    require(request.user, "surveys.manage")
     form = WaveForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         agency = form.cleaned_data["agency"]
-        if agency is None and not holds_statewide(request.user, MANAGE):
+        if agency is None and not holds_statewide(request.user, "surveys.manage"):
             raise PermissionDenied("Only state staff field a wave to all agencies.")
-        if agency is not None and not has_capability(request.user, MANAGE, agency):
+        if agency is not None and not has_capability(request.user, "surveys.manage", agency):
             raise PermissionDenied("You do not manage surveys for this agency.")
         wave = form.save(commit=False)
         wave.created_by = request.user
@@ -120,13 +117,13 @@ def wave_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def wave_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, MANAGE)
-    wave = get_wave_for_user_or_404(request.user, pk, MANAGE)
-    invitations = scope_queryset(wave.invitations.all(), request.user, capability=MANAGE)
-    skipped = scope_queryset(SkippedContact.objects.filter(wave=wave), request.user, capability=MANAGE)
+    require(request.user, "surveys.manage")
+    wave = get_wave_for_user_or_404(request.user, pk, "surveys.manage")
+    invitations = scope_queryset(wave.invitations.all(), request.user, capability="surveys.manage")
+    skipped = scope_queryset(SkippedContact.objects.filter(wave=wave), request.user, capability="surveys.manage")
     skipped = skipped.select_related("agency")
     uploads = wave.uploads.all()
-    if wave.agency_id is None and not holds_statewide(request.user, MANAGE):
+    if wave.agency_id is None and not holds_statewide(request.user, "surveys.manage"):
         # A statewide wave's uploads mix agencies; agency staff see the lists they uploaded.
         uploads = uploads.filter(uploaded_by=request.user)
     return render(
@@ -151,8 +148,8 @@ def wave_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def wave_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, MANAGE)
-    wave = get_wave_for_user_or_404(request.user, pk, MANAGE)
+    require(request.user, "surveys.manage")
+    wave = get_wave_for_user_or_404(request.user, pk, "surveys.manage")
     form = ContactUploadForm(request.POST, request.FILES)
     errors: list[str] = []
     if form.is_valid():
@@ -181,10 +178,10 @@ def wave_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def wave_send(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, MANAGE)
-    wave = get_wave_for_user_or_404(request.user, pk, MANAGE)
+    require(request.user, "surveys.manage")
+    wave = get_wave_for_user_or_404(request.user, pk, "surveys.manage")
     reminder = request.POST.get("kind") == "reminders"
-    ids = agency_ids_with_capability(request.user, MANAGE)
+    ids = agency_ids_with_capability(request.user, "surveys.manage")
     agency_ids = None if ids is None else sorted(ids)
     base_url = request.build_absolute_uri("/")
     # Sent after the request's transaction commits, by a worker (or in-process without a broker).
@@ -199,11 +196,13 @@ def wave_send(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def wave_codes(request: HttpRequest, pk: int) -> HttpResponse:
     """Printable codes for contacts reached on paper or by phone (no e-mail address)."""
-    require(request.user, MANAGE)
-    wave = get_wave_for_user_or_404(request.user, pk, MANAGE)
+    require(request.user, "surveys.manage")
+    wave = get_wave_for_user_or_404(request.user, pk, "surveys.manage")
     invitations = (
         scope_queryset(
-            wave.invitations.filter(contact__email="", submitted_at__isnull=True), request.user, capability=MANAGE
+            wave.invitations.filter(contact__email="", submitted_at__isnull=True),
+            request.user,
+            capability="surveys.manage",
         )
         .select_related("contact", "agency")
         .order_by("agency__code", "group", "contact__name")
@@ -221,20 +220,20 @@ def _results_scope(request: HttpRequest) -> tuple[QuerySet[Response], ResultsFil
     roles do not include surveys.view 403.
     """
     user = request.user
-    agencies = agencies_with_capability(user, VIEW).exclude(code="CD")
-    waves = waves_for_user(user, VIEW)
+    agencies = agencies_with_capability(user, "surveys.view").exclude(code="CD")
+    waves = waves_for_user(user, "surveys.view")
     agency = request.GET.get("agency")
     if agency:
         if not agency.isdigit():
             raise Http404("No such agency in your scope.")
-        get_agency_for_user(user, VIEW, pk=int(agency))
+        get_agency_for_user(user, "surveys.view", pk=int(agency))
     wave = request.GET.get("wave")
     if wave and (not wave.isdigit() or not waves.filter(pk=int(wave)).exists()):
         raise Http404("No such wave in your scope.")
     form = ResultsFilterForm(request.GET or None, waves=waves, agencies=agencies)
     chosen = form.cleaned_data if form.is_valid() else {}
     responses = results.filter_responses(
-        results.submitted_responses_for_user(user, VIEW),
+        results.submitted_responses_for_user(user, "surveys.view"),
         wave=chosen.get("wave"),
         agency=chosen.get("agency"),
         group=chosen.get("group") or None,
@@ -245,13 +244,13 @@ def _results_scope(request: HttpRequest) -> tuple[QuerySet[Response], ResultsFil
 @login_required
 @require_GET
 def results_page(request: HttpRequest) -> HttpResponse:
-    require(request.user, VIEW)
+    require(request.user, "surveys.view")
     responses, form, chosen = _results_scope(request)
     question_results = results.question_results(responses)
     closed = [r for r in question_results if r.has_favourable]
     selected = chosen.get("question") or (closed[0].code if closed else "")
     comments, withheld = results.comments(responses)
-    invitations = scope_queryset(Invitation.objects.all(), request.user, capability=VIEW)
+    invitations = scope_queryset(Invitation.objects.all(), request.user, capability="surveys.view")
     if chosen.get("wave"):
         invitations = invitations.filter(wave=chosen["wave"])
     if chosen.get("agency"):
@@ -312,7 +311,7 @@ def _safe(value) -> str:
 @require_GET
 def export_aggregates(request: HttpRequest) -> HttpResponse:
     """Counts per answer for each wave x agency x group cell; cells under the minimum are suppressed."""
-    require(request.user, VIEW)
+    require(request.user, "surveys.view")
     responses, _form, _chosen = _results_scope(request)
     out, writer = _csv_response("survey-aggregates.csv")
     writer.writerow(
@@ -370,7 +369,7 @@ def export_aggregates(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export_responses(request: HttpRequest) -> HttpResponse:
     """One row per submitted response, no contact data; rows of cells under the minimum are left out."""
-    require(request.user, VIEW)
+    require(request.user, "surveys.view")
     responses, _form, _chosen = _results_scope(request)
     threshold = results.min_cell()
     sizes = defaultdict(int)
@@ -414,7 +413,7 @@ def export_responses(request: HttpRequest) -> HttpResponse:
 @require_GET
 def measure(request: HttpRequest, code: str) -> HttpResponse:
     """Every question tagged with one measure (metric code or OSRI item), per respondent group."""
-    require(request.user, VIEW)
+    require(request.user, "surveys.view")
     _responses, form, chosen = _results_scope(request)
     rows = results.results_for_measure(
         code, request.user, wave=chosen.get("wave"), agency=chosen.get("agency"), group=chosen.get("group") or None
@@ -428,12 +427,16 @@ def measure(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def follow_up_list(request: HttpRequest) -> HttpResponse:
     """Respondents who asked to be contacted; only QA leads of the agency see them."""
-    require(request.user, FOLLOW_UP)
+    require(request.user, "surveys.follow_up")
     qs = scope_queryset(
-        FollowUpRequest.objects.select_related("wave", "agency", "closed_by"), request.user, capability=FOLLOW_UP
+        FollowUpRequest.objects.select_related("wave", "agency", "closed_by"),
+        request.user,
+        capability="surveys.follow_up",
     )
     if request.method == "POST":
-        follow_up = get_for_user_or_404(qs, request.user, capability=FOLLOW_UP, pk=request.POST.get("pk", "0") or 0)
+        follow_up = get_for_user_or_404(
+            qs, request.user, capability="surveys.follow_up", pk=request.POST.get("pk", "0") or 0
+        )
         follow_up.status = FollowUpRequest.Status.CLOSED
         follow_up.closed_by = request.user
         follow_up.closed_at = timezone.now()
