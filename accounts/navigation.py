@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
-from accounts.scoping import has_capability, is_state_staff
+from accounts.scoping import has_capability, holds_statewide
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class NavEntry:
     capability: str
     description: str
     section: str
-    # Pages for state (CD) staff only, whatever the role grants within an agency.
+    # Pages for those holding the capability statewide (a CD role), whatever a role grants within an agency.
     state_only: bool = False
 
 
@@ -110,7 +110,9 @@ def entries_for(user) -> list[dict]:
             # The Django admin is not agency-scoped: only staff accounts get it.
             if not user.is_staff:
                 continue
-        elif not has_capability(user, entry.capability) or (entry.state_only and not is_state_staff(user)):
+        elif not has_capability(user, entry.capability) or (
+            entry.state_only and not holds_statewide(user, entry.capability)
+        ):
             continue
         try:
             url = reverse(entry.url_name)

@@ -1,19 +1,28 @@
 """What a user may see: the one place every view filters querysets and fetches objects.
 
+Scoping answers one question: *in which agencies may this user do X?* Every helper here takes
+the capability X, and views scope their data by the capability the page needs, never by "has X
+somewhere" followed by "every agency of the user".
+
 Rules
-- A superuser, and anyone holding a role in the Children's Division (CD, state central
-  office), sees every agency.
-- Everyone else sees the agencies in which they hold a role.
-- A role grants capabilities (see CAPABILITIES); `has_capability` answers "may this user
-  do X (in agency A)?".
-- Single objects are fetched with `get_for_user_or_404`: an object outside the user's
-  scope is answered 404, so its existence is not disclosed.
+- A role grants capabilities (see CAPABILITIES), in the agency where it is held.
+- A role held in the Children's Division (CD, state central office) grants its capabilities in
+  every agency; a superuser holds every capability everywhere. A CD reviewer therefore sees every
+  agency's reviews, but no agency's metrics or survey results.
+- A user with roles in several agencies holds each role's capabilities only where that role is
+  held: a supervisor in 6ZA who is a reviewer in 6ZB sees 6ZA's metrics and 6ZB's reviews, never
+  6ZB's metrics.
+- Objects are fetched with `get_for_user_or_404`: an object outside the agencies where the user
+  holds the capability is answered 404, so its existence is not disclosed. An agency named in a
+  URL is checked with `get_agency_for_user`: 404 when the user holds no role there, 403 when
+  their roles there do not grant the capability.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -45,6 +54,14 @@ CAPABILITIES: dict[str, set[str]] = {
         "review.unfinalize",
     },
 }
+KNOWN_CAPABILITIES: frozenset[str] = frozenset().union(*CAPABILITIES.values())
+
+
+def _known(capability: str) -> str:
+    # A misspelt capability would silently scope to nothing (or, for superusers, to everything).
+    if capability not in KNOWN_CAPABILITIES:
+        raise ValueError(f"unknown capability {capability!r}; known: {', '.join(sorted(KNOWN_CAPABILITIES))}")
+    return capability
 
 
 def _memberships(user: User) -> list[Membership]:
@@ -54,15 +71,6 @@ def _memberships(user: User) -> list[Membership]:
         cached = list(Membership.objects.filter(user=user).select_related("agency"))
         user._scoping_memberships = cached
     return cached
-
-
-def is_state_staff(user: User) -> bool:
-    """Superusers and CD (central office) members see all agencies."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return any(m.agency.code == STATE_AGENCY_CODE for m in _memberships(user))
 
 
 def roles(user: User, agency: Agency | None = None) -> set[str]:
@@ -78,55 +86,109 @@ def roles(user: User, agency: Agency | None = None) -> set[str]:
     return held
 
 
-def has_capability(user: User, capability: str, agency: Agency | None = None) -> bool:
-    """May `user` do `capability` (in `agency`, or in some agency when None)?"""
-    return any(capability in CAPABILITIES[role] for role in roles(user, agency))
+def agency_ids_with_capability(user: User, capability: str) -> set[int] | None:
+    """Ids of the agencies in which `user` may do `capability`; None means every agency.
 
-
-def agencies_for_user(user: User) -> QuerySet[Agency]:
-    """The agencies whose data the user may see."""
+    None for superusers and for a role held in CD that grants the capability; an empty set when
+    no role of the user grants it.
+    """
+    _known(capability)
     if not user.is_authenticated:
-        return Agency.objects.none()
-    if is_state_staff(user):
-        return Agency.objects.all()
-    return Agency.objects.filter(pk__in=[m.agency_id for m in _memberships(user)])
-
-
-def agency_ids_for_user(user: User) -> set[int] | None:
-    """Agency ids the user may see, or None meaning "all"."""
-    if is_state_staff(user):
+        return set()
+    if user.is_superuser:
         return None
-    return {m.agency_id for m in _memberships(user)}
+    ids: set[int] = set()
+    for m in _memberships(user):
+        if capability in CAPABILITIES[m.role]:
+            if m.agency.code == STATE_AGENCY_CODE:
+                return None
+            ids.add(m.agency_id)
+    return ids
 
 
-def scope_queryset(qs: QuerySet, user: User, agency_field: str = "agency") -> QuerySet:
-    """Filter any queryset to the user's agencies through `agency_field` (a lookup path)."""
-    if not user.is_authenticated:
-        return qs.none()
-    ids = agency_ids_for_user(user)
+def agency_codes_with_capability(user: User, capability: str) -> set[str] | None:
+    """Codes of the agencies in which `user` may do `capability`; None means every agency."""
+    ids = agency_ids_with_capability(user, capability)
+    if ids is None:
+        return None
+    return {m.agency.code for m in _memberships(user) if m.agency_id in ids}
+
+
+def agencies_with_capability(user: User, capability: str) -> QuerySet[Agency]:
+    """The agencies in which `user` may do `capability` (every agency, CD included, when state-wide)."""
+    ids = agency_ids_with_capability(user, capability)
+    if ids is None:
+        return Agency.objects.all()
+    return Agency.objects.filter(pk__in=ids)
+
+
+def holds_statewide(user: User, capability: str) -> bool:
+    """May `user` do `capability` in every agency (a CD role granting it, or a superuser)?
+
+    Statewide figures, statewide waves and the extract import ask this, never "has a role in CD".
+    """
+    return agency_ids_with_capability(user, capability) is None
+
+
+def has_capability(user: User, capability: str, agency: Agency | None = None) -> bool:
+    """May `user` do `capability` in `agency` (or, when None, in at least one agency)?
+
+    With agency=None this only decides whether a page opens at all (403 otherwise); the data on
+    the page is then scoped with the same capability.
+    """
+    ids = agency_ids_with_capability(user, capability)
+    if ids is None:
+        return True
+    if agency is None:
+        return bool(ids)
+    return agency.pk in ids
+
+
+def scope_queryset(qs: QuerySet, user: User, *, capability: str, agency_field: str = "agency") -> QuerySet:
+    """Filter `qs` to the agencies where the user may do `capability`, through `agency_field` (a lookup path)."""
+    ids = agency_ids_with_capability(user, capability)
     if ids is None:
         return qs
+    if not ids:
+        return qs.none()
     return qs.filter(**{f"{agency_field}__in": ids})
 
 
-def scope_queryset_by_codes(qs: QuerySet, user: User, code_field: str) -> QuerySet:
-    """Like scope_queryset, for tables that store the agency code as text (extracts)."""
-    if not user.is_authenticated:
-        return qs.none()
-    if is_state_staff(user):
+def scope_queryset_by_codes(qs: QuerySet, user: User, *, capability: str, code_field: str) -> QuerySet:
+    """Like scope_queryset, for tables that store the agency code as text (extracts, metric results)."""
+    codes = agency_codes_with_capability(user, capability)
+    if codes is None:
         return qs
-    codes = [m.agency.code for m in _memberships(user)]
+    if not codes:
+        return qs.none()
     return qs.filter(**{f"{code_field}__in": codes})
 
 
-def get_for_user_or_404(qs: QuerySet | type[Model], user: User, agency_field: str = "agency", **lookup) -> Model:
-    """Fetch one object within the user's scope; 404 when absent or out of scope."""
+def get_for_user_or_404(
+    qs: QuerySet | type[Model], user: User, *, capability: str, agency_field: str = "agency", **lookup
+) -> Model:
+    """Fetch one object of an agency where the user may do `capability`; 404 when absent or out of scope."""
     if isinstance(qs, type):
         qs = qs._default_manager.all()
     try:
-        return scope_queryset(qs, user, agency_field).get(**lookup)
+        return scope_queryset(qs, user, capability=capability, agency_field=agency_field).get(**lookup)
     except qs.model.DoesNotExist as exc:
         raise Http404(f"No {qs.model._meta.verbose_name} found.") from exc
+
+
+def get_agency_for_user(user: User, capability: str, **lookup) -> Agency:
+    """An agency named in a URL or a filter (by code or pk), checked for `capability`.
+
+    404 when it does not exist or the user holds no role there (other agencies are not
+    disclosed); 403 when the user holds a role there that does not grant `capability`.
+    """
+    _known(capability)
+    agency = Agency.objects.filter(**lookup).first() if user.is_authenticated else None
+    if agency is None or not roles(user, agency):
+        raise Http404("No such agency.")
+    if not has_capability(user, capability, agency):
+        raise PermissionDenied(f"Your roles in {agency.code} do not include {capability}.")
+    return agency
 
 
 def users_with_role(role: str, agencies: Iterable[Agency]) -> QuerySet[User]:

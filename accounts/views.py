@@ -7,9 +7,8 @@ from django.shortcuts import render
 from django.template import loader
 
 from accounts.forms import LoginForm
-from accounts.models import Role
+from accounts.models import STATE_AGENCY_CODE, Agency, Role
 from accounts.navigation import entries_for
-from accounts.scoping import agencies_for_user, is_state_staff
 
 
 class LoginView(auth_views.LoginView):
@@ -20,7 +19,10 @@ class LoginView(auth_views.LoginView):
 @login_required
 def home(request):
     """Each role sees what it can do, grouped by section."""
-    memberships = request.user.memberships.select_related("agency")
+    memberships = list(request.user.memberships.select_related("agency"))
+    # The page lists each role with its agency; a role's rights hold only there (see accounts.scoping).
+    state_staff = request.user.is_superuser or any(m.agency.code == STATE_AGENCY_CODE for m in memberships)
+    agency_count = Agency.objects.count() if state_staff else len({m.agency_id for m in memberships})
     sections: dict[str, list[dict]] = {}
     for entry in entries_for(request.user):
         sections.setdefault(entry["section"], []).append(entry)
@@ -30,8 +32,8 @@ def home(request):
         {
             "memberships": memberships,
             "sections": sections,
-            "state_staff": is_state_staff(request.user),
-            "agency_count": agencies_for_user(request.user).count(),
+            "state_staff": state_staff,
+            "agency_count": agency_count,
             "role_help": ROLE_HELP,
         },
     )

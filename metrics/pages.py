@@ -9,11 +9,14 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from accounts.models import STATE_AGENCY_CODE, Agency, User
-from accounts.scoping import has_capability, is_state_staff, scope_queryset_by_codes
+from accounts.scoping import has_capability, scope_queryset_by_codes
 from metrics import registry, successors
 from metrics.compute import latest_run
 from metrics.definitions.base import Metric
 from metrics.models import MetricResult, MetricRun, MetricUnit
+
+# Every metrics page shows data of the agencies where the user holds this capability.
+CAPABILITY = "metrics.view"
 
 BAND_CLASS = {"E": "success", "D": "info", "C": "warning", "B": "orange", "A": "danger"}
 BAND_COLOUR = {"E": "#198754", "D": "#0dcaf0", "C": "#ffc107", "B": "#fd7e14", "A": "#dc3545", "": "#6c757d"}
@@ -77,12 +80,14 @@ def periods_of(run: MetricRun) -> list[str]:
 
 
 def scoped_results(user: User, run: MetricRun) -> QuerySet[MetricResult]:
-    """Agency rows only for the user's agencies; state, circuit and county rows (aggregates over all
-    agencies) for everyone who may view metrics."""
+    """Agency rows only for the agencies where the user holds metrics.view; state, circuit and county
+    rows (aggregates over all agencies) for everyone who may view metrics."""
     results = run.results.all()
-    if is_state_staff(user):
-        return results
-    agency_rows = scope_queryset_by_codes(results.filter(dimension="AGENCY"), user, "key")
+    if not has_capability(user, CAPABILITY):
+        return results.none()
+    agency_rows = scope_queryset_by_codes(
+        results.filter(dimension="AGENCY"), user, capability=CAPABILITY, code_field="key"
+    )
     return results.exclude(dimension="AGENCY") | agency_rows
 
 
@@ -190,6 +195,8 @@ def metric_page(user: User, metric: Metric, period: str | None, join: bool = Fal
 
 
 def units_for(user: User, run: MetricRun, metric: Metric, period: str, agency_code: str) -> QuerySet[MetricUnit]:
-    """Drill-down rows of one agency, scoped: agency staff see only their own agencies' children."""
+    """Drill-down rows of one agency, scoped: only children of agencies where the user holds metrics.view."""
     qs = MetricUnit.objects.filter(run=run, metric=metric.code, period=period, agency_code=agency_code)
-    return scope_queryset_by_codes(qs, user, "agency_code").order_by("-in_denominator", "in_numerator", "child_id")
+    return scope_queryset_by_codes(qs, user, capability=CAPABILITY, code_field="agency_code").order_by(
+        "-in_denominator", "in_numerator", "child_id"
+    )

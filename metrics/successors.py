@@ -112,9 +112,9 @@ def trend_series(
         s.points[r.period] = Point(r.numerator, r.denominator, r.value_rounded)
     if join:
         visible = set(
-            scope_queryset_by_codes(ExtractAgency.objects.all(), user, "agency_code").values_list(
-                "agency_code", flat=True
-            )
+            scope_queryset_by_codes(
+                ExtractAgency.objects.all(), user, capability="metrics.view", code_field="agency_code"
+            ).values_list("agency_code", flat=True)
         )
         groups: dict[str, list[str]] = defaultdict(list)
         for predecessor, successor in successor_map().items():

@@ -14,8 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import Agency
-from accounts.scoping import has_capability, is_state_staff, scope_queryset_by_codes
+from accounts.scoping import get_agency_for_user, has_capability
 from metrics import pages, registry, successors
 from metrics.compute import latest_run
 from metrics.export import write_csv
@@ -26,7 +25,7 @@ from metrics.tasks import compute_metrics_task, import_extract_task
 
 
 def _require_view(request: HttpRequest) -> None:
-    if not has_capability(request.user, "metrics.view"):
+    if not has_capability(request.user, pages.CAPABILITY):
         raise PermissionDenied("You may not view performance metrics.")
 
 
@@ -75,13 +74,9 @@ def metric_units(request: HttpRequest, code: str, period: str, agency_code: str)
     run = latest_run()
     if run is None:
         raise Http404("No computed results.")
-    # An agency outside the user's scope is answered 404, as if it did not exist.
-    agency = get_object_or_404(Agency, code=agency_code)
-    if (
-        not is_state_staff(request.user)
-        and not scope_queryset_by_codes(Agency.objects.filter(pk=agency.pk), request.user, "code").exists()
-    ):
-        raise Http404("No such agency.")
+    # An agency where the user holds no role is answered 404, as if it did not exist; one where their
+    # roles do not include metrics.view (a reviewer there) is 403.
+    agency = get_agency_for_user(request.user, pages.CAPABILITY, code=agency_code)
     units = pages.units_for(request.user, run, metric, period, agency_code)
     result = run.results.filter(metric=code, period=period, dimension="AGENCY", key=agency_code).first()
     return render(

@@ -27,13 +27,13 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 
 from accounts.models import Agency, User
 from accounts.scoping import (
-    agencies_for_user,
+    agencies_with_capability,
+    get_agency_for_user,
     has_capability,
-    is_state_staff,
+    holds_statewide,
     scope_queryset,
     scope_queryset_by_codes,
 )
@@ -135,8 +135,8 @@ class Scope:
 
 
 def report_agencies(user: User) -> list[Agency]:
-    """Agencies whose report the user may open: in scope and holding report.view there."""
-    return [a for a in agencies_for_user(user).order_by("code") if has_capability(user, CAPABILITY, a)]
+    """Agencies whose report the user may open: those where the user holds report.view."""
+    return list(agencies_with_capability(user, CAPABILITY).order_by("code"))
 
 
 def resolve_scope(user: User, agency_code: str | None) -> Scope:
@@ -147,8 +147,8 @@ def resolve_scope(user: User, agency_code: str | None) -> Scope:
     if not has_capability(user, CAPABILITY):
         raise PermissionDenied("Reports need the report.view capability.")
     code = (agency_code or "").strip()
-    if code.lower() == STATEWIDE or (not code and is_state_staff(user)):
-        if not is_state_staff(user):
+    if code.lower() == STATEWIDE or (not code and holds_statewide(user, CAPABILITY)):
+        if not holds_statewide(user, CAPABILITY):
             raise PermissionDenied("Only state staff see the statewide report.")
         return Scope(None)
     if not code:
@@ -156,13 +156,9 @@ def resolve_scope(user: User, agency_code: str | None) -> Scope:
         if not allowed:
             raise PermissionDenied("You hold report.view in no agency.")
         return Scope(allowed[0])
-    agency = agencies_for_user(user).filter(code=code.upper()).first()
-    if agency is None:
-        # Unknown and out-of-scope agencies look the same, so existence is not disclosed.
-        raise Http404("No such agency.")
-    if not has_capability(user, CAPABILITY, agency):
-        raise PermissionDenied("You may not see reports for this agency.")
-    return Scope(agency)
+    # Unknown agencies and those where the user holds no role look the same (404), so existence is
+    # not disclosed; an agency where the user's roles lack report.view is 403.
+    return Scope(get_agency_for_user(user, CAPABILITY, code=code.upper()))
 
 
 # --------------------------------------------------------------------------------------------
@@ -364,7 +360,7 @@ def _latest_results(user: User, codes: list[str], periods: list[str], dimension:
     if keys is not None:
         qs = qs.filter(key__in=keys)
     if dimension == "AGENCY":
-        qs = scope_queryset_by_codes(qs, user, "key")
+        qs = scope_queryset_by_codes(qs, user, capability=CAPABILITY, code_field="key")
     latest: dict[tuple[str, str, str], MetricResult] = {}
     for row in qs.select_related("run").order_by("run__started_at", "run_id"):
         latest[(row.metric, row.period, row.key)] = row  # a later run overwrites an earlier one
@@ -428,7 +424,7 @@ def reviews_in_quarter(user: User, quarter: Quarter, scope: Scope):
     reviews = Review.objects.filter(
         status__in=REPORTABLE_REVIEW_STATUSES, pur_end__gte=quarter.start, pur_end__lte=quarter.end
     )
-    reviews = scope_queryset(reviews, user, agency_field="case__agency")
+    reviews = scope_queryset(reviews, user, capability=CAPABILITY, agency_field="case__agency")
     if scope.agency is not None:
         reviews = reviews.filter(case__agency=scope.agency)
     return reviews
@@ -457,7 +453,7 @@ def review_lines(
 
 def survey_results(user: User, quarter: Quarter, scope: Scope) -> tuple[list[QuestionResult], int]:
     """Tagged questions' results per respondent group, for responses submitted in the quarter."""
-    responses = submitted_responses_for_user(user).filter(
+    responses = submitted_responses_for_user(user, CAPABILITY).filter(
         submitted_on__gte=quarter.start, submitted_on__lte=quarter.end
     )
     if scope.agency is not None:
@@ -473,7 +469,7 @@ def survey_results(user: User, quarter: Quarter, scope: Scope) -> tuple[list[Que
 
 def quarterly_report(user: User, quarter: Quarter, scope: Scope) -> QuarterlyReport:
     """Assemble the merged report; `scope` must come from `resolve_scope` (it checks access)."""
-    if scope.is_statewide and not is_state_staff(user):
+    if scope.is_statewide and not holds_statewide(user, CAPABILITY):
         # resolve_scope already refuses this; statewide rows are not scoped further below.
         raise PermissionDenied("Only state staff see the statewide report.")
     metrics, as_of = metric_lines(user, quarter, scope)

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.audit import log_action
-from accounts.scoping import is_state_staff
+from accounts.scoping import holds_statewide
 from reports import exports
 from reports.quarterly import (
+    CAPABILITY,
     STATEWIDE,
     BadQuarter,
     Quarter,
@@ -31,7 +32,7 @@ def _quarter(request: HttpRequest) -> Quarter:
 
 def _picker(request: HttpRequest, scope: Scope, quarter: Quarter | None) -> dict:
     agencies = [(a.code, f"{a.code} — {a.name}") for a in report_agencies(request.user)]
-    if is_state_staff(request.user):
+    if holds_statewide(request.user, CAPABILITY):
         agencies.insert(0, (STATEWIDE, "Statewide (all agencies)"))
     return {
         "quarters": quarter_choices(timezone.localdate(), quarter),

@@ -1,7 +1,10 @@
 """Which cases, reviews and samples a user may see: the one scoping helper per resource.
 
-Views of the reviews app fetch through these, so an object outside the user's agencies is a
-404 and its existence is not disclosed (see accounts/scoping.py for the rules).
+Views of the reviews app fetch through these, so an object outside the agencies where the user
+holds the capability the page needs is a 404 and its existence is not disclosed (see
+accounts/scoping.py for the rules). Each helper takes that capability: "review.view" for case
+and review pages, "review.qa" for the QA queue, "report.view" for summaries, "review.sample" for
+samples.
 """
 
 from __future__ import annotations
@@ -13,21 +16,32 @@ from accounts.scoping import get_for_user_or_404, scope_queryset
 from reviews.models import Case, Review
 
 
-def cases_for_user(user: User) -> QuerySet[Case]:
-    return scope_queryset(Case.objects.select_related("agency", "county"), user, agency_field="agency")
-
-
-def reviews_for_user(user: User) -> QuerySet[Review]:
+def cases_for_user(user: User, capability: str) -> QuerySet[Case]:
     return scope_queryset(
-        Review.objects.select_related("case__agency", "case__county"), user, agency_field="case__agency"
+        Case.objects.select_related("agency", "county"), user, capability=capability, agency_field="agency"
     )
 
 
-def get_review_for_user_or_404(user: User, pk: int) -> Review:
+def reviews_for_user(user: User, capability: str) -> QuerySet[Review]:
+    return scope_queryset(
+        Review.objects.select_related("case__agency", "case__county"),
+        user,
+        capability=capability,
+        agency_field="case__agency",
+    )
+
+
+def get_review_for_user_or_404(user: User, pk: int, capability: str) -> Review:
     return get_for_user_or_404(
-        Review.objects.select_related("case__agency", "case__county"), user, agency_field="case__agency", pk=pk
+        Review.objects.select_related("case__agency", "case__county"),
+        user,
+        capability=capability,
+        agency_field="case__agency",
+        pk=pk,
     )
 
 
-def get_case_for_user_or_404(user: User, pk: int) -> Case:
-    return get_for_user_or_404(Case.objects.select_related("agency", "county"), user, agency_field="agency", pk=pk)
+def get_case_for_user_or_404(user: User, pk: int, capability: str) -> Case:
+    return get_for_user_or_404(
+        Case.objects.select_related("agency", "county"), user, capability=capability, agency_field="agency", pk=pk
+    )

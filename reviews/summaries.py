@@ -134,8 +134,9 @@ def quarter_bounds(quarter: str) -> tuple[dt.date, dt.date] | None:
 
 
 def reviews_for_summary(user: User, filters: Filters) -> QuerySet[Review]:
-    """The reviews a summary counts: the user's scope, the filters, the counted statuses."""
-    qs = reviews_for_user(user).filter(status__in=STATUS_SETS[filters.statuses])
+    """The reviews a summary counts: the agencies where the user holds report.view, the filters, the
+    counted statuses."""
+    qs = reviews_for_user(user, "report.view").filter(status__in=STATUS_SETS[filters.statuses])
     if filters.start:
         qs = qs.filter(pur_start__gte=filters.start)
     if filters.end:

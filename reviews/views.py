@@ -24,7 +24,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from accounts.audit import entries_for, log_action
-from accounts.scoping import agencies_for_user, has_capability, scope_queryset
+from accounts.scoping import agencies_with_capability, has_capability, scope_queryset
 from reviews import entry, exports, summaries, workflow
 from reviews.access import cases_for_user, get_case_for_user_or_404, get_review_for_user_or_404, reviews_for_user
 from reviews.forms import (
@@ -68,9 +68,7 @@ def _require(user, capability: str, agency=None) -> None:
 
 
 def _review(request: HttpRequest, pk: int) -> Review:
-    review = get_review_for_user_or_404(request.user, pk)
-    _require(request.user, "review.view", review.agency)
-    return review
+    return get_review_for_user_or_404(request.user, pk, "review.view")
 
 
 # --- Cases and reviews ----------------------------------------------------------------------
@@ -79,7 +77,7 @@ def _review(request: HttpRequest, pk: int) -> Review:
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     _require(request.user, "review.view")
-    cases = cases_for_user(request.user).annotate(review_count=Count("reviews"))
+    cases = cases_for_user(request.user, "review.view").annotate(review_count=Count("reviews"))
     query = request.GET.get("q", "").strip()
     if query:
         cases = cases.filter(Q(case_id__icontains=query) | Q(county__name__icontains=query))
@@ -87,7 +85,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if case_type:
         cases = cases.filter(case_type=case_type)
     reviews = {}
-    for review in reviews_for_user(request.user).filter(case__in=cases[:200]).order_by("-pur_start"):
+    for review in reviews_for_user(request.user, "review.view").filter(case__in=cases[:200]).order_by("-pur_start"):
         reviews.setdefault(review.case_id, []).append(review)
     rows = [
         (case, reviews.get(case.pk, []), has_capability(request.user, "review.edit", case.agency))
@@ -108,7 +106,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def review_create(request: HttpRequest, case_pk: int) -> HttpResponse:
-    case = get_case_for_user_or_404(request.user, case_pk)
+    case = get_case_for_user_or_404(request.user, case_pk, "review.view")
     _require(request.user, "review.edit", case.agency)
     form = StartReviewForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
@@ -136,7 +134,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
     """The reviewer's own reviews (assigned), with status and what is missing."""
     _require(request.user, "review.view")
     reviews = (
-        reviews_for_user(request.user)
+        reviews_for_user(request.user, "review.view")
         .filter(reviewers=request.user)
         .annotate(
             incomplete=Count("item_ratings", filter=Q(item_ratings__effective="INCOMPLETE"), distinct=True),
@@ -151,13 +149,12 @@ def review_list(request: HttpRequest) -> HttpResponse:
 def qa_queue(request: HttpRequest) -> HttpResponse:
     _require(request.user, "review.qa")
     statuses = [Review.Status.SUBMITTED, *workflow.WITH_QA, Review.Status.APPROVED, Review.Status.RETURNED]
-    reviews = (
-        reviews_for_user(request.user)
+    reviews = list(
+        reviews_for_user(request.user, "review.qa")
         .filter(status__in=statuses)
         .annotate(open_notes=Count("qa_notes", filter=Q(qa_notes__resolved=False)))
         .order_by("status", "updated_at")
     )
-    reviews = [r for r in reviews if has_capability(request.user, "review.qa", r.agency)]
     groups = [
         (label, [r for r in reviews if r.status == value])
         for value, label in Review.Status.choices
@@ -693,7 +690,10 @@ def sample_list(request: HttpRequest) -> HttpResponse:
     samples = []
     for sample in Sample.objects.all()[:20]:
         cases = scope_queryset(
-            sample.cases.select_related("case__agency", "case__county"), request.user, "case__agency"
+            sample.cases.select_related("case__agency", "case__county"),
+            request.user,
+            capability="review.sample",
+            agency_field="case__agency",
         )
         samples.append((sample, list(cases)))
     return render(
@@ -746,7 +746,7 @@ def summary(request: HttpRequest) -> HttpResponse:
             "ani": ani,
             "chart": chart,
             "query": urlencode(params),
-            "agencies": agencies_for_user(request.user).order_by("code"),
+            "agencies": agencies_with_capability(request.user, "report.view").order_by("code"),
             "case_types": summaries.CASE_TYPE_LABELS,
             "status_sets": summaries.STATUS_SETS,
         },

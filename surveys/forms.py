@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.models import Agency, User
-from accounts.scoping import agencies_for_user, is_state_staff
+from accounts.scoping import agencies_with_capability, holds_statewide
 from surveys.models import RespondentGroup, Survey, Wave
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -28,9 +28,11 @@ class WaveForm(forms.ModelForm):
         self.user = user
         self.fields["surveys"].queryset = Survey.objects.filter(status=Survey.Status.OPEN).order_by("group", "-version")
         self.fields["surveys"].label_from_instance = lambda s: f"{s.get_group_display()}: {s.title_en} (v{s.version})"
-        self.fields["agency"].queryset = agencies_for_user(user).exclude(code="CD")
-        self.fields["agency"].required = not is_state_staff(user)
-        self.fields["agency"].empty_label = "All agencies" if is_state_staff(user) else None
+        # Only agencies where the user manages surveys; a statewide wave needs surveys.manage statewide.
+        statewide = holds_statewide(user, "surveys.manage")
+        self.fields["agency"].queryset = agencies_with_capability(user, "surveys.manage").exclude(code="CD")
+        self.fields["agency"].required = not statewide
+        self.fields["agency"].empty_label = "All agencies" if statewide else None
 
     def clean_surveys(self):
         surveys = list(self.cleaned_data["surveys"])

@@ -39,9 +39,10 @@ def percent(numerator: int, denominator: int) -> Decimal | None:
     return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def submitted_responses_for_user(user: User) -> QuerySet[Response]:
-    """Submitted responses of the agencies the user may see (the scoping every results view uses)."""
-    return scope_queryset(Response.objects.filter(status=Response.Status.SUBMITTED), user)
+def submitted_responses_for_user(user: User, capability: str) -> QuerySet[Response]:
+    """Submitted responses of the agencies where the user holds `capability` (the scoping every results
+    view uses; the quarterly report passes report.view)."""
+    return scope_queryset(Response.objects.filter(status=Response.Status.SUBMITTED), user, capability=capability)
 
 
 def filter_responses(
@@ -349,7 +350,9 @@ def results_for_measure(
     question code may inform different measures in different groups (visit frequency is
     worker/child visits for youth, worker/parent visits for parents).
     """
-    responses = filter_responses(submitted_responses_for_user(user), wave=wave, agency=agency, group=group)
+    responses = filter_responses(
+        submitted_responses_for_user(user, "surveys.view"), wave=wave, agency=agency, group=group
+    )
     tagged = Question.objects.filter(tags__code=measure_code)
     groups = dict(RespondentGroup.choices)
     out = []

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from accounts.audit import log_action
 from accounts.models import Agency, User
-from accounts.scoping import agency_ids_for_user
+from accounts.scoping import agency_ids_with_capability
 from surveys.identity import EMAIL_RE, normalize_email, normalize_phone, person_keys
 from surveys.models import (
     Contact,
@@ -100,7 +100,7 @@ def read_rows(text: str) -> tuple[list[dict[str, str]], list[RowError]]:
 def validate_rows(rows: list[dict[str, str]], wave: Wave, user: User | None) -> tuple[list[ContactRow], list[RowError]]:
     """Check every row against the wave and the uploader's agencies; return rows or all errors."""
     agencies = {a.code.upper(): a for a in Agency.objects.all()}
-    allowed_ids = agency_ids_for_user(user) if user is not None else None
+    allowed_ids = agency_ids_with_capability(user, "surveys.manage") if user is not None else None
     groups = set(wave.groups)
     valid_groups = ", ".join(RespondentGroup.values)
     contacts: list[ContactRow] = []

@@ -1,7 +1,10 @@
 """Staff pages: waves (fielding, contacts, sending, response rates), results, exports, follow-ups.
 
 Every page asks for a capability (403 without it) and reads data only through the scoping
-helpers: a wave for another agency, or results filtered to another agency, answer 404.
+helpers, with that same capability: wave pages (surveys.manage), results and exports
+(surveys.view) and follow-ups (surveys.follow_up) show only the agencies where the user's role
+grants it. A wave of another agency answers 404; results filtered to an agency where the user
+holds no role answer 404, to one where their role there lacks surveys.view 403.
 """
 
 from __future__ import annotations
@@ -21,11 +24,12 @@ from accounts.audit import log_action
 from accounts.exports import CsvWriter, csv_writer
 from accounts.models import User
 from accounts.scoping import (
-    agencies_for_user,
-    agency_ids_for_user,
+    agencies_with_capability,
+    agency_ids_with_capability,
+    get_agency_for_user,
     get_for_user_or_404,
     has_capability,
-    is_state_staff,
+    holds_statewide,
     scope_queryset,
 )
 from surveys import results, sampling
@@ -45,18 +49,21 @@ from surveys.tasks import send_invitations
 # --- scoping for waves ----------------------------------------------------------------------
 
 
-def waves_for_user(user: User) -> QuerySet[Wave]:
-    """Waves of the user's agencies plus statewide waves (in which they see only their agencies' part)."""
-    ids = agency_ids_for_user(user)
+def waves_for_user(user: User, capability: str) -> QuerySet[Wave]:
+    """Waves of the agencies where the user holds `capability`, plus statewide waves (in which they see
+    only those agencies' part)."""
+    ids = agency_ids_with_capability(user, capability)
     qs = Wave.objects.prefetch_related("surveys").select_related("agency")
     if ids is None:
         return qs
+    if not ids:
+        return qs.none()
     return qs.filter(Q(agency__isnull=True) | Q(agency_id__in=ids))
 
 
-def get_wave_for_user_or_404(user: User, pk: int) -> Wave:
+def get_wave_for_user_or_404(user: User, pk: int, capability: str) -> Wave:
     try:
-        return waves_for_user(user).get(pk=pk)
+        return waves_for_user(user, capability).get(pk=pk)
     except Wave.DoesNotExist as exc:
         raise Http404("No survey wave found.") from exc
 
@@ -81,8 +88,8 @@ def _rate_rows(invitations: QuerySet[Invitation]) -> list[tuple[str, list[result
 @require_GET
 def wave_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "surveys.manage")
-    waves = list(waves_for_user(request.user))
-    invitations = scope_queryset(Invitation.objects.filter(wave__in=waves), request.user)
+    waves = list(waves_for_user(request.user, "surveys.manage"))
+    invitations = scope_queryset(Invitation.objects.filter(wave__in=waves), request.user, capability="surveys.manage")
     rates = results.response_rates_by_wave(invitations)
     rows = [{"wave": w, "rate": rates.get(w.pk, results.RateRow(w.name, 0, 0))} for w in waves]
     return render(request, "surveys/wave_list.html", {"rows": rows})
@@ -94,7 +101,7 @@ def wave_create(request: HttpRequest) -> HttpResponse:
     form = WaveForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         agency = form.cleaned_data["agency"]
-        if agency is None and not is_state_staff(request.user):
+        if agency is None and not holds_statewide(request.user, "surveys.manage"):
             raise PermissionDenied("Only state staff field a wave to all agencies.")
         if agency is not None and not has_capability(request.user, "surveys.manage", agency):
             raise PermissionDenied("You do not manage surveys for this agency.")
@@ -113,11 +120,12 @@ def wave_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def wave_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "surveys.manage")
-    wave = get_wave_for_user_or_404(request.user, pk)
-    invitations = scope_queryset(wave.invitations.all(), request.user)
-    skipped = scope_queryset(SkippedContact.objects.filter(wave=wave), request.user).select_related("agency")
+    wave = get_wave_for_user_or_404(request.user, pk, "surveys.manage")
+    invitations = scope_queryset(wave.invitations.all(), request.user, capability="surveys.manage")
+    skipped = scope_queryset(SkippedContact.objects.filter(wave=wave), request.user, capability="surveys.manage")
+    skipped = skipped.select_related("agency")
     uploads = wave.uploads.all()
-    if wave.agency_id is None and not is_state_staff(request.user):
+    if wave.agency_id is None and not holds_statewide(request.user, "surveys.manage"):
         # A statewide wave's uploads mix agencies; agency staff see the lists they uploaded.
         uploads = uploads.filter(uploaded_by=request.user)
     return render(
@@ -143,7 +151,7 @@ def wave_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def wave_upload(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "surveys.manage")
-    wave = get_wave_for_user_or_404(request.user, pk)
+    wave = get_wave_for_user_or_404(request.user, pk, "surveys.manage")
     form = ContactUploadForm(request.POST, request.FILES)
     errors: list[str] = []
     if form.is_valid():
@@ -173,9 +181,9 @@ def wave_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def wave_send(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "surveys.manage")
-    wave = get_wave_for_user_or_404(request.user, pk)
+    wave = get_wave_for_user_or_404(request.user, pk, "surveys.manage")
     reminder = request.POST.get("kind") == "reminders"
-    ids = agency_ids_for_user(request.user)
+    ids = agency_ids_with_capability(request.user, "surveys.manage")
     agency_ids = None if ids is None else sorted(ids)
     base_url = request.build_absolute_uri("/")
     user_id = request.user.pk
@@ -200,9 +208,13 @@ def wave_send(request: HttpRequest, pk: int) -> HttpResponse:
 def wave_codes(request: HttpRequest, pk: int) -> HttpResponse:
     """Printable codes for contacts reached on paper or by phone (no e-mail address)."""
     require(request.user, "surveys.manage")
-    wave = get_wave_for_user_or_404(request.user, pk)
+    wave = get_wave_for_user_or_404(request.user, pk, "surveys.manage")
     invitations = (
-        scope_queryset(wave.invitations.filter(contact__email="", submitted_at__isnull=True), request.user)
+        scope_queryset(
+            wave.invitations.filter(contact__email="", submitted_at__isnull=True),
+            request.user,
+            capability="surveys.manage",
+        )
         .select_related("contact", "agency")
         .order_by("agency__code", "group", "contact__name")
     )
@@ -213,18 +225,26 @@ def wave_codes(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _results_scope(request: HttpRequest) -> tuple[QuerySet[Response], ResultsFilterForm, dict]:
-    """The user's submitted responses narrowed by the filter; an agency or wave out of scope is 404."""
+    """The submitted responses of the agencies where the user holds surveys.view, narrowed by the filter.
+
+    A wave out of that scope is 404; an agency where the user holds no role 404, one where their
+    roles do not include surveys.view 403.
+    """
     user = request.user
-    agencies = agencies_for_user(user).exclude(code="CD")
-    waves = waves_for_user(user)
-    for name, qs in (("agency", agencies), ("wave", waves)):
-        value = request.GET.get(name)
-        if value and (not value.isdigit() or not qs.filter(pk=int(value)).exists()):
-            raise Http404(f"No such {name} in your scope.")
+    agencies = agencies_with_capability(user, "surveys.view").exclude(code="CD")
+    waves = waves_for_user(user, "surveys.view")
+    agency = request.GET.get("agency")
+    if agency:
+        if not agency.isdigit():
+            raise Http404("No such agency in your scope.")
+        get_agency_for_user(user, "surveys.view", pk=int(agency))
+    wave = request.GET.get("wave")
+    if wave and (not wave.isdigit() or not waves.filter(pk=int(wave)).exists()):
+        raise Http404("No such wave in your scope.")
     form = ResultsFilterForm(request.GET or None, waves=waves, agencies=agencies)
     chosen = form.cleaned_data if form.is_valid() else {}
     responses = results.filter_responses(
-        results.submitted_responses_for_user(user),
+        results.submitted_responses_for_user(user, "surveys.view"),
         wave=chosen.get("wave"),
         agency=chosen.get("agency"),
         group=chosen.get("group") or None,
@@ -241,7 +261,7 @@ def results_page(request: HttpRequest) -> HttpResponse:
     closed = [r for r in question_results if r.has_favourable]
     selected = chosen.get("question") or (closed[0].code if closed else "")
     comments, withheld = results.comments(responses)
-    invitations = scope_queryset(Invitation.objects.all(), request.user)
+    invitations = scope_queryset(Invitation.objects.all(), request.user, capability="surveys.view")
     if chosen.get("wave"):
         invitations = invitations.filter(wave=chosen["wave"])
     if chosen.get("agency"):
@@ -414,11 +434,15 @@ def measure(request: HttpRequest, code: str) -> HttpResponse:
 def follow_up_list(request: HttpRequest) -> HttpResponse:
     """Respondents who asked to be contacted; only QA leads of the agency see them."""
     require(request.user, "surveys.follow_up")
-    qs = scope_queryset(FollowUpRequest.objects.select_related("wave", "agency", "closed_by"), request.user)
+    qs = scope_queryset(
+        FollowUpRequest.objects.select_related("wave", "agency", "closed_by"),
+        request.user,
+        capability="surveys.follow_up",
+    )
     if request.method == "POST":
-        follow_up = get_for_user_or_404(qs, request.user, pk=request.POST.get("pk", "0") or 0)
-        if not has_capability(request.user, "surveys.follow_up", follow_up.agency):
-            raise PermissionDenied
+        follow_up = get_for_user_or_404(
+            qs, request.user, capability="surveys.follow_up", pk=request.POST.get("pk", "0") or 0
+        )
         follow_up.close(request.user)
         messages.success(request, "Follow-up marked as done.")
         return redirect("surveys:follow_up_list")

@@ -85,7 +85,8 @@ def make_user(db):
 
 @pytest.fixture
 def personas(make_user):
-    """alice-style personas: every role in 6ZA, most in 6ZB, and state staff in CD."""
+    """alice-style personas: every role in 6ZA, most in 6ZB, state staff in CD, and people holding
+    different roles in two agencies (or a CD reviewer role beside an agency role)."""
     return SimpleNamespace(
         reviewer_a=make_user("reviewer_a", ("reviewer", "6ZA"), first_name="Rita", last_name="Reviewer"),
         qa_a=make_user("qa_a", ("qa_reviewer", "6ZA"), first_name="Quinn", last_name="Qa"),
@@ -98,6 +99,14 @@ def personas(make_user):
         viewer_b=make_user("viewer_b", ("agency_viewer", "6ZB")),
         state_admin=make_user("state_admin", ("administrator", "CD")),
         state_supervisor=make_user("state_supervisor", ("supervisor", "CD")),
+        # Roles in two agencies: each role's capabilities hold only in its own agency.
+        supervisor_a_reviewer_b=make_user("supervisor_a_reviewer_b", ("supervisor", "6ZA"), ("reviewer", "6ZB")),
+        qa_a_viewer_b=make_user("qa_a_viewer_b", ("qa_reviewer", "6ZA"), ("agency_viewer", "6ZB")),
+        reviewer_a_viewer_b=make_user("reviewer_a_viewer_b", ("reviewer", "6ZA"), ("agency_viewer", "6ZB")),
+        admin_a_reviewer_b=make_user("admin_a_reviewer_b", ("administrator", "6ZA"), ("reviewer", "6ZB")),
+        # A CD role counts in every agency, but only with that role's capabilities.
+        state_reviewer=make_user("state_reviewer", ("reviewer", "CD")),
+        state_reviewer_supervisor_a=make_user("state_reviewer_supervisor_a", ("reviewer", "CD"), ("supervisor", "6ZA")),
     )
 
 

@@ -22,27 +22,27 @@ def two_reviews():
 def test_agency_users_see_only_their_agencys_reviews(personas, two_reviews):
     review_a, review_b = two_reviews
     for user in (personas.reviewer_a, personas.qa_a, personas.viewer_a, personas.supervisor_a):
-        assert list(reviews_for_user(user)) == [review_a]
-        assert list(cases_for_user(user).values_list("case_id", flat=True)) == ["A-1"]
-    assert list(reviews_for_user(personas.reviewer_b)) == [review_b]
+        assert list(reviews_for_user(user, "review.view")) == [review_a]
+        assert list(cases_for_user(user, "review.view").values_list("case_id", flat=True)) == ["A-1"]
+    assert list(reviews_for_user(personas.reviewer_b, "review.view")) == [review_b]
 
 
 def test_state_staff_see_every_agency(personas, two_reviews):
     for user in (personas.state_admin, personas.state_supervisor):
-        assert reviews_for_user(user).count() == 2
-        assert cases_for_user(user).count() == 2
+        assert reviews_for_user(user, "review.view").count() == 2
+        assert cases_for_user(user, "review.view").count() == 2
 
 
 def test_another_agencys_review_is_a_404(personas, two_reviews):
     review_a, review_b = two_reviews
-    assert get_review_for_user_or_404(personas.reviewer_a, review_a.pk) == review_a
+    assert get_review_for_user_or_404(personas.reviewer_a, review_a.pk, "review.view") == review_a
     with pytest.raises(Http404):
-        get_review_for_user_or_404(personas.reviewer_a, review_b.pk)
+        get_review_for_user_or_404(personas.reviewer_a, review_b.pk, "review.view")
     with pytest.raises(Http404):
-        get_case_for_user_or_404(personas.viewer_b, review_a.case.pk)
+        get_case_for_user_or_404(personas.viewer_b, review_a.case.pk, "review.view")
 
 
 def test_anonymous_users_see_nothing(two_reviews):
     from django.contrib.auth.models import AnonymousUser
 
-    assert reviews_for_user(AnonymousUser()).count() == 0
+    assert reviews_for_user(AnonymousUser(), "review.view").count() == 0
