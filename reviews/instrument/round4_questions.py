@@ -130,7 +130,7 @@ def _why_na(lead: str, item: str, slot: Slot, options: tuple[str, ...]) -> Quest
         f"Why is the {who} not applicable ({lead} = NA)?",
         Kind.CHOICE,
         options,
-        help=f"Asked only when {lead} is NA, for each {who} answered NA. OTHER needs a comment (the narrative).",
+        help=f"Asked only when {lead} is NA, for each {who} answered NA. 'Other' needs a comment (the narrative).",
         slot=slot,
         concern="OTHER",
         explains=lead,
@@ -321,8 +321,8 @@ QUESTIONS: tuple[Question, ...] = (
             "COURT_ORDERED_VISITS_DESPITE_CONCERNS",
             "OTHER",
         ),
-        help="NO_CONCERNS: no safety concerns existed for the target child related to visitation that were not "
-        "adequately addressed; it makes 3E NO and cannot be ticked with a concern.",
+        help="'No safety concerns existed' (for the target child related to visitation, that were not adequately "
+        "addressed) makes 3E NO and cannot be ticked with a concern.",
         case_types=FC_ONLY,
         source="R4-FAQ-S2",
     ),
@@ -352,8 +352,8 @@ QUESTIONS: tuple[Question, ...] = (
             "UNKNOWN_DUE_TO_POOR_MONITORING",
             "OTHER",
         ),
-        help="NO_CONCERNS: no safety concerns existed for the target child while in foster care that were not "
-        "adequately addressed; it makes 3F NO and cannot be ticked with a concern.",
+        help="'No safety concerns existed' (for the target child while in foster care, that were not adequately "
+        "addressed) makes 3F NO and cannot be ticked with a concern.",
         case_types=FC_ONLY,
         source="R4-FAQ-S2",
     ),
@@ -422,9 +422,8 @@ QUESTIONS: tuple[Question, ...] = (
             Column("change_reason_text", Kind.TEXT),
         ),
         help="One row per placement, in order. The reason says why the child left that placement; the current "
-        "(last) placement's reason is NA_CURRENT_PLACEMENT ('not applicable, this is the current placement'). A "
-        "placement ended by a return home (two episodes in the period) is OTHER, explained. The number of rows "
-        "must equal 4A [I].",
+        "(last) placement's reason is 'not applicable, this is the current placement'. A placement ended by a "
+        "return home (two episodes in the period) is 'other', explained. The number of rows must equal 4A [I].",
         source="R4-FAQ-P1",
     ),
     Q(
