@@ -22,12 +22,15 @@ FOSTER_CARE_ANSWERS: dict[str, Any] = {
     "3B": "YES",
     "3C": "NA",
     "3D": "NA",
+    "3E1": ["NO_CONCERNS"],
     "3E": "NO",
+    "3F1": ["NO_CONCERNS"],
     "3F": "NO",
     "4A": 2,
+    # Round 4: each row's reason says why the child left that placement; the current one is "not applicable".
     "4A1": [
-        {"placement_date": "2022-11-03", "placement_type": "FOSTER_NON_RELATIVE"},
-        {"placement_date": "2023-02-14", "placement_type": "FOSTER_RELATIVE", "change_reason": "TO_RELATIVE"},
+        {"placement_date": "2022-11-03", "placement_type": "FOSTER_NON_RELATIVE", "change_reason": "TO_RELATIVE"},
+        {"placement_date": "2023-02-14", "placement_type": "FOSTER_RELATIVE", "change_reason": "NA_CURRENT_PLACEMENT"},
     ],
     "4B": "YES",
     "4C": "YES",
@@ -109,12 +112,14 @@ IN_HOME_ANSWERS: dict[str, Any] = {
     "12A2": "YES",
     "12B1": "YES",
     "12B2": "NA",
+    "12B2NA": "WHEREABOUTS_UNKNOWN",
     "12B3": "YES",
     "12B4": "NA",
     "13APP": "YES",
     "13A": "YES",
     "13B": "YES",
     "13C": "NA",
+    "13CNA": "WHEREABOUTS_UNKNOWN",
     "14A1": "WEEKLY",
     "14A": "YES",
     "14B": "YES",
@@ -123,6 +128,7 @@ IN_HOME_ANSWERS: dict[str, Any] = {
     "15B1": "YES",
     "15C1": "YES",
     "15B2": "NA",
+    "15B2NA": "WHEREABOUTS_UNKNOWN",
     "16APP": "NO",
     "17APP": "NO",
     "18APP": "YES",
@@ -164,16 +170,16 @@ def _document(case_id: str, agency: str, county: str, case_type: str, status: st
     for code in drop:
         answers.pop(code, None)
     reviewers = [reviewer] if User.objects.filter(username=reviewer).exists() else []
-    face_sheet = {
+    face_sheet = {  # Round 4 letters: K = the child's latest removal
         "C_start": PUR_START,
         "G": case_type,
         "H": "NO",
         "I": "2022-11-02",
-        "J": "2022-11-03" if foster_care else "NA",
-        "K": "NOT_YET_DISCHARGED" if foster_care else "NA",
-        "L": "NOT_CLOSED_BY_REVIEW",
-        "M1": ["NEGLECT", "SUBSTANCE_ABUSE_PARENT"],
-        "M2": "NEGLECT",
+        "K": "2022-11-03" if foster_care else "NA",
+        "L": "NOT_YET_DISCHARGED" if foster_care else "NA",
+        "M": "NOT_CLOSED_BY_REVIEW",
+        "N1": ["NEGLECT", "SUBSTANCE_ABUSE_PARENT"],
+        "N2": "NEGLECT",
     }
     if status != "in_progress":
         face_sheet["E"] = "2023-07-18"
@@ -189,7 +195,7 @@ def _document(case_id: str, agency: str, county: str, case_type: str, status: st
     return {
         "overrides": overrides,
         "format": "osri-review",
-        "format_version": 1,
+        "format_version": 2,
         "instrument": "osri-r4",
         "case": {"case_id": case_id, "agency": agency, "county_fips": county, "case_type": case_type},
         "face_sheet": face_sheet,

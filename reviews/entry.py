@@ -101,6 +101,11 @@ def question_lock(question: Question, review: Review, scoring: Scoring, raw: dic
     derived = scoring.answers.derived.get(question.code)
     if derived and question.code not in raw:
         return f"Set by the instrument because {derived}."
+    # Why a parent is NA (12B, 13, 15) is asked only once that parent's answer is NA.
+    if question.code not in raw and (
+        why := get_instrument(review.instrument_version).not_asked(question, scoring.answers)
+    ):
+        return why
     return ""
 
 

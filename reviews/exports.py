@@ -9,9 +9,9 @@ from typing import Any
 from openpyxl import Workbook
 
 from accounts.exports import csv_writer, xlsx_append
-from reviews.summaries import AniReasons, Row
+from reviews.summaries import AniReasons, NaReasonRow, Row
 
-TABLES = ("items", "outcomes", "parents", "ani")
+TABLES = ("items", "outcomes", "parents", "parents_na", "ani")
 
 
 def performance_table(rows: Iterable[Row], key_title: str, achieved_title: str) -> tuple[list[str], list[list[Any]]]:
@@ -27,6 +27,12 @@ def parent_table(rows: Iterable[Row]) -> tuple[list[str], list[list[Any]]]:
     body = [
         [r.group, r.key, r.label, r.applicable, r.achieved, r.percent if r.percent is not None else ""] for r in rows
     ]
+    return header, body
+
+
+def parent_na_table(rows: Iterable[NaReasonRow]) -> tuple[list[str], list[list[Any]]]:
+    header = ["Item", "Question", "Parent", "Why not applicable", "People", "Cases"]
+    body = [[r.item, r.code, r.parent, r.reason or "(not given)", r.people, r.cases] for r in rows]
     return header, body
 
 

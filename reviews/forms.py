@@ -27,9 +27,10 @@ from reviews.instrument.questions import (
     Question,
     parse_date,
 )
+from reviews.instrument.round4_questions import OPTION_LABELS
 from reviews.models import Review
 
-ANSWER_LABELS = {YES: "Yes", NO: "No", NA: "NA", **VISIT_PATTERN_LABELS}
+ANSWER_LABELS = {YES: "Yes", NO: "No", NA: "NA", **VISIT_PATTERN_LABELS, **OPTION_LABELS}
 
 
 def label(value: str) -> str:

@@ -71,12 +71,15 @@ def export_document(review: Review) -> dict[str, Any]:
             "pur_end": review.pur_end.isoformat() if review.pur_end else None,
         },
         "scoring": scoring.block(),
+        # Where this tool's codes and letters differ from the federal instrument's (item 1's A/B/C, the
+        # Round 4 Face Sheet letters, codes this tool adds); ignored on import.
+        "federal_codes": get_instrument(doc.instrument).federal_codes(),
     }
 
 
 def _comparable(document: dict[str, Any]) -> dict[str, Any]:
-    """What must match for a re-import to be a no-op (the scoring block is derived)."""
-    result = {k: v for k, v in document.items() if k != "scoring"}
+    """What must match for a re-import to be a no-op (the scoring block and the code notes are derived)."""
+    result = {k: v for k, v in document.items() if k not in ("scoring", "federal_codes")}
     result["overrides"] = {k: {**v, "at": ""} for k, v in (document.get("overrides") or {}).items()}
     return result
 

@@ -84,7 +84,9 @@ class Review(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
     reviewers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="assigned_reviews", blank=True)
-    face_sheet = models.JSONField(default=dict, blank=True, help_text="Face Sheet fields by code (A-M).")
+    face_sheet = models.JSONField(
+        default=dict, blank=True, help_text="Face Sheet fields by their Round 4 letter (A-N)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(
@@ -239,6 +241,11 @@ class ParticipantRating(models.Model):
     answer = models.CharField(max_length=4)
     applicable = models.BooleanField(help_text="The answer is YES or NO (NA is not counted).")
     sufficient = models.BooleanField(help_text="The answer is YES.")
+    na_reason = models.CharField(
+        max_length=32,
+        blank=True,
+        help_text="Why the person is not applicable (items 12B, 13, 15; Round 4 reason list), when the answer is NA.",
+    )
 
     class Meta:
         ordering = ["review", "id"]

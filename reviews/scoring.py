@@ -17,8 +17,6 @@ from accounts.models import User
 from reviews.instrument import Override, Participant, Problem, Scoring, get_instrument
 from reviews.instrument.document import ReviewDocument
 from reviews.instrument.items import ITEMS_BY_KEY
-from reviews.instrument.outcomes import OUTCOMES_BY_KEY
-from reviews.instrument.round4 import OUTCOME_OVERRIDE_VALUES, OVERRIDE_VALUES
 from reviews.models import Answer, ItemRating, OutcomeRating, ParticipantRating, Review
 
 
@@ -106,6 +104,7 @@ def rescore(review: Review) -> Scoring:
             answer=row.answer,
             applicable=row.answer in ("YES", "NO"),
             sufficient=row.answer == "YES",
+            na_reason=row.na_reason,
         )
         for row in scoring.participant_answers
     )
@@ -192,20 +191,16 @@ def _record(
 
 @transaction.atomic
 def set_override(review: Review, key: str, rating: str, reason: str, user: User) -> Scoring:
-    """QA replaces a calculated item or outcome rating; the calculated value stays visible."""
-    if key in ITEMS_BY_KEY:
-        allowed, model, field = OVERRIDE_VALUES, ItemRating, "item"
-    elif key in OUTCOMES_BY_KEY:
-        allowed, model, field = OUTCOME_OVERRIDE_VALUES, OutcomeRating, "outcome"
-    else:
-        raise InvalidAnswers([Problem(f"overrides.{key}", "override-key", "is neither an item nor an outcome")])
-    problems = []
-    if rating not in allowed:
-        problems.append(Problem(f"overrides.{key}", "override-value", f"rating must be one of {', '.join(allowed)}"))
-    if not reason.strip():
-        problems.append(Problem(f"overrides.{key}", "override-reason-required", "an override needs a reason"))
+    """QA replaces a calculated item or outcome rating; the calculated value stays visible.
+
+    The instrument's override checks apply: a rating it allows for the key, a reason, and no NA for an
+    item that is never NA (3, 12A, 12, 14; 4 and 6 in foster care).
+    """
+    instrument = get_instrument(review.instrument_version)
+    problems = instrument.check_overrides({key: Override(rating, reason)}, review.case.case_type)
     if problems:
         raise InvalidAnswers(problems)
+    model, field = (ItemRating, "item") if key in ITEMS_BY_KEY else (OutcomeRating, "outcome")
     rescore(review)  # make sure the row exists
     row = model.objects.get(review=review, **{field: key})
     row.override, row.override_reason, row.override_by, row.override_by_name = rating, reason, user, ""

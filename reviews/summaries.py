@@ -365,3 +365,31 @@ def drill_down(reviews: QuerySet[Review], params: Any) -> tuple[QuerySet[Review]
             reviews = reviews.exclude(pk__in=with_no)
         return reviews, f"{code}: {what or 'sufficient'}"
     return reviews, "all counted reviews"
+
+
+# Why parents were not applicable (Round 4 records a reason for 12B, 13 and 15; issue 12).
+PARENT_NA_QUESTIONS = ("12B1", "12B2", "13B", "13C", "15B1", "15B2")
+
+
+@dataclass(frozen=True)
+class NaReasonRow:
+    item: str
+    code: str
+    parent: str
+    reason: str  # "" when the reviewer has not said why
+    people: int  # NA answers with this reason (one per person, or one for a role answered once)
+    cases: int
+
+
+def parent_na_reasons(reviews: QuerySet[Review]) -> list[NaReasonRow]:
+    """For each parent question of 12B, 13 and 15: how many NA answers gave each reason, in how many cases."""
+    rows = (
+        ParticipantRating.objects.filter(review__in=reviews, question_code__in=PARENT_NA_QUESTIONS, answer="NA")
+        .values("item", "question_code", "slot", "na_reason")
+        .annotate(people=Count("id"), cases=Count("review", distinct=True))
+        .order_by("item", "question_code", "na_reason")
+    )
+    return [
+        NaReasonRow(r["item"], r["question_code"], r["slot"].title(), r["na_reason"], r["people"], r["cases"])
+        for r in rows
+    ]

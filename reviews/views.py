@@ -766,6 +766,8 @@ def summary_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
         )
     elif table == "parents":
         header, body = exports.parent_table(summaries.parent_breakdown(reviews))
+    elif table == "parents_na":
+        header, body = exports.parent_na_table(summaries.parent_na_reasons(reviews))
     else:
         header, body = exports.ani_table(summaries.ani_reasons(reviews))
     name = f"review-summary-{table}"

@@ -20,6 +20,7 @@ from .questions import (
     NA,
     NEVER,
     NO,
+    NO_CONCERNS,
     SLOT_ROLES,
     YES,
     Kind,
@@ -303,10 +304,31 @@ def _apply_consistency(
     if get("2A") == YES:
         _force(answers, problems, "2B", NA, "2A = YES", "2B-na-when-2A-yes")
 
-    # Item 3: a ticked checklist box is a concern (3D1 reading is [I], see spec).
+    # Item 3: a ticked concern box is a concern (3D1 reading is [I], see spec); Round 4's "no safety
+    # concerns existed" box in 3E1 / 3F1 is not a concern: it makes the answer NO.
     for checklist, question in (("3D1", "3D"), ("3E1", "3E"), ("3F1", "3F")):
-        if get(checklist):
+        ticked = get(checklist) or []
+        if [box for box in ticked if box != NO_CONCERNS]:
             _force(answers, problems, question, YES, f"{checklist} has a box ticked", f"{checklist}-ticked-means-yes")
+        elif NO_CONCERNS in ticked:
+            _force(
+                answers,
+                problems,
+                question,
+                NO,
+                f"{checklist}: no safety concerns existed",
+                f"{checklist}-no-concerns-means-no",
+            )
+    if answers.foster_care:
+        # Round 4: 3E and 3F have no NA in foster care cases; "no concern" is the NO_CONCERNS box and NO.
+        for checklist, question in (("3E1", "3E"), ("3F1", "3F")):
+            _forbid_na(
+                answers,
+                problems,
+                question,
+                f"foster care cases have no NA here: tick 'no safety concerns existed' in {checklist} and answer NO",
+                f"{question}-no-na-in-foster-care",
+            )
 
     # Item 4.
     count = get("4A")
@@ -317,6 +339,18 @@ def _apply_consistency(
     placements = get("4A1")
     if placements and isinstance(count, int) and len(placements) != count:
         problems.append(Problem("4A1", "4A1-rows-equal-4A", f"lists {len(placements)} placement(s) but 4A = {count}"))
+    if placements:
+        # "Not applicable, this is the current placement" (Round 4) belongs to the last row only [I].
+        early = [n for n, row in enumerate(placements[:-1], start=1) if row.get("change_reason") == CURRENT_PLACEMENT]
+        if early:
+            problems.append(
+                Problem(
+                    "4A1",
+                    "4A1-current-placement-last",
+                    f"row(s) {', '.join(map(str, early))}: {CURRENT_PLACEMENT} is the reason of the current (last) "
+                    "placement only",
+                )
+            )
     if get("4C1"):
         _force(answers, problems, "4C", NO, "4C1 has a box ticked", "4C1-ticked-means-no")
 
@@ -438,18 +472,87 @@ def _apply_consistency(
         if gate and get(gate) == NO and question_code in raw:
             problems.append(Problem(question_code, "skipped-when-gate-no", f"is answered although {gate} = NO"))
 
-    # An applicable item whose questions are all NA: the gate should have been NO (spec item 8/15).
+    # Item 13 is applicable in every in-home case (Round 4): the foster-care exceptions do not apply.
+    if not answers.foster_care and get("13APP") == NO:
+        problems.append(
+            Problem("13APP", "13APP-yes-in-in-home", "must be YES: item 13 is applicable in every in-home case")
+        )
+
+    # Why a parent is not applicable (12B, 13, 15): a reason only where that parent's answer is NA.
+    for question in REASON_QUESTIONS:
+        _check_reason(answers, problems, question, question + "NA")
+
+    # An applicable item whose questions are all NA: the gate should have been NO (spec item 8/15). Item 8 is
+    # the exception Round 4 makes: a short sibling separation (7A = NO) with no visits needed is NA.
     for gate, codes in ALL_NA_CHECKS.items():
         if get(gate, YES) == YES and all(get(c) == NA for c in codes):
+            if gate == "8APP" and short_separation(answers) is not False:
+                continue  # NA with 7A = NO; undecided while 7A is unanswered
             if answers.foster_care or gate in ("13APP", "15APP"):
+                why = ": no sibling separation is recorded (7A is not NO)" if gate == "8APP" else ""
                 problems.append(
                     Problem(
                         gate,
                         "applicable-item-all-na",
-                        f"item is applicable but {', '.join(codes)} are all NA: revisit {gate}",
+                        f"item is applicable but {', '.join(codes)} are all NA{why}: revisit {gate}",
                     )
                 )
 
+
+def short_separation(answers: Answers) -> bool | None:
+    """Whether item 7 records a sibling separation during the period (7A = NO); None while 7A is open.
+
+    The Round 4 FAQ (Permanency Outcome 2): a sibling in another setting, even briefly, makes item 8
+    applicable, and its sibling questions may be NA when visits were not needed: item 8 is then NA.
+    """
+    if not answers.foster_care or answers.get("7APP") == NO:
+        return False
+    first = answers.get("7A")
+    if first is None:
+        return None
+    return first == NO
+
+
+def _check_reason(answers: Answers, problems: list[Problem], lead: str, reason: str) -> None:
+    """A why-not-applicable answer is refused for a person whose `lead` answer is YES or NO."""
+    lead_people, reason_people = answers.persons.get(lead), answers.persons.get(reason)
+    if reason_people is not None:
+        for person, value in reason_people.items():
+            answer = lead_people.get(person) if lead_people is not None else answers.get(lead)
+            if value is not None and answer in (YES, NO):
+                problems.append(
+                    Problem(
+                        reason, f"{reason}-only-when-{lead}-na", f"gives a reason for {person}, but {lead} = {answer}"
+                    )
+                )
+        return
+    if answers.get(reason) is None:
+        return
+    answer = answers.get(lead)
+    if lead_people is not None:
+        applicable = all(v in (YES, NO) for v in lead_people.values())
+    else:
+        applicable = answer in (YES, NO)
+    if applicable:
+        problems.append(Problem(reason, f"{reason}-only-when-{lead}-na", f"gives a reason, but {lead} = {answer}"))
+
+
+def missing_reason(answers: Answers, lead: str, reason: str) -> bool:
+    """A parent's `lead` answer is NA (for the role or a person) and nobody has said why."""
+    lead_people, reason_people = answers.persons.get(lead), answers.persons.get(reason)
+    if lead_people is not None:
+        people = [k for k, v in lead_people.items() if v == NA]
+        if not people or (reason_people is None and answers.get(reason) is not None):
+            return False
+        return any(reason_people is None or reason_people.get(k) is None for k in people)
+    if answers.get(lead) != NA:
+        return False
+    return answers.get(reason) is None and not reason_people
+
+
+# Round 4 records why a parent is not applicable for these answers (the first question of each parent).
+REASON_QUESTIONS = ("12B1", "12B2", "13B", "13C", "15B1", "15B2")
+CURRENT_PLACEMENT = "NA_CURRENT_PLACEMENT"
 
 ALL_NA_CHECKS: dict[str, tuple[str, ...]] = {
     "8APP": ("8A", "8B", "8C", "8D", "8E", "8F"),

@@ -2,6 +2,11 @@
 
 `read_document(data)` checks the whole document and returns a `ReviewDocument` plus every
 problem found; `score_document(doc)` scores it with the instrument version it names.
+
+Format version 2 uses the Round 4 Face Sheet letters (K = the child's latest removal, issue 12).
+A format version 1 file is one written before the Round 4 corrections: it is read with the draft
+letters (J = entry, K = discharge, L = closure, M1/M2 = reasons) and its answers are brought up to
+date the way the 0004 data migration brought stored reviews up to date (`upgrade_version_1`).
 """
 
 from __future__ import annotations
@@ -10,12 +15,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .answers import Participant, Problem
-from .questions import CASE_TYPES, FOSTER_CARE, NA, ROLES, Kind, Question, check_value, parse_date
+from .questions import CASE_TYPES, FOSTER_CARE, NA, NO, NO_CONCERNS, ROLES, Kind, Question, check_value, parse_date
 from .round4 import Instrument, Override, Scoring
+from .round4_questions import FACE_SHEET
 
 FORMAT = "osri-review"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
+# Draft Round 3 letter -> Round 4 letter, for format_version 1 files.
+DRAFT_LETTERS = {f.draft: f.code for f in FACE_SHEET if f.draft}
 TOP_LEVEL_KEYS = {
+    "federal_codes",
     "format",
     "format_version",
     "instrument",
@@ -83,8 +93,10 @@ def read_document(data: Any, instruments: dict[str, Instrument]) -> tuple[Review
         problems.append(Problem(key, "unknown-key", f"is not a key of the {FORMAT} format"))
     if data.get("format") != FORMAT:
         problems.append(Problem("format", "format", f'must be "{FORMAT}"'))
-    if data.get("format_version") != FORMAT_VERSION:
-        problems.append(Problem("format_version", "format-version", f"must be {FORMAT_VERSION}"))
+    format_version = data.get("format_version")
+    if format_version not in READABLE_VERSIONS:
+        versions = " or ".join(str(v) for v in READABLE_VERSIONS)
+        problems.append(Problem("format_version", "format-version", f"must be {versions}"))
     version = data.get("instrument")
     instrument = instruments.get(version) if isinstance(version, str) else None
     if instrument is None:
@@ -112,6 +124,8 @@ def read_document(data: Any, instruments: dict[str, Instrument]) -> tuple[Review
     )
     doc.face_sheet = _read_object(data, "face_sheet", problems)
     doc.answers = _read_object(data, "answers", problems)
+    if format_version == 1:
+        doc.face_sheet, doc.answers = upgrade_version_1(doc.face_sheet, doc.answers, doc.case_type)
     doc.narratives = _read_object(data, "narratives", problems)
     doc.review = _read_object(data, "review", problems)
     for key in sorted(set(doc.review) - REVIEW_KEYS):
@@ -128,6 +142,45 @@ def read_document(data: Any, instruments: dict[str, Instrument]) -> tuple[Review
     if case_type not in CASE_TYPES or instrument is None:
         return None, problems
     return doc, problems
+
+
+def upgrade_version_1(
+    face_sheet: dict[str, Any], answers: dict[str, Any], case_type: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A format_version 1 document as the corrected osri-r4 reads it (issue 12).
+
+    Face Sheet letters move to Round 4 (J -> K, K -> L, L -> M, M1/M2 -> N1/N2); the visit patterns
+    8A1, 8B1 and 14A1 lose their NA (an NA parent's pattern is left unanswered, and that parent's
+    frequency answer, if missing, becomes the NA the pattern used to imply); in foster care 3E / 3F
+    NA becomes NO with the "no safety concerns existed" box, which rates item 3 the same.
+    """
+    sheet = {DRAFT_LETTERS.get(code, code): value for code, value in face_sheet.items()}
+    result = dict(answers)
+    for pattern, frequency in (("8A1", "8A"), ("8B1", "8B"), ("14A1", None)):
+        value = result.get(pattern)
+        if isinstance(value, dict):
+            kept = {k: v for k, v in value.items() if v != NA}
+            dropped = [k for k, v in value.items() if v == NA]
+            if kept:
+                result[pattern] = kept
+            else:
+                result.pop(pattern)
+            current = result.get(frequency) if frequency else None
+            if frequency and dropped and isinstance(current, dict):
+                result[frequency] = {**dict.fromkeys(dropped, NA), **current}
+            elif frequency and dropped and current is None:
+                result[frequency] = dict.fromkeys(dropped, NA)
+        elif value == NA:
+            result.pop(pattern)
+            if frequency and result.get(frequency) is None:
+                result[frequency] = NA
+    if case_type == FOSTER_CARE:
+        for checklist, question in (("3E1", "3E"), ("3F1", "3F")):
+            if result.get(question) == NA:
+                result[question] = NO
+                if not result.get(checklist):
+                    result[checklist] = [NO_CONCERNS]
+    return sheet, result
 
 
 def score_document(doc: ReviewDocument, instrument: Instrument) -> Scoring:
@@ -218,26 +271,33 @@ def _check_face_sheet(instrument: Instrument, doc: ReviewDocument, problems: lis
         if spec is None:
             problems.append(Problem(f"face_sheet.{code}", "unknown-code", "is not a Face Sheet field"))
             continue
-        if spec.kind is Kind.CHOICE and code == "M2":
-            continue  # checked against M1 below
+        if spec.kind is Kind.CHOICE and code == "N2":
+            continue  # checked against N1 below
         # Face Sheet fields reuse the answer checks of questions.
         why = check_value(Question(code, "FS", spec.label, spec.kind, spec.options), value)
         if why:
             problems.append(Problem(f"face_sheet.{code}", "allowed-values", why))
-    if "G" in sheet and sheet["G"] != doc.case_type:
+    check_face_sheet(sheet, doc.case_type, problems)
+
+
+def check_face_sheet(sheet: dict[str, Any], case_type: str, problems: list[Problem]) -> None:
+    """The checks that follow the (Round 4) letters: K = latest removal, L = discharge, M = closure."""
+    if "G" in sheet and sheet["G"] != case_type:
         problems.append(
-            Problem("face_sheet.G", "case-type-matches", f"is {sheet['G']} but the case type is {doc.case_type}")
+            Problem("face_sheet.G", "case-type-matches", f"is {sheet['G']} but the case type is {case_type}")
         )
-    j = sheet.get("J")
-    if j is not None:
-        if doc.case_type == FOSTER_CARE and j == NA:
-            problems.append(Problem("face_sheet.J", "J-na-iff-in-home", "a foster care case needs an entry date"))
-        if doc.case_type != FOSTER_CARE and j != NA:
-            problems.append(Problem("face_sheet.J", "J-na-iff-in-home", "must be NA in an in-home case"))
-    for first, second, rule in (("J", "K", "J-before-K"), ("I", "L", "I-before-L"), ("C_start", "E", "C-before-E")):
+    removal = sheet.get("K")
+    if removal is not None:
+        if case_type == FOSTER_CARE and removal == NA:
+            problems.append(
+                Problem("face_sheet.K", "K-na-iff-in-home", "a foster care case needs the date of the latest removal")
+            )
+        if case_type != FOSTER_CARE and removal != NA:
+            problems.append(Problem("face_sheet.K", "K-na-iff-in-home", "must be NA in an in-home case"))
+    for first, second, rule in (("K", "L", "K-before-L"), ("I", "M", "I-before-M"), ("C_start", "E", "C-before-E")):
         a, b = parse_date(sheet.get(first)), parse_date(sheet.get(second))
         if a and b and a > b:
             problems.append(Problem(f"face_sheet.{second}", rule, f"{second} ({b}) is before {first} ({a})"))
-    m1, m2 = sheet.get("M1"), sheet.get("M2")
-    if m2 is not None and (not isinstance(m1, list) or m2 not in m1):
-        problems.append(Problem("face_sheet.M2", "M2-in-M1", "the primary reason must be one of the reasons in M1"))
+    n1, n2 = sheet.get("N1"), sheet.get("N2")
+    if n2 is not None and (not isinstance(n1, list) or n2 not in n1):
+        problems.append(Problem("face_sheet.N2", "N2-in-N1", "the primary reason must be one of the reasons in N1"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from .answers import Answers, Unanswered
+from .answers import Answers, Unanswered, short_separation
 from .questions import NA, NO, YES
 
 STRENGTH = "STRENGTH"
@@ -48,6 +48,9 @@ class Item:
     rule_text: str = ""
     tag: str = "S"
     parts: tuple[str, ...] = field(default=())
+    source: str = "SPEC"  # key of reviews.instrument.sources.SOURCES
+    # Never NA (an override to NA is refused): "always", "foster care", or "" when NA is possible.
+    never_na: str = ""
 
     def rate(self, answers: Answers) -> Rating:
         return _settled(self.rule, answers)
@@ -172,7 +175,17 @@ def rate_7(a: Answers) -> Rating:
 def rate_8(a: Answers) -> Rating:
     if na := _gate(a, "8APP", True):
         return na
-    return _any_no_else_yes(a, ("8A", "8B", "8C", "8D", "8E", "8F"))
+    codes = ("8A", "8B", "8C", "8D", "8E", "8F")
+    rating = _any_no_else_yes(a, codes)
+    if rating.value != INCOMPLETE:
+        return rating
+    # Every answer NA: Round 4 rates a short sibling separation (7A = NO) NA, with no override.
+    separated = short_separation(a)
+    if separated:
+        return _r(NA, "8A-8F are all NA with a short sibling separation (7A = NO): rated NA, no override needed")
+    if separated is None:
+        return _r(INCOMPLETE, "8A-8F are all NA: answer 7A (a short sibling separation makes item 8 NA)")
+    return rating
 
 
 def rate_9(a: Answers) -> Rating:
@@ -219,6 +232,21 @@ def rate_12a(a: Answers) -> Rating:
     return _r(STRENGTH, a.say("12A1"), a.say("12A2"))
 
 
+def _why_na(a: Answers, codes: Sequence[str]) -> list[str]:
+    """Why the parents answered NA are not applicable (12B, 13, 15): `12B2NA = DECEASED (f2)`."""
+    notes = []
+    for code in codes:
+        reason = f"{code}NA"
+        people = a.persons.get(reason)
+        if people:
+            given = [f"{value} ({person})" for person, value in people.items() if value]
+            if given:
+                notes.append(f"{reason} = {', '.join(given)}")
+        elif a.get(reason) and NA in (a.get(code), *(a.persons.get(code) or {}).values()):
+            notes.append(f"{reason} = {a.get(reason)}")
+    return notes
+
+
 def rate_12b(a: Answers) -> Rating:
     codes = ("12B1", "12B2", "12B3", "12B4")
     noes = [a.say(c) for c in codes if a.get(c) == NO]
@@ -228,8 +256,8 @@ def rate_12b(a: Answers) -> Rating:
         a[code]
     yeses = [a.say(c) for c in codes if a[c] == YES]
     if not yeses:
-        return _r(NA, "12B1-12B4 are all NA")
-    return _r(STRENGTH, *yeses)
+        return _r(NA, "12B1-12B4 are all NA", *_why_na(a, ("12B1", "12B2")))
+    return _r(STRENGTH, *yeses, *_why_na(a, ("12B1", "12B2")))
 
 
 def rate_12c(a: Answers) -> Rating:
@@ -273,9 +301,10 @@ def combine_12(r12a: Rating, r12b: Rating, r12c: Rating) -> Rating:
 
 
 def rate_13(a: Answers) -> Rating:
-    if na := _gate(a, "13APP", False):
+    # In-home cases are always applicable (Round 4): a NO gate there is refused by validation, not honoured.
+    if a.foster_care and (na := _gate(a, "13APP", False)):
         return na
-    return _any_no_else_yes(a, ("13A", "13B", "13C"))
+    return _with_why_na(_any_no_else_yes(a, ("13A", "13B", "13C")), a, ("13B", "13C"))
 
 
 def rate_14(a: Answers) -> Rating:
@@ -290,7 +319,13 @@ def rate_14(a: Answers) -> Rating:
 def rate_15(a: Answers) -> Rating:
     if na := _gate(a, "15APP", False):
         return na
-    return _any_no_else_yes(a, ("15B1", "15B2", "15C1", "15C2"))
+    return _with_why_na(_any_no_else_yes(a, ("15B1", "15B2", "15C1", "15C2")), a, ("15B1", "15B2"))
+
+
+def _with_why_na(rating: Rating, a: Answers, codes: Sequence[str]) -> Rating:
+    if rating.value != STRENGTH:
+        return rating
+    return Rating(rating.value, (*rating.reasons, *_why_na(a, codes)))
 
 
 def rate_16(a: Answers) -> Rating:
@@ -334,11 +369,14 @@ ITEMS: tuple[Item, ...] = (
         "Timeliness of Initiating Investigations of Reports of Child Maltreatment",
         "S1",
         "Were responses to all accepted maltreatment reports received during the period initiated, and "
-        "face-to-face contact made, within the state's required time frames?",
+        "face-to-face contact with the child(ren) made, within the time frames and requirements of state policy "
+        "or statute?",
         rate_1,
         gate="1APP",
         rule_text="NA if 1APP = NO. Strength if 1A = YES, or 1A = NO and 1B = YES (every delay beyond the "
-        "agency's control). ANI if 1A = NO and 1B = NO.",
+        "agency's control). ANI if 1A = NO and 1B = NO. In federal letters: Strength if A = 0 and B = 0, or "
+        "C = YES.",
+        source="FAQ-S1",
     ),
     Item(
         "2",
@@ -359,7 +397,10 @@ ITEMS: tuple[Item, ...] = (
         "Did the agency make concerted efforts to assess and address risk and safety for the children at home "
         "or in foster care? Never NA.",
         rate_3,
-        rule_text="Strength if 3A, 3B, 3C are each YES or NA and 3D, 3E, 3F are each NO or NA; otherwise ANI.",
+        rule_text="Strength if 3A, 3B, 3C are each YES or NA and 3D, 3E, 3F are each NO or NA; otherwise ANI. In "
+        "foster care 3E and 3F are never NA (Round 4).",
+        source="R4-FAQ-S2",
+        never_na="always",
     ),
     Item(
         "4",
@@ -369,6 +410,7 @@ ITEMS: tuple[Item, ...] = (
         rate_4,
         rule_text="NA in in-home cases. One placement: Strength if 4C = YES, else ANI. More than one: Strength if "
         "4B = YES and 4C = YES, else ANI.",
+        never_na="foster care",
     ),
     Item(
         "5",
@@ -388,6 +430,7 @@ ITEMS: tuple[Item, ...] = (
         rate_6,
         rule_text="NA in in-home cases. ANI if 6B or 6C is NO (ANI wins when they disagree [I]); Strength if at "
         "least one is YES.",
+        never_na="foster care",
     ),
     Item(
         "7",
@@ -407,7 +450,10 @@ ITEMS: tuple[Item, ...] = (
         rate_8,
         gate="8APP",
         rule_text="NA in in-home cases or if 8APP = NO. ANI if any of 8A-8F is NO (per-person answers combine: any "
-        "NO, else any YES, else NA). Strength if at least one is YES and the rest NA.",
+        "NO, else any YES, else NA). Strength if at least one is YES and the rest NA. All NA: NA when item 7 "
+        "records a sibling separation (7A = NO; Round 4: a short separation with no visits needed, no override), "
+        "otherwise refused (revisit 8APP).",
+        source="R4-FAQ-P2",
     ),
     Item(
         "9",
@@ -447,6 +493,7 @@ ITEMS: tuple[Item, ...] = (
         "Were the children's needs assessed and appropriate services provided?",
         rate_12a,
         rule_text="Strength if 12A1 = YES and 12A2 is YES or NA; otherwise ANI. Never NA.",
+        never_na="always",
     ),
     Item(
         "12B",
@@ -454,7 +501,8 @@ ITEMS: tuple[Item, ...] = (
         None,
         "Were the mother's and father's needs assessed and appropriate services provided?",
         rate_12b,
-        rule_text="NA if 12B1-12B4 are all NA; ANI if any is NO; otherwise Strength.",
+        rule_text="NA if 12B1-12B4 are all NA; ANI if any is NO; otherwise Strength. Why a parent is NA is "
+        "recorded per person (12B1NA, 12B2NA) and does not change the rating.",
     ),
     Item(
         "12C",
@@ -474,6 +522,7 @@ ITEMS: tuple[Item, ...] = (
         rate_12,
         rule_text="ANI if any of 12A, 12B, 12C is ANI; otherwise Strength.",
         parts=("12A", "12B", "12C"),
+        never_na="always",
     ),
     Item(
         "13",
@@ -482,8 +531,9 @@ ITEMS: tuple[Item, ...] = (
         "Were concerted efforts made to involve the parents and (when appropriate) the child in case planning?",
         rate_13,
         gate="13APP",
-        rule_text="NA if 13APP = NO. ANI if any of 13A, 13B, 13C is NO; Strength if at least one is YES and the "
-        "rest NA.",
+        rule_text="NA if 13APP = NO (foster care only: in-home cases are always applicable). ANI if any of 13A, "
+        "13B, 13C is NO; Strength if at least one is YES and the rest NA. Why a parent is NA: 13BNA, 13CNA.",
+        source="R4-FAQ-WB1",
     ),
     Item(
         "14",
@@ -492,6 +542,7 @@ ITEMS: tuple[Item, ...] = (
         "Were the frequency and quality of caseworker visits with the child(ren) sufficient? Never NA.",
         rate_14,
         rule_text="Strength if 14A = YES and 14B = YES; otherwise ANI.",
+        never_na="always",
     ),
     Item(
         "15",
@@ -501,7 +552,7 @@ ITEMS: tuple[Item, ...] = (
         rate_15,
         gate="15APP",
         rule_text="NA if 15APP = NO. ANI if any of 15B1, 15B2, 15C1, 15C2 is NO; Strength if at least one is YES "
-        "and the rest NA.",
+        "and the rest NA. Why a parent is NA: 15B1NA, 15B2NA.",
         tag="R",
     ),
     Item(
@@ -511,8 +562,10 @@ ITEMS: tuple[Item, ...] = (
         "Did the agency make concerted efforts to assess and address the child's educational needs?",
         rate_16,
         gate="16APP",
-        rule_text="NA if 16APP = NO. Strength if 16A = YES and 16B is YES or NA; otherwise ANI.",
+        rule_text="NA if 16APP = NO (foster care: only a child 2 or younger with no apparent developmental delays). "
+        "Strength if 16A = YES and 16B is YES or NA; otherwise ANI.",
         tag="R",
+        source="ISSUE-12",
     ),
     Item(
         "17",

@@ -32,6 +32,11 @@ FC_ONLY = frozenset({FOSTER_CARE})
 ALL_CASES = frozenset(CASE_TYPES)
 IH_ONLY = frozenset({IN_HOME, IN_HOME_DR_AR})
 
+# 3E1 / 3F1 (Round 4): "no safety concerns existed"; it is not a concern and excludes the other boxes.
+NO_CONCERNS = "NO_CONCERNS"
+# Checklist options that cannot be combined with any other option.
+EXCLUSIVE_OPTIONS = (NA, "NONE", NO_CONCERNS)
+
 VISIT_PATTERN = (
     "MORE_THAN_WEEKLY",
     "WEEKLY",
@@ -129,6 +134,14 @@ class Question:
     max_choices: int | None = None
     minimum: int | None = None
     tag: str = "S"  # confidence tag of the spec: S, R or I
+    source: str = "SPEC"  # key of reviews.instrument.sources.SOURCES: the text the rule was checked against
+    # The federal instrument's question where this tool's code or lettering differs ("none: ..." for codes
+    # this tool adds); shown in the instrument document and written into exports as `federal_codes`.
+    federal: str = ""
+    # Visit patterns: whether "not applicable" is one of the answers (Round 4: not for 8A1, 8B1, 14A1).
+    pattern_na: bool = True
+    # Why-not-applicable questions (12B, 13, 15): the code whose NA answer this one explains, per person.
+    explains: str | None = None
 
     @property
     def allowed(self) -> tuple[str, ...]:
@@ -138,7 +151,7 @@ class Question:
         if self.kind is Kind.YNNA:
             return YNNA
         if self.kind is Kind.PATTERN:
-            return (*VISIT_PATTERN, NA)
+            return (*VISIT_PATTERN, NA) if self.pattern_na else VISIT_PATTERN
         return self.options
 
     @property
@@ -169,10 +182,9 @@ def check_value(question: Question, value: Any) -> str | None:
             return "an option is listed twice"
         if question.max_choices is not None and len(value) > question.max_choices:
             return f"at most {question.max_choices} choices"
-        if NA in value and len(value) > 1:
-            return "NA cannot be combined with other options"
-        if "NONE" in value and len(value) > 1:
-            return "NONE cannot be combined with other options"
+        for option in EXCLUSIVE_OPTIONS:
+            if option in value and len(value) > 1:
+                return f"{option} cannot be combined with other options"
         return None
     if kind is Kind.DATE:
         if isinstance(value, str) and value in question.options:
@@ -241,12 +253,15 @@ def parse_date(value: Any) -> dt.date | None:
 
 @dataclass(frozen=True)
 class FaceSheetField:
-    code: str
+    code: str  # the Round 4 letter
     label: str
     kind: Kind
     options: tuple[str, ...] = ()
     help: str = ""
     required: bool = False
+    draft: str = ""  # the draft Round 3 letter, where Round 4 moved the field (read from format_version 1 files)
+    tag: str = "S"
+    source: str = "SPEC"
 
 
 @dataclass

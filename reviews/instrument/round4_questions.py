@@ -12,6 +12,7 @@ from .questions import (
     IH_ONLY,
     NA,
     NO,
+    NO_CONCERNS,
     YES,
     Aspect,
     Column,
@@ -53,24 +54,91 @@ FACE_SHEET: tuple[FaceSheetField, ...] = (
     FaceSheetField("G", "Case type", Kind.CHOICE, ("FOSTER_CARE", "IN_HOME", "IN_HOME_DR_AR"), required=True),
     FaceSheetField("H", "Opened for reasons other than abuse or neglect?", Kind.CHOICE, (YES, NO)),
     FaceSheetField("I", "Date of most recent case opening", Kind.DATE),
-    FaceSheetField(
-        "J", "Date of the child's most recent entry into foster care (NA for in-home cases)", Kind.DATE, (NA,)
-    ),
+    # Round 4 letters: the FAQ calls the date of the child's latest removal "Question K on the Face Sheet"
+    # (the draft's J). The fields after it move down one letter; Round 4's J is not in the stored sources.
     FaceSheetField(
         "K",
+        "Date of the child's latest removal (entry into foster care); NA for in-home cases",
+        Kind.DATE,
+        (NA,),
+        draft="J",
+        source="R4-FAQ-P1",
+    ),
+    FaceSheetField(
+        "L",
         "Date of discharge from foster care for the most recent episode",
         Kind.DATE,
         ("NOT_YET_DISCHARGED", NA),
+        draft="K",
+        tag="I",
+        source="R4-FAQ-P1",
     ),
-    FaceSheetField("L", "Date of case closure", Kind.DATE, ("NOT_CLOSED_BY_REVIEW",)),
     FaceSheetField(
-        "M1",
+        "M", "Date of case closure", Kind.DATE, ("NOT_CLOSED_BY_REVIEW",), draft="L", tag="I", source="R4-FAQ-P1"
+    ),
+    FaceSheetField(
+        "N1",
         "Reasons for agency involvement at the most recent opening (all that apply)",
         Kind.MULTI,
         REASONS_FOR_INVOLVEMENT,
+        draft="M1",
+        tag="I",
+        source="R4-FAQ-P1",
     ),
-    FaceSheetField("M2", "Primary reason for agency involvement (one of M1)", Kind.CHOICE, REASONS_FOR_INVOLVEMENT),
+    FaceSheetField(
+        "N2",
+        "Primary reason for agency involvement (one of N1)",
+        Kind.CHOICE,
+        REASONS_FOR_INVOLVEMENT,
+        draft="M2",
+        tag="I",
+        source="R4-FAQ-P1",
+    ),
 )
+
+# Why a parent is not applicable to items 12B, 13 and 15 (Round 4 records a reason from a list; "other"
+# needs a comment). The lists follow each item's NA conditions in the draft instrument.
+NA_REASONS_12B = ("PARENTAL_RIGHTS_TERMINATED", "WHEREABOUTS_UNKNOWN", "DECEASED", "OTHER")
+NA_REASONS_13 = (
+    "PARENTAL_RIGHTS_TERMINATED",
+    "WHEREABOUTS_UNKNOWN",
+    "DECEASED",
+    "RELINQUISHED",
+    "NOT_IN_CHILDS_INTEREST",
+    "OTHER",
+)
+NA_REASONS_15 = ("PARENTAL_RIGHTS_TERMINATED", "WHEREABOUTS_UNKNOWN", "DECEASED", "NOT_IN_CHILDS_INTEREST", "OTHER")
+
+# Labels of the options this correction added or whose code alone does not say enough.
+OPTION_LABELS = {
+    NO_CONCERNS: "No safety concerns existed that were not adequately addressed",
+    "NA_CURRENT_PLACEMENT": "Not applicable, this is the current placement",
+    "PARENTAL_RIGHTS_TERMINATED": "Parental rights terminated before the period under review (not involved)",
+    "WHEREABOUTS_UNKNOWN": "Whereabouts unknown throughout the period despite documented concerted efforts",
+    "DECEASED": "Deceased during the whole period under review",
+    "RELINQUISHED": "Voluntarily relinquished parental rights early and never sought involvement",
+    "NOT_IN_CHILDS_INTEREST": "Contact or involvement documented as not in the child's best interest",
+}
+
+
+def _why_na(lead: str, item: str, slot: Slot, options: tuple[str, ...]) -> Question:
+    """The Round 4 reason a parent is not applicable, asked per person when `lead` is NA."""
+    who = "mother" if slot is Slot.MOTHER else "father"
+    return Q(
+        f"{lead}NA",
+        item,
+        f"Why is the {who} not applicable ({lead} = NA)?",
+        Kind.CHOICE,
+        options,
+        help=f"Asked only when {lead} is NA, for each {who} answered NA. 'Other' needs a comment (the narrative).",
+        slot=slot,
+        concern="OTHER",
+        explains=lead,
+        tag="R",
+        source="R4-FAQ-WB1",
+        federal="recorded with the parent's NA answer in the federal instrument; the code is this tool's",
+    )
+
 
 _gate_na = "Answer NO when none of the conditions applies; the item is then rated NA and its questions are skipped."
 
@@ -115,15 +183,22 @@ QUESTIONS: tuple[Question, ...] = (
             Column("contact_timely", Kind.YN),
         ),
         help="When every row carries initiated_timely and contact_timely, 1A is derived from them [I].",
+        source="FAQ-S1",
+        federal="the federal reports table; its initiated_timely and contact_timely columns are this tool's own "
+        "(1A is derived from them)",
     ),
     Q(
         "1A",
         "1",
-        "Were all reports initiated, and face-to-face contact with the child made, within the time frames "
-        "required for their priority?",
+        "Were all reports initiated, and face-to-face contact with the child(ren) made, within the time frames "
+        "and requirements of state policy or statute for their priority?",
         Kind.YN,
+        help="'Requirements' are those of state policy or statute beyond time frames (e.g. who must be seen, and how).",
         rated=True,
         concern=NO,
+        source="FAQ-S1",
+        federal="federal 1A and 1B: how many reports were not initiated (A), and how many lacked face-to-face "
+        "contact (B), within the time frames and requirements; 1A is YES exactly when both are 0",
     ),
     Q(
         "1B",
@@ -134,6 +209,9 @@ QUESTIONS: tuple[Question, ...] = (
         "by another public agency (e.g. law enforcement holding a scene) may not be.",
         rated=True,
         concern=NO,
+        source="FAQ-S1",
+        federal="federal 1C: were the delays counted in federal 1A and 1B beyond the agency's control (NA when "
+        "both are 0)",
     ),
     # ---- Item 2 ------------------------------------------------------------------------------
     Q(
@@ -234,40 +312,50 @@ QUESTIONS: tuple[Question, ...] = (
     Q(
         "3E1",
         "3",
-        "Visitation safety concerns (tick all that apply).",
+        "Visitation safety concerns (tick all that apply, or 'no safety concerns existed').",
         Kind.MULTI,
         (
+            NO_CONCERNS,
             "INSUFFICIENT_VISIT_MONITORING",
             "UNSUPERVISED_VISITS_INAPPROPRIATE",
             "COURT_ORDERED_VISITS_DESPITE_CONCERNS",
             "OTHER",
         ),
+        help="'No safety concerns existed' (for the target child related to visitation, that were not adequately "
+        "addressed) makes 3E NO and cannot be ticked with a concern.",
         case_types=FC_ONLY,
+        source="R4-FAQ-S2",
     ),
     Q(
         "3E",
         "3",
         "Was there a concern for the target child's safety during visits with parents or other family members?",
         Kind.YNNA,
-        help="YES signals a concern; any 3E1 box makes it YES. NA for in-home cases or when there were no family "
-        "visits.",
+        help="YES signals a concern; a concern box in 3E1 makes it YES, 'no safety concerns existed' makes it NO. "
+        "No NA in foster care cases: with no concern (no family visits included), tick 'no safety concerns "
+        "existed' and answer NO.",
         case_types=FC_ONLY,
         rated=True,
         concern=YES,
+        source="R4-FAQ-S2",
     ),
     Q(
         "3F1",
         "3",
-        "Foster placement safety concerns (tick all that apply).",
+        "Foster placement safety concerns (tick all that apply, or 'no safety concerns existed').",
         Kind.MULTI,
         (
+            NO_CONCERNS,
             "PREVENTABLE_MALTREATMENT_IN_PLACEMENT",
             "CRITICAL_INCIDENT_NOT_PREVENTED",
             "OTHER_UNADDRESSED_RISKS",
             "UNKNOWN_DUE_TO_POOR_MONITORING",
             "OTHER",
         ),
+        help="'No safety concerns existed' (for the target child while in foster care, that were not adequately "
+        "addressed) makes 3F NO and cannot be ticked with a concern.",
         case_types=FC_ONLY,
+        source="R4-FAQ-S2",
     ),
     Q(
         "3F",
@@ -275,10 +363,12 @@ QUESTIONS: tuple[Question, ...] = (
         "Was there an unaddressed concern for the target child's safety related to the foster parents, their "
         "family, other children in the home or facility, or staff?",
         Kind.YNNA,
-        help="YES signals a concern; any 3F1 box makes it YES. NA for in-home cases.",
+        help="YES signals a concern; a concern box in 3F1 makes it YES, 'no safety concerns existed' makes it NO. "
+        "No NA in foster care cases: with no concern, tick 'no safety concerns existed' and answer NO.",
         case_types=FC_ONLY,
         rated=True,
         concern=YES,
+        source="R4-FAQ-S2",
     ),
     # ---- Item 4 ------------------------------------------------------------------------------
     Q(
@@ -326,11 +416,15 @@ QUESTIONS: tuple[Question, ...] = (
                     "TEMPORARY_AWAITING_BETTER",
                     "FOSTER_PARENT_REQUEST",
                     "OTHER",
+                    "NA_CURRENT_PLACEMENT",
                 ),
             ),
             Column("change_reason_text", Kind.TEXT),
         ),
-        help="The number of rows must equal 4A [I].",
+        help="One row per placement, in order. The reason says why the child left that placement; the current "
+        "(last) placement's reason is 'not applicable, this is the current placement'. A placement ended by a "
+        "return home (two episodes in the period) is 'other', explained. The number of rows must equal 4A [I].",
+        source="R4-FAQ-P1",
     ),
     Q(
         "4B",
@@ -404,6 +498,8 @@ QUESTIONS: tuple[Question, ...] = (
             Column("changed", Kind.DATE),
             Column("change_reason", Kind.TEXT),
         ),
+        help="Months in care before a goal was established are counted from the child's latest removal (Face Sheet K).",
+        source="R4-FAQ-P1",
     ),
     Q(
         "5B",
@@ -498,7 +594,7 @@ QUESTIONS: tuple[Question, ...] = (
         ),
         case_types=FC_ONLY,
     ),
-    Q("6A3", "6", "Date of the most recent entry into foster care (Face Sheet J).", Kind.DATE, case_types=FC_ONLY),
+    Q("6A3", "6", "Date of the child's latest removal (Face Sheet K).", Kind.DATE, case_types=FC_ONLY),
     Q(
         "6A4",
         "6",
@@ -515,7 +611,7 @@ QUESTIONS: tuple[Question, ...] = (
         (NA,),
         case_types=FC_ONLY,
     ),
-    Q("6A6", "6", "Discharge date (Face Sheet K).", Kind.DATE, (NA,), case_types=FC_ONLY),
+    Q("6A6", "6", "Discharge date (Face Sheet L).", Kind.DATE, (NA,), case_types=FC_ONLY),
     Q(
         "6B",
         "6",
@@ -554,10 +650,13 @@ QUESTIONS: tuple[Question, ...] = (
         "7",
         "During the period, was the child placed with all siblings who were also in foster care?",
         Kind.YN,
-        help="A short separation is still NO and makes item 8 applicable (Round 4 guidance).",
+        help="A separation, even a short one, is NO. It makes item 8 applicable (8APP YES); when visits were "
+        "not needed for so short a separation, 8E1, 8E and 8F are NA and item 8 may be rated NA without an "
+        "override.",
         case_types=FC_ONLY,
         rated=True,
         concern=NO,
+        source="R4-FAQ-P2",
     ),
     Q(
         "7B",
@@ -576,18 +675,23 @@ QUESTIONS: tuple[Question, ...] = (
         "Does the child have a sibling in foster care in another placement, or a parent whose whereabouts are "
         "known and with whom contact is not documented as against the child's best interests?",
         Kind.GATE,
-        help="NO only when there are no separated siblings in care and, for both parents, contact is documented "
-        "as not in the child's interest, whereabouts are unknown despite documented efforts, or the parent died "
-        "or lost parental rights before the period and is not involved.",
+        help="A sibling in foster care in a different setting at any point in the period, even briefly, makes the "
+        "item applicable. NO only when there are no separated siblings in care and, for both parents, contact is "
+        "documented as not in the child's interest, whereabouts are unknown despite documented efforts, or the "
+        "parent died or lost parental rights before the period and is not involved.",
         case_types=FC_ONLY,
+        source="R4-FAQ-P2",
     ),
     Q(
         "8A1",
         "8",
         "Usual frequency of visits between the mother and the child.",
         Kind.PATTERN,
+        help="No NA: left unanswered when the mother is not applicable (8A = NA).",
         case_types=FC_ONLY,
         slot=Slot.MOTHER,
+        pattern_na=False,
+        source="ISSUE-12",
     ),
     Q(
         "8A",
@@ -609,8 +713,11 @@ QUESTIONS: tuple[Question, ...] = (
         "8",
         "Usual frequency of visits between the father and the child.",
         Kind.PATTERN,
+        help="No NA: left unanswered when the father is not applicable (8B = NA).",
         case_types=FC_ONLY,
         slot=Slot.FATHER,
+        pattern_na=False,
+        source="ISSUE-12",
     ),
     Q(
         "8B",
@@ -660,20 +767,21 @@ QUESTIONS: tuple[Question, ...] = (
         "8",
         "Were concerted efforts made so that visits or contact with siblings in care were frequent enough?",
         Kind.YNNA,
-        help="NA when there are no siblings in care in other settings, or contact with all of them is against the "
-        "child's interest.",
+        help="NA when there are no siblings in care in other settings, contact with all of them is against the "
+        "child's interest, or visits were not needed during a short separation.",
         case_types=FC_ONLY,
         slot=Slot.SIBLING,
         aspect=Aspect.FREQUENCY,
         rated=True,
         concern=NO,
+        source="R4-FAQ-P2",
     ),
     Q(
         "8F",
         "8",
         "Were concerted efforts made so that the quality of sibling visits was sufficient?",
         Kind.YNNA,
-        help="NA when there was no sibling visit.",
+        help="NA when there was no sibling visit (also during a short separation when visits were not needed).",
         case_types=FC_ONLY,
         slot=Slot.SIBLING,
         aspect=Aspect.QUALITY,
@@ -773,11 +881,13 @@ QUESTIONS: tuple[Question, ...] = (
     Q(
         "10B1",
         "10",
-        "If 10B is NO, the step(s) that failed.",
+        "If 10B is NO, the step(s) that failed (this tool's own code).",
         Kind.MULTI,
         ("IDENTIFY", "LOCATE", "INFORM", "EVALUATE"),
         case_types=FC_ONLY,
         tag="I",
+        source="APP",
+        federal="none: this tool's own code; the federal instrument records the failed step(s) within question 10B",
     ),
     Q(
         "10C",
@@ -791,11 +901,13 @@ QUESTIONS: tuple[Question, ...] = (
     Q(
         "10C1",
         "10",
-        "If 10C is NO, the step(s) that failed.",
+        "If 10C is NO, the step(s) that failed (this tool's own code).",
         Kind.MULTI,
         ("IDENTIFY", "LOCATE", "INFORM", "EVALUATE"),
         case_types=FC_ONLY,
         tag="I",
+        source="APP",
+        federal="none: this tool's own code; the federal instrument records the failed step(s) within question 10C",
     ),
     # ---- Item 11 -----------------------------------------------------------------------------
     Q(
@@ -893,12 +1005,14 @@ QUESTIONS: tuple[Question, ...] = (
         "Did an initial and/or ongoing assessment accurately assess the mother's needs to care for and supervise "
         "the children?",
         Kind.YNNA,
-        help="NA when her rights were terminated before the period, whereabouts unknown despite efforts, or deceased.",
+        help="NA when her rights were terminated before the period, whereabouts unknown despite efforts, or deceased "
+        "(say why in 12B1NA).",
         slot=Slot.MOTHER,
         aspect=Aspect.ASSESSMENT,
         rated=True,
         concern=NO,
     ),
+    _why_na("12B1", "12B", Slot.MOTHER, NA_REASONS_12B),
     Q(
         "12B2",
         "12B",
@@ -909,6 +1023,7 @@ QUESTIONS: tuple[Question, ...] = (
         rated=True,
         concern=NO,
     ),
+    _why_na("12B2", "12B", Slot.FATHER, NA_REASONS_12B),
     Q(
         "12B3",
         "12B",
@@ -955,9 +1070,11 @@ QUESTIONS: tuple[Question, ...] = (
     Q(
         "13APP",
         "13",
-        "Is item 13 applicable? (In foster care, NO only when the child cannot take part developmentally and "
-        "neither parent can be involved; in-home cases are applicable.)",
+        "Is item 13 applicable? (In-home cases: always YES. Foster care: NO only when the child cannot take part "
+        "developmentally and neither parent can be involved.)",
         Kind.GATE,
+        help="In-home cases are applicable even without a written case plan: NO is refused there.",
+        source="R4-FAQ-WB1",
     ),
     Q(
         "13A",
@@ -974,12 +1091,13 @@ QUESTIONS: tuple[Question, ...] = (
         "13",
         "Were concerted efforts made to involve the mother actively in case planning?",
         Kind.YNNA,
-        help="No efforts to locate a mother whose whereabouts are unknown is NO.",
+        help="No efforts to locate a mother whose whereabouts are unknown is NO. When she is NA, say why in 13BNA.",
         slot=Slot.MOTHER,
         aspect=Aspect.INVOLVEMENT,
         rated=True,
         concern=NO,
     ),
+    _why_na("13B", "13", Slot.MOTHER, NA_REASONS_13),
     Q(
         "13C",
         "13",
@@ -990,12 +1108,16 @@ QUESTIONS: tuple[Question, ...] = (
         rated=True,
         concern=NO,
     ),
+    _why_na("13C", "13", Slot.FATHER, NA_REASONS_13),
     # ---- Item 14 -----------------------------------------------------------------------------
     Q(
         "14A1",
         "14",
         "Most typical pattern of visits between the caseworker and the child(ren) during the period.",
         Kind.PATTERN,
+        help="No NA: the item always applies.",
+        pattern_na=False,
+        source="ISSUE-12",
     ),
     Q(
         "14A",
@@ -1052,13 +1174,15 @@ QUESTIONS: tuple[Question, ...] = (
         "Was the frequency of caseworker visits with the mother sufficient to monitor safety and progress and "
         "promote goals?",
         Kind.YNNA,
-        help="Not tied to state policy. A mother's refusal is judged by the agency's concerted efforts.",
+        help="Not tied to state policy. A mother's refusal is judged by the agency's concerted efforts. When she is "
+        "NA, say why in 15B1NA.",
         slot=Slot.MOTHER,
         aspect=Aspect.FREQUENCY,
         rated=True,
         concern=NO,
         tag="R",
     ),
+    _why_na("15B1", "15", Slot.MOTHER, NA_REASONS_15),
     Q(
         "15B2",
         "15",
@@ -1070,6 +1194,7 @@ QUESTIONS: tuple[Question, ...] = (
         concern=NO,
         tag="R",
     ),
+    _why_na("15B2", "15", Slot.FATHER, NA_REASONS_15),
     Q(
         "15C1",
         "15",
@@ -1098,10 +1223,12 @@ QUESTIONS: tuple[Question, ...] = (
     Q(
         "16APP",
         "16",
-        "Is item 16 applicable? (Foster care: school-aged child or educational / early-intervention needs; in-home: "
-        "only when educational needs relate to the agency's involvement or should reasonably be addressed.)",
+        "Is item 16 applicable? (Foster care: YES unless the child is 2 or younger with no apparent developmental "
+        "delays. In-home: YES only when educational needs relate to the agency's involvement or the agency should "
+        "reasonably address them.)",
         Kind.GATE,
-        tag="R",
+        help="A 3- to 5-year-old in foster care is applicable (early education, developmental screening).",
+        source="ISSUE-12",
     ),
     Q(
         "16A",

@@ -10,7 +10,7 @@ from reviews.instrument.items import ITEM_RATINGS
 from reviews.instrument.outcomes import OUTCOME_RATINGS
 from reviews.instrument.questions import Kind
 
-CHOICE_KINDS = (Kind.GATE, Kind.YN, Kind.YNNA, Kind.PATTERN)
+CHOICE_KINDS = (Kind.GATE, Kind.YN, Kind.YNNA, Kind.PATTERN, Kind.CHOICE)
 QUESTIONS = [q for q in ROUND4.questions.questions if q.kind in CHOICE_KINDS]
 
 

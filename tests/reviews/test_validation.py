@@ -92,9 +92,15 @@ INVALID = [
     ("14B NA although visited", FC, {"14A1": "WEEKLY", "14B": "NA"}, {("14B", "14B-na-only-when-never-visited")}),
     ("answers although the gate is NO", FC, {"7APP": "NO", "7A": "YES"}, {("7A", "skipped-when-gate-no")}),
     (
-        "applicable item 8 with every answer NA",
+        "applicable item 8 with every answer NA and no sibling separation",
         FC,
-        dict.fromkeys(("8A", "8B", "8C", "8D", "8E", "8F"), "NA"),
+        {"7A": "YES", **dict.fromkeys(("8A", "8B", "8C", "8D", "8E", "8F"), "NA")},
+        {("8APP", "applicable-item-all-na")},
+    ),
+    (
+        "applicable item 8 with every answer NA and no sibling in care",
+        FC,
+        {"7APP": "NO", **dict.fromkeys(("8A", "8B", "8C", "8D", "8E", "8F"), "NA")},
         {("8APP", "applicable-item-all-na")},
     ),
     ("permanency answer in an in-home case", IH, {"4C": "YES"}, {("4C", "case-type")}),
@@ -275,9 +281,10 @@ def test_the_spec_example_document_scores():
         (lambda d: d.update(instrument="osri-r9"), {("instrument", "instrument-version")}),
         (lambda d: d["case"].update(case_type="KINSHIP"), {("case.case_type", "allowed-values")}),
         (lambda d: d["face_sheet"].update(G="IN_HOME"), {("face_sheet.G", "case-type-matches")}),
-        (lambda d: d["face_sheet"].update(J="NA"), {("face_sheet.J", "J-na-iff-in-home")}),
-        (lambda d: d["face_sheet"].update(K="2022-01-01"), {("face_sheet.K", "J-before-K")}),
-        (lambda d: d["face_sheet"].update(M2="ABANDONMENT"), {("face_sheet.M2", "M2-in-M1")}),
+        # DOCUMENT is format_version 1 (draft letters): its J, K and M2 are read as K, L and N2.
+        (lambda d: d["face_sheet"].update(J="NA"), {("face_sheet.K", "K-na-iff-in-home")}),
+        (lambda d: d["face_sheet"].update(K="2022-01-01"), {("face_sheet.L", "K-before-L")}),
+        (lambda d: d["face_sheet"].update(M2="ABANDONMENT"), {("face_sheet.N2", "N2-in-N1")}),
         (lambda d: d["participants"].append({"key": "m1", "role": "MOTHER"}), {("participants[5]", "unique-key")}),
         (lambda d: d["participants"][0].update(target=False), {("participants", "one-target-child")}),
         (
@@ -359,3 +366,49 @@ def test_missing_rationales_lists_rated_items_without_a_statement():
 
     result = score({"1APP": "NO", "14A": "YES", "14B": "YES", "4A": 1, "4C": "NO"}, FC)
     assert missing_rationales(result, {"14": "Monthly visits, child seen alone."}) == ["4"]
+
+
+def round4_letters(data: dict) -> dict:
+    """DOCUMENT as format_version 2 writes it (Round 4 Face Sheet letters)."""
+    data["format_version"] = 2
+    sheet = data["face_sheet"]
+    for old, new in (("M2", "N2"), ("M1", "N1"), ("L", "M"), ("K", "L"), ("J", "K")):
+        sheet[new] = sheet.pop(old)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda d: None, set()),
+        (lambda d: d["face_sheet"].update(K="NA"), {("face_sheet.K", "K-na-iff-in-home")}),
+        (lambda d: d["face_sheet"].update(L="2022-01-01"), {("face_sheet.L", "K-before-L")}),
+        (lambda d: d["face_sheet"].update(M="2022-01-01"), {("face_sheet.M", "I-before-M")}),
+        (lambda d: d["face_sheet"].update(N2="ABANDONMENT"), {("face_sheet.N2", "N2-in-N1")}),
+        (lambda d: d["face_sheet"].update(J="2022-11-03"), {("face_sheet.J", "unknown-code")}),
+        (lambda d: d["face_sheet"].update(M1=["NEGLECT"]), {("face_sheet.M1", "unknown-code")}),
+    ],
+)
+def test_format_version_2_uses_the_round_4_letters(change, expected):
+    data = round4_letters(copy.deepcopy(DOCUMENT))
+    change(data)
+    doc, problems = read_document(data, INSTRUMENTS)
+    problems += score_document(doc, ROUND4).problems
+    assert {(p.code, p.rule) for p in problems} == expected
+
+
+def test_a_format_version_1_document_reads_as_the_same_review_in_round_4_letters():
+    old, problems = read_document(copy.deepcopy(DOCUMENT), INSTRUMENTS)
+    new, new_problems = read_document(round4_letters(copy.deepcopy(DOCUMENT)), INSTRUMENTS)
+    assert problems == new_problems == []
+    assert old.face_sheet == new.face_sheet
+    assert old.face_sheet["K"] == "2022-11-03" and old.face_sheet["N1"] == ["NEGLECT", "SUBSTANCE_ABUSE_PARENT"]
+
+
+def test_an_unknown_format_version_is_refused():
+    data = copy.deepcopy(DOCUMENT)
+    data["format_version"] = 3
+    _, problems = read_document(data, INSTRUMENTS)
+    assert [str(p) for p in problems if p.code == "format_version"] == [
+        "format_version: must be 1 or 2 [rule: format-version]"
+    ]

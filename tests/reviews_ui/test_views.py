@@ -390,9 +390,9 @@ def test_face_sheet_fields_save_one_at_a_time_and_fixed_ones_are_refused(persona
     assert "Saved ✓" in response.content.decode()
     review_a.refresh_from_db()
     assert review_a.face_sheet["H"] == "NO"
-    response = client.post(url, {"code": "M1", "fsM1-value": ["NEGLECT", "OTHER"], "version": review_a.version})
+    response = client.post(url, {"code": "N1", "fsN1-value": ["NEGLECT", "OTHER"], "version": review_a.version})
     review_a.refresh_from_db()
-    assert review_a.face_sheet["M1"] == ["NEGLECT", "OTHER"]
+    assert review_a.face_sheet["N1"] == ["NEGLECT", "OTHER"]  # Round 4 letter (the draft's M1)
     for code in ("C_start", "E", "G"):
         response = client.post(url, {"code": code, f"fs{code}-value": "2024-01-01", "version": review_a.version})
         assert "Not saved" in response.content.decode()
