@@ -2,8 +2,9 @@
 
 In a temporary folder with a fresh SQLite database: `check --deploy` is clean, `collectstatic
 --noinput` succeeds, every demo user logs in and crawls what they can reach with no server error,
-every /static/ file those pages reference answers 200 with its hashed name and a long cache, and
-gunicorn (from requirements.txt) serves the log-in page, its files and a real log-in.
+every /static/ file those pages reference answers 200 with its hashed name and a long cache,
+signed-in pages carry the Content-Security-Policy and no-store, and gunicorn (from
+requirements.txt) serves the log-in page, its files and a real log-in.
 
 These run in subprocesses because the test settings differ from production (plain static
 storage, static files served from the source folders) exactly where this once broke.
@@ -110,6 +111,11 @@ def test_production_build_collects_static_files_and_serves_every_demo_page(tmp_p
     for user, pages in report["pages"].items():
         assert len(pages) > 3 or user == "(anonymous)", f"{user} reaches almost nothing: {pages}"
     assert len(report["pages"]["(anonymous)"]) == 5, "the demo invitation link is missing from seed_demo's output"
+    # Signed-in pages are never stored and carry the Content-Security-Policy.
+    assert set(report["headers"]) == {username for username, *_ in DEMO_USERS}
+    for user, headers in report["headers"].items():
+        assert "no-store" in headers["Cache-Control"], user
+        assert "default-src 'self'" in headers["Content-Security-Policy"], user
 
     assets = report["assets"]
     # Bootstrap, the app's CSS, htmx and Chart.js at least.
