@@ -8,10 +8,14 @@ broker, in a thread. Timing itself is not asserted (see the report in docs/opera
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import threading
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 from django.test import RequestFactory, override_settings
@@ -20,6 +24,7 @@ from django.urls import reverse
 from accounts import passwords
 from accounts.http import client_address
 from accounts.tasks import send_password_reset
+from accounts.throttle import count_attempt
 
 RESET = "/accounts/password/reset/"
 KNOWN = "rita.reviewer@example.org"
@@ -156,3 +161,28 @@ def test_the_client_address_trusts_only_the_configured_number_of_proxies(proxies
         request.META["HTTP_X_FORWARDED_FOR"] = forwarded_for
     with override_settings(TRUSTED_PROXY_COUNT=proxies):
         assert client_address(request) == expected
+
+
+def test_parallel_attempts_are_each_counted_once():
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        counts = list(pool.map(lambda _: count_attempt("test", "one-key", 60), range(200)))
+    assert sorted(counts) == list(range(1, 201))
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "expected"),
+    [
+        ("", "django.core.cache.backends.locmem.LocMemCache"),
+        ("redis://127.0.0.1:6379/1", "django.core.cache.backends.redis.RedisCache"),
+        ("memcached://127.0.0.1", "CACHE_URL must be a redis:// or rediss:// URL, not 'memcached://127.0.0.1'"),
+    ],
+)
+def test_cache_url_chooses_where_the_counters_live(cache_url, expected):
+    code = "import config.settings as s; print(s.CACHES['default']['BACKEND'])"
+    env = {"PATH": os.environ.get("PATH", ""), "SECRET_KEY": "x" * 50, "CACHE_URL": cache_url}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert expected in done.stdout + done.stderr
