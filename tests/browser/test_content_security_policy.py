@@ -3,8 +3,8 @@
 On the demo data: the home page and its Bootstrap menu, the metrics dashboard (the period list
 submits itself) and a metric page (Chart.js), the review summary (Chart.js), the printable
 instrument (print button), a review item with an htmx save, the survey results, the quarterly
-report, and the respondent's pages (follow-up questions hidden by script, the error summary
-focused). Any CSP violation reported by the browser, or any script error, fails the test.
+report, the respondent's pages (follow-up questions hidden by script, the error summary
+focused) and the Django admin. Any CSP violation reported by the browser, or any script error, fails the test.
 """
 
 from __future__ import annotations
@@ -149,7 +149,21 @@ def test_the_main_pages_work_under_the_content_security_policy(live_server, brow
     watcher_respondent.check(page)
     respondent.close()
 
-    assert watcher.problems + watcher_reviewer.problems + watcher_respondent.problems == []
+    # The Django admin (its own scripts and styles) for the state administrator.
+    admin = browser.new_context()
+    watcher_admin = Watcher(admin)
+    page = admin.new_page()
+    log_in(page, base, "state_admin")
+    page.goto(f"{base}/admin/accounts/user/")
+    page.get_by_role("link", name="reviewer_6za").click()
+    expect(page.get_by_role("heading", name="reviewer_6za")).to_be_visible()
+    # The admin's own script runs: the inline for memberships offers "Add another".
+    expect(page.get_by_text(re.compile("Add another membership", re.I))).to_be_visible()
+    watcher_admin.check(page)
+    admin.close()
+
+    problems = watcher.problems + watcher_reviewer.problems + watcher_respondent.problems + watcher_admin.problems
+    assert problems == []
 
     # The watcher is not blind: an injected inline script is refused and reported.
     canary = browser.new_context()
