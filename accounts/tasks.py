@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.contrib.auth.forms import PasswordResetForm
 
 from accounts.audit import log_action
 from accounts.models import Agency, Membership
@@ -11,3 +12,11 @@ def count_memberships(agency_code: str) -> int:
     count = Membership.objects.filter(agency=agency).count()
     log_action("accounts.worker.checked", agency=agency, data={"memberships": count})
     return count
+
+
+@shared_task
+def send_password_reset(email: str, domain: str, use_https: bool) -> None:
+    """E-mail a reset link to each active account with this address; for an unknown address, nothing."""
+    form = PasswordResetForm({"email": email})
+    if form.is_valid():
+        form.save(domain_override=domain, use_https=use_https)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseServerError
@@ -9,11 +10,29 @@ from django.template import loader
 from accounts.forms import LoginForm
 from accounts.models import STATE_AGENCY_CODE, Agency, Role
 from accounts.navigation import entries_for
+from accounts.passwords import PasswordResetForm, too_many_resets
 
 
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """The same answer for any address; past the limits (per address, per client) a 429 instead."""
+
+    form_class = PasswordResetForm
+
+    def form_valid(self, form):
+        if too_many_resets(self.request, form.cleaned_data["email"]):
+            minutes = settings.PASSWORD_RESET_WINDOW_MINUTES
+            form.add_error(
+                None,
+                "Too many password reset requests for this address or from your network. "
+                f"Try again in {minutes} minutes.",
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 @login_required

@@ -8,40 +8,13 @@ someone to a page they may not open.
 from __future__ import annotations
 
 import io
-import re
-from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
 
 from accounts.demo import DEMO_USERS
-
-LINK = re.compile(r'<a\s[^>]*href="([^"#]+)"', re.I)
-SKIP = re.compile(r"/logout|/admin/|/export|\.csv|\.xlsx|download|/respond/|/static/")
-MAX_PAGES = 80
-
-
-def crawl(client: Client) -> dict[str, int]:
-    seen: dict[str, int] = {}
-    frontier = ["/"]
-    for _depth in range(3):
-        next_frontier: list[str] = []
-        for url in frontier:
-            if url in seen or len(seen) >= MAX_PAGES:
-                continue
-            response = client.get(url)
-            seen[url] = response.status_code
-            if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
-                continue
-            for href in LINK.findall(response.content.decode()):
-                target = urljoin(url, href.replace("&amp;", "&"))
-                parts = urlsplit(target)
-                if parts.netloc or SKIP.search(parts.path):
-                    continue
-                next_frontier.append(parts.path + (f"?{parts.query}" if parts.query else ""))
-        frontier = next_frontier
-    return seen
+from tests.smoke.crawl import crawl
 
 
 @pytest.mark.django_db

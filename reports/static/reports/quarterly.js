@@ -1,10 +1,7 @@
-/* Quarterly report: one bar chart per measure (headline metric by month, goal as a line), print button. */
+/* Quarterly report: one bar chart per measure (headline metric by month, goal as a line).
+   The print button is wired by static/js/app.js (data-print). */
 (function () {
   "use strict";
-  var printButton = document.querySelector("[data-print]");
-  if (printButton) {
-    printButton.addEventListener("click", function () { window.print(); });
-  }
   var source = document.getElementById("report-charts");
   if (!source || typeof Chart === "undefined") { return; }
   var charts = JSON.parse(source.textContent);
