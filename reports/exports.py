@@ -171,7 +171,6 @@ def to_xlsx(report: QuarterlyReport) -> bytes:
     about.append(["Scope", report.scope.label])
     about.append(["Extract as of", report.extract_as_of.isoformat() if report.extract_as_of else "no results"])
     about.append(["Reviews counted", report.reviews_counted])
-    about.append(["Survey responses counted", report.responses_counted])
     about.append(["Small-cell rule", f"survey cells with fewer than {report.min_cell} responses are suppressed"])
     buffer = io.BytesIO()
     book.save(buffer)
