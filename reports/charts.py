@@ -381,6 +381,8 @@ def to_png(spec: dict, scale: float = 2.5) -> bytes:
 
     for s in d.shapes:
         if isinstance(s, Rect):
+            if s.w * scale < 1 or s.h * scale < 1:
+                continue  # a zero-height bar (value 0) draws nothing, as in the SVG
             draw.rectangle([s.x * scale, s.y * scale, (s.x + s.w) * scale - 1, (s.y + s.h) * scale - 1], fill=s.fill)
         elif isinstance(s, Line):
             if s.dash:
