@@ -100,3 +100,21 @@ class ReportVersion(models.Model):
     @property
     def agency(self) -> Agency | None:
         return self.report.agency
+
+
+class RenderedFile(models.Model):
+    """A published version's PDF or Word file, rendered once: the snapshot never changes, and a
+    50-page PDF takes seconds to lay out."""
+
+    KEPT = ("pdf", "docx")
+
+    version = models.ForeignKey(ReportVersion, on_delete=models.CASCADE, related_name="files")
+    format = models.CharField(max_length=8)
+    content = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["version", "format"], name="rendered_file_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.version} ({self.format})"

@@ -18,7 +18,7 @@ from django.test import Client
 from accounts.demo import DEMO_USERS
 
 LINK = re.compile(r'<a\s[^>]*href="([^"#]+)"', re.I)
-SKIP = re.compile(r"/logout|/admin/|/export|\.csv|\.xlsx|download|/respond/|/static/")
+SKIP = re.compile(r"/logout|/admin/|/export|\.csv|\.xlsx|\.pdf|\.docx|\.json|download|/respond/|/static/")
 MAX_PAGES = 80
 
 
