@@ -154,7 +154,7 @@ def survey_chart(measure: dict) -> dict | None:
         "kind": "hbars",
         "unit": "PERCENT",
         "title": "Stakeholder surveys: % favourable",
-        "categories": [f"{r['group_label']} (n {r['n']})" for r in rows],
+        "categories": [_survey_label(r) for r in rows],
         "series": [{"name": "% favourable", "values": [_float(r["percent"]) for r in rows], "colour": SERIES[0]}],
         "goal": None,
         "goal_label": "",
@@ -162,6 +162,15 @@ def survey_chart(measure: dict) -> dict | None:
         "description": "Horizontal bar chart of percent favourable per respondent group. Suppressed groups are "
         "not drawn. The counts are in the survey table.",
     }
+
+
+def _survey_label(result: dict) -> str:
+    """'Youth in care: How often does your case manager… (n 7)': the group, the question, n kept visible."""
+    group = w.capitalise(w.GROUP_NOUNS.get(result["group"], result["group_label"]))
+    tail = f" (n {result['n']})"
+    text = f"{group}: {result['text']}"
+    room = 50 - len(tail)
+    return (text if len(text) <= room else text[: room - 1].rstrip() + "…") + tail
 
 
 # --------------------------------------------------------------------------------------------
