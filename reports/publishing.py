@@ -97,7 +97,10 @@ def start(user: User, quarter: Quarter, scope: Scope) -> Report:
     """The quarter's report for the scope, created as a draft with the default texts if new."""
     require(user, EDIT, scope)
     with transaction.atomic():
-        report = Report.objects.select_for_update().filter(quarter=str(quarter), agency=scope.agency).first()
+        # No ordering: the default one joins the agency, and PostgreSQL cannot lock an outer join.
+        report = (
+            Report.objects.select_for_update().filter(quarter=str(quarter), agency=scope.agency).order_by("pk").first()
+        )
         if report is not None:
             return report
         report = Report.objects.create(
@@ -113,7 +116,7 @@ def start(user: User, quarter: Quarter, scope: Scope) -> Report:
 
 
 def _locked(report: Report) -> Report:
-    return Report.objects.select_for_update().get(pk=report.pk)
+    return Report.objects.select_for_update().order_by().get(pk=report.pk)
 
 
 def clean_texts(report: Report, data: dict[str, Any]) -> dict[str, Any]:
