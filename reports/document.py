@@ -257,7 +257,7 @@ def _reviews_json(section: MeasureSection, ani: dict, people: list, reviews_coun
     wanted = {f"Item {key}" for key in section.measure.osri_items}
     persons = []
     for row in people:
-        if row.group in wanted and row.key in PEOPLE_WORDS:
+        if row.group in wanted and row.key in PEOPLE_WORDS and row.applicable:
             subject, aspect = PEOPLE_WORDS[row.key]
             persons.append(
                 {

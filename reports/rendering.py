@@ -65,7 +65,7 @@ def to_json(snapshot: dict[str, Any]) -> str:
 def to_html(snapshot: dict[str, Any]) -> str:
     """A standalone HTML document (print styles inline): what the PDF is made from."""
     context = snapshot["context"]
-    scope = "Statewide" if snapshot["report"]["scope"] == "all" else context["scope_label"]
+    scope = "Statewide" if snapshot["report"]["scope"] == "all" else snapshot["report"]["scope"]
     return render_to_string(
         "reports/document/print.html",
         {

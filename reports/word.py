@@ -217,7 +217,7 @@ def _styles(document) -> None:
 
 def _header_footer(section, snapshot: dict) -> None:
     context = snapshot["context"]
-    scope = "Statewide" if snapshot["report"]["scope"] == "all" else context["scope_label"]
+    scope = "Statewide" if snapshot["report"]["scope"] == "all" else snapshot["report"]["scope"]
     header = section.header.paragraphs[0]
     header.text = f"{rendering.SHORT_TITLE} · {context['quarter_label']} · {scope}\t\t{rendering.issued_line(snapshot)}"
     for run in header.runs:
