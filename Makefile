@@ -37,7 +37,18 @@ chromium: ## Install Debian's chromium for the browser tests when it is missing
 	  || echo "Could not install chromium: browser tests will be skipped (they fail under CI=true)"; \
 	else echo "No chromium and not root: browser tests will be skipped (they fail under CI=true)"; fi
 
-migrate: venv ## Apply database migrations
+# WeasyPrint (the quarterly report's PDF) needs Pango, HarfBuzz and a font from Debian.
+PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+
+pdf-libs: ## Install the Debian libraries WeasyPrint needs for the report's PDF when they are missing
+	@missing=$$(for p in $(PDF_LIBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's $$missing for the report's PDF"; \
+	  apt-get install -y -qq $$missing >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq $$missing >/dev/null); \
+	else echo "Missing Debian packages for the report's PDF: $$missing (apt-get install them as root)"; exit 1; fi
+
+migrate: venv pdf-libs ## Apply database migrations
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 
 seed: migrate ## Load the demo data (idempotent)
@@ -47,7 +58,7 @@ run: seed ## Install, migrate, load the demo data and serve http://127.0.0.1:800
 	@echo "Serving on http://$(HOST):$(PORT)/ (log in with one of the demo users above)"
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(VENV)/.installed-dev chromium ## Install the test requirements (and chromium) and run the tests
+test: $(VENV)/.installed-dev chromium pdf-libs ## Install the test requirements (and chromium) and run the tests
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run > /dev/null || { echo "Missing migrations: run manage.py makemigrations"; exit 1; }
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -65,4 +76,4 @@ worker: venv ## Run a Celery worker (needs CELERY_BROKER_URL)
 clean: ## Remove the virtualenv and the SQLite database
 	rm -rf $(VENV) db.sqlite3
 
-.PHONY: help venv chromium migrate seed run test lint format worker clean
+.PHONY: help venv chromium pdf-libs migrate seed run test lint format worker clean

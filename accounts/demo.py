@@ -22,6 +22,8 @@ DEMO_USERS: list[tuple[str, str, str, list[tuple[str, str]], bool, bool]] = [
     ("viewer_6zb", "Vic", "Viewer", [(Role.AGENCY_VIEWER, "6ZB")], False, False),
     ("state_admin", "Stacy", "Statewide", [(Role.ADMINISTRATOR, "CD")], True, True),
     ("state_supervisor", "Sterling", "Statewide", [(Role.SUPERVISOR, "CD")], False, False),
+    # A second Children's Division supervisor: the quarterly report needs a second person to publish.
+    ("state_analyst", "Avery", "Analyst", [(Role.SUPERVISOR, "CD")], False, False),
 ]
 
 

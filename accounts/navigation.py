@@ -96,6 +96,13 @@ NAVIGATION: list[NavEntry] = [
         "Reviews, metrics and surveys merged per measure.",
         "Reports",
     ),
+    NavEntry(
+        "Written reports",
+        "reports:report_list",
+        "report.view",
+        "The quarterly Response and Evaluation report: draft, review, publish, download (PDF, Word).",
+        "Reports",
+    ),
     NavEntry("Administration", "admin:index", "staff", "Users, memberships, agencies and reference data.", "Admin"),
 ]
 

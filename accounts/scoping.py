@@ -39,11 +39,23 @@ CAPABILITIES: dict[str, set[str]] = {
         "surveys.follow_up",
         "review.eliminate",
     },
-    Role.SUPERVISOR: {"review.view", "report.view", "metrics.view", "surveys.view", "surveys.manage"},
+    # report.edit: draft and edit the quarterly report of an agency the role is held in (in CD: the
+    # statewide report); report.publish: publish it, as the second person (reports/publishing.py).
+    Role.SUPERVISOR: {
+        "review.view",
+        "report.view",
+        "report.edit",
+        "report.publish",
+        "metrics.view",
+        "surveys.view",
+        "surveys.manage",
+    },
     Role.AGENCY_VIEWER: {"review.view", "report.view", "metrics.view", "surveys.view"},
     Role.ADMINISTRATOR: {
         "review.view",
         "report.view",
+        "report.edit",
+        "report.publish",
         "metrics.view",
         "metrics.import",
         "surveys.view",

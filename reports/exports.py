@@ -8,6 +8,7 @@ status SUPPRESSED, exactly as the page shows them.
 from __future__ import annotations
 
 import io
+import json
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -149,28 +150,82 @@ NUMERIC = {"numerator", "denominator", "value"}
 
 
 def to_xlsx(report: QuarterlyReport) -> bytes:
+    """The data appendix page's workbook: every figure, and an About sheet."""
+    about = [
+        ("Report", "Quarterly Response and Evaluation report"),
+        ("Quarter", f"{report.quarter} ({report.quarter.label})"),
+        ("Scope", report.scope.label),
+        ("Extract as of", report.extract_as_of.isoformat() if report.extract_as_of else "no results"),
+        ("Reviews counted", report.reviews_counted),
+        ("Small-cell rule", f"survey cells with fewer than {report.min_cell} responses are suppressed"),
+    ]
+    return workbook(merged_rows(report), f"Quarterly {report.quarter}", about)
+
+
+ANALYSIS_COLUMNS = ["measure", "source", "sentence", "table", "facts"]
+
+
+def snapshot_xlsx(snapshot: dict) -> bytes:
+    """A report version's workbook: every figure, the analysis sentences on their own sheet, About."""
+    report, context = snapshot["report"], snapshot["context"]
+    status = report["status"].replace("_", " ")
+    about = [
+        ("Report", f"{context['law']} {context['title']}"),
+        ("Quarter", f"{report['quarter']} ({context['quarter_label']})"),
+        ("Scope", context["scope_label"]),
+        ("Status", f"{status}, version {report['version']}" if report.get("version") else status),
+        ("Generated", report["generated_at"]),
+        ("Extract as of", context.get("extract_as_of") or "no results"),
+        ("Reviews counted", context["reviews_counted"]),
+        ("Small-cell rule", f"survey cells with fewer than {context['min_cell']} responses are suppressed"),
+    ]
+    if context.get("published_at"):
+        about.insert(4, ("Published", f"{context['published_at']} by {context.get('published_by', '')}"))
+    sources = {"goal_status": METRIC, "values": METRIC}
+    analysis = []
+    for measure in report["measures"]:
+        for sentence in measure["analysis"]:
+            table = sentence.get("table", "")
+            source = SURVEY if table.endswith("-surveys") else REVIEW if table.endswith("-reviews") else METRIC
+            analysis.append(
+                [
+                    measure["title"],
+                    sources.get(sentence.get("kind"), source),
+                    sentence["text"],
+                    table,
+                    json.dumps(sentence.get("facts", {}), sort_keys=True),
+                ]
+            )
+    return workbook(snapshot["rows"], f"Quarterly {report['quarter']}", about, analysis)
+
+
+def workbook(rows: list[dict], title: str, about: list[tuple], analysis: list[list] | None = None) -> bytes:
     book = Workbook()
     sheet = book.active
-    sheet.title = f"Quarterly {report.quarter}"
+    sheet.title = title
     xlsx_append(sheet, COLUMNS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in merged_rows(report):
+    for row in rows:
         xlsx_append(sheet, [_xlsx_value(column, row[column]) for column in COLUMNS])
     sheet.freeze_panes = "A2"
     for index, column in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = 40 if column in ("indicator", "note") else 16
-    about = book.create_sheet("About")
-    for line in (
-        ["Report", "Quarterly Response and Evaluation report"],
-        ["Quarter", f"{report.quarter} ({report.quarter.label})"],
-        ["Scope", report.scope.label],
-        ["Extract as of", report.extract_as_of.isoformat() if report.extract_as_of else "no results"],
-        ["Reviews counted", report.reviews_counted],
-        ["Survey responses counted", report.responses_counted],
-        ["Small-cell rule", f"survey cells with fewer than {report.min_cell} responses are suppressed"],
-    ):
-        xlsx_append(about, line)
+    if analysis is not None:
+        sentences = book.create_sheet("Analysis")
+        xlsx_append(sentences, ANALYSIS_COLUMNS)
+        for cell in sentences[1]:
+            cell.font = Font(bold=True)
+        for line in analysis:
+            xlsx_append(sentences, [str(v) for v in line])
+        sentences.freeze_panes = "A2"
+        for letter, width in zip("ABCDE", (32, 18, 100, 36, 60), strict=True):
+            sentences.column_dimensions[letter].width = width
+    sheet_about = book.create_sheet("About")
+    for key, value in about:
+        xlsx_append(sheet_about, [key, value])
+    sheet_about.column_dimensions["A"].width = 24
+    sheet_about.column_dimensions["B"].width = 80
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -1,1 +1,120 @@
-"""Models of the reports app."""
+"""Published quarterly reports: the working copy the team edits, and its frozen versions.
+
+A `Report` is one quarter's report for one scope (statewide, or one agency). While it is a draft
+its figures are read live from the stored results; the team's texts (introduction, successes,
+challenges, commentary per measure, conclusion) are kept here. Submitting it for review freezes
+the figures into `review_snapshot`; publishing turns that snapshot into a `ReportVersion`, which
+never changes again. Re-issuing opens a new draft whose publication becomes version 2, with its
+reason; version 1 stays readable. The rules live in reports/publishing.py.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from accounts.models import Agency
+
+
+class Report(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        PUBLISHED = "published", "Published"
+
+    quarter = models.CharField(max_length=6, help_text="The calendar quarter, e.g. 2023Q3.")
+    agency = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="quarterly_reports",
+        help_text="Empty for the statewide report.",
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    # The team's texts (see reports.document.default_texts for the shape and the defaults).
+    texts = models.JSONField(default=dict)
+    reissue_reason = models.TextField(blank=True, help_text="Why the next version is issued (version 2 onwards).")
+    review_snapshot = models.JSONField(
+        null=True, blank=True, help_text="The figures and texts as submitted for review: what publishing publishes."
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    last_edited_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-quarter", "agency__code"]
+        constraints = [
+            # One report per quarter and scope; NULL agencies are distinct in a plain unique
+            # constraint, hence the statewide one on its own.
+            models.UniqueConstraint(
+                fields=["quarter", "agency"], condition=Q(agency__isnull=False), name="report_one_per_agency"
+            ),
+            models.UniqueConstraint(fields=["quarter"], condition=Q(agency__isnull=True), name="report_one_statewide"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Quarterly report {self.quarter} {self.scope_parameter}"
+
+    @property
+    def scope_parameter(self) -> str:
+        return self.agency.code if self.agency_id else "all"
+
+    @property
+    def latest_version(self) -> ReportVersion | None:
+        return self.versions.order_by("-number").first()
+
+    @property
+    def next_version_number(self) -> int:
+        last = self.versions.aggregate(n=models.Max("number"))["n"]
+        return (last or 0) + 1
+
+
+class ReportVersion(models.Model):
+    """A published version: a frozen snapshot of figures, sentences, charts and texts."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    reason = models.TextField(blank=True, help_text="Why this version was issued (empty for version 1).")
+    snapshot = models.JSONField()
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", help_text="The last editor."
+    )
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    published_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["report", "number"]
+        constraints = [models.UniqueConstraint(fields=["report", "number"], name="report_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.report} version {self.number}"
+
+    @property
+    def agency(self) -> Agency | None:
+        return self.report.agency
+
+
+class RenderedFile(models.Model):
+    """A published version's PDF or Word file, rendered once: the snapshot never changes, and a
+    50-page PDF takes seconds to lay out."""
+
+    KEPT = ("pdf", "docx")
+
+    version = models.ForeignKey(ReportVersion, on_delete=models.CASCADE, related_name="files")
+    format = models.CharField(max_length=8)
+    content = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["version", "format"], name="rendered_file_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.version} ({self.format})"

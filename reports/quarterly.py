@@ -263,6 +263,9 @@ class SurveyLine:
     percent: Decimal | None
     suppressed: bool
     has_favourable: bool
+    tags: tuple[str, ...] = ()
+    # Statewide only: some agency's cell was suppressed and left out of this pooled figure.
+    withheld: bool = False
 
     @classmethod
     def of(cls, r: QuestionResult) -> SurveyLine:
@@ -276,6 +279,7 @@ class SurveyLine:
             percent=r.percent_favourable,
             suppressed=r.suppressed,
             has_favourable=r.has_favourable,
+            tags=tuple(r.tags),
         )
 
 
@@ -334,13 +338,18 @@ class QuarterlyReport:
     scope: Scope
     sections: list[MeasureSection]
     reviews_counted: int
-    responses_counted: int
     extract_as_of: date | None
     min_cell: int
+    # No count of survey responses: a total over all groups minus the published groups would give
+    # a suppressed group's size.
 
     @property
     def has_any_data(self) -> bool:
-        return self.reviews_counted or self.responses_counted or any(s.has_metric_data for s in self.sections)
+        return bool(
+            self.reviews_counted
+            or any(s.surveys for s in self.sections)
+            or any(s.has_metric_data for s in self.sections)
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -451,15 +460,57 @@ def review_lines(
     return items, outcomes, reviews.count()
 
 
-def survey_results(user: User, quarter: Quarter, scope: Scope) -> tuple[list[QuestionResult], int]:
-    """Tagged questions' results per respondent group, for responses submitted in the quarter."""
+def survey_results(user: User, quarter: Quarter, scope: Scope) -> list[SurveyLine]:
+    """Tagged questions' results per respondent group, for responses submitted in the quarter.
+
+    One agency: the surveys app's results for that agency, suppressed cells as it returns them.
+    Statewide: the sum of the agencies' *published* cells only. Pooling every response instead
+    would let a reader subtract the published agencies from the statewide figure and find a
+    suppressed agency's count (statewide 5 of 8, 6ZA 4 of 5: 6ZB 1 of 3). Counts come from
+    `surveys.results.question_results` per agency; a cell it suppresses contributes nothing.
+    """
     responses = submitted_responses_for_user(user, CAPABILITY).filter(
         submitted_on__gte=quarter.start, submitted_on__lte=quarter.end
     )
-    if scope.agency is not None:
-        responses = responses.filter(agency=scope.agency)
     tagged = Question.objects.filter(pk__in=MeasureTag.objects.filter(code__in=all_survey_tags()).values("question_id"))
-    return question_results(responses, questions=tagged, by_group=True), responses.count()
+    if scope.agency is not None:
+        cells = question_results(responses.filter(agency=scope.agency), questions=tagged, by_group=True)
+        return [SurveyLine.of(r) for r in cells]
+    pooled: dict[tuple[str, str], dict] = {}
+    agency_ids = responses.order_by("agency_id").values_list("agency_id", flat=True).distinct()
+    for agency_id in agency_ids:
+        for r in question_results(responses.filter(agency_id=agency_id), questions=tagged, by_group=True):
+            line = pooled.setdefault(
+                (r.code, r.group),
+                {"result": r, "favourable": 0, "base": 0, "published": 0, "withheld": False, "tags": set()},
+            )
+            line["tags"] |= set(r.tags)
+            if r.suppressed:
+                line["withheld"] = True
+                continue
+            line["favourable"] += r.favourable
+            line["base"] += r.base
+            line["published"] += 1
+    lines = []
+    for line in pooled.values():
+        r = line["result"]
+        suppressed = line["published"] == 0
+        lines.append(
+            SurveyLine(
+                code=r.code,
+                text=r.text,
+                group=r.group,
+                group_label=dict(RespondentGroup.choices).get(r.group, r.group),
+                favourable=0 if suppressed else line["favourable"],
+                n=0 if suppressed else line["base"],
+                percent=None if suppressed or not r.has_favourable else percent(line["favourable"], line["base"]),
+                suppressed=suppressed,
+                has_favourable=r.has_favourable,
+                tags=tuple(sorted(line["tags"])),
+                withheld=line["withheld"] and not suppressed,
+            )
+        )
+    return lines
 
 
 # --------------------------------------------------------------------------------------------
@@ -474,7 +525,7 @@ def quarterly_report(user: User, quarter: Quarter, scope: Scope) -> QuarterlyRep
         raise PermissionDenied("Only state staff see the statewide report.")
     metrics, as_of = metric_lines(user, quarter, scope)
     items, outcomes, reviews_counted = review_lines(user, quarter, scope)
-    survey_rows, responses_counted = survey_results(user, quarter, scope)
+    survey_rows = survey_results(user, quarter, scope)
     by_agency = agency_breakdown(user, quarter) if scope.is_statewide else {}
     sections = []
     for measure in MEASURES:
@@ -485,7 +536,7 @@ def quarterly_report(user: User, quarter: Quarter, scope: Scope) -> QuarterlyRep
                 metrics=[metrics[code] for code in measure.metrics],
                 items=[items[key] for key in measure.osri_items],
                 outcomes=[outcomes[key] for key in measure.osri_outcomes],
-                surveys=[SurveyLine.of(r) for r in survey_rows if tags & set(r.tags)],
+                surveys=[line for line in survey_rows if tags & set(line.tags)],
                 by_agency=by_agency.get(measure.headline_metric or "", []),
             )
         )
@@ -494,7 +545,6 @@ def quarterly_report(user: User, quarter: Quarter, scope: Scope) -> QuarterlyRep
         scope=scope,
         sections=sections,
         reviews_counted=reviews_counted,
-        responses_counted=responses_counted,
         extract_as_of=as_of,
         min_cell=min_cell(),
     )

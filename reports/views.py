@@ -55,9 +55,21 @@ def quarterly(request: HttpRequest) -> HttpResponse:
     report = quarterly_report(request.user, quarter, scope)
     context = _picker(request, scope, quarter) | {
         "report": report,
+        "written_report": _written_report_link(request, quarter, scope),
         "charts": {s.measure.code: s.chart() for s in report.sections if s.headline and s.has_metric_data},
     }
     return render(request, "reports/quarterly.html", context)
+
+
+def _written_report_link(request: HttpRequest, quarter: Quarter, scope: Scope) -> bool:
+    """Link the written report only to those who may open it: its editors and reviewers, or
+    anyone when a version is published."""
+    from reports.models import ReportVersion
+    from reports.publishing import may_see_drafts
+
+    if may_see_drafts(request.user, scope):
+        return True
+    return ReportVersion.objects.filter(report__quarter=str(quarter), report__agency=scope.agency).exists()
 
 
 @login_required

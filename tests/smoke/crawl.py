@@ -11,7 +11,7 @@ from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
 
 LINK = re.compile(r'<a\s[^>]*href="([^"#]+)"', re.I)
-SKIP = re.compile(r"/logout|/admin/|/export|\.csv|\.xlsx|download|/respond/|/static/")
+SKIP = re.compile(r"/logout|/admin/|/export|\.csv|\.xlsx|\.pdf|\.docx|\.json|download|/respond/|/static/")
 # Every file a page asks the browser to load: stylesheets, scripts, images.
 ASSET = re.compile(r'<(?:link|script|img)\s[^>]*(?:href|src)="(/static/[^"]+)"', re.I)
 MAX_PAGES = 80
