@@ -116,7 +116,7 @@ def section_rows(report: QuarterlyReport, section: MeasureSection) -> list[dict]
             "unit": "PERCENT",
         }
         if line.suppressed:
-            row.update(status="SUPPRESSED", note=f"fewer than {report.min_cell} responses")
+            row.update(status="SUPPRESSED", note="small-cell protection")
         elif not line.has_favourable:
             row.update(status="NO_FAVOURABLE_ANSWER", note="the question has no favourable answer")
         else:
@@ -171,8 +171,15 @@ def to_xlsx(report: QuarterlyReport) -> bytes:
     about.append(["Scope", report.scope.label])
     about.append(["Extract as of", report.extract_as_of.isoformat() if report.extract_as_of else "no results"])
     about.append(["Reviews counted", report.reviews_counted])
-    about.append(["Survey responses counted", report.responses_counted])
-    about.append(["Small-cell rule", f"survey cells with fewer than {report.min_cell} responses are suppressed"])
+    counted = report.responses_counted
+    about.append(["Survey responses counted", "suppressed" if counted is None else counted])
+    about.append(
+        [
+            "Small-cell rule",
+            f"survey figures about fewer than {report.min_cell} respondents are suppressed, and so are figures "
+            "that could be subtracted from others to give them (complementary suppression)",
+        ]
+    )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

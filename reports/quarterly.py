@@ -11,8 +11,9 @@ For a quarter and a scope (one agency, or statewide for state staff) it assemble
   review ended in the quarter (Face Sheet E, the submission date) and whose status is in
   REPORTABLE_REVIEW_STATUSES.
 - surveys: percent favourable with n per tagged question and respondent group, for responses
-  submitted in the quarter, computed by `surveys.results.question_results`, so cells below the
-  surveys app's minimum stay suppressed here too.
+  submitted in the quarter, computed by `surveys.results.question_results`, so the surveys app's
+  small-cell protection (primary and complementary, one pattern for every page, export and this
+  report) holds here too; the number of responses is suppressed with it.
 
 Every query is set-based: one per source for all measures together, whatever the number of
 children, cases or respondents.
@@ -46,7 +47,14 @@ from reviews import summaries
 from reviews.models import Review
 from reviews.workflow import REPORTED
 from surveys.models import MeasureTag, Question, RespondentGroup
-from surveys.results import QuestionResult, min_cell, question_results, submitted_responses_for_user
+from surveys.results import (
+    QuestionResult,
+    disclosure,
+    min_cell,
+    question_results,
+    response_count,
+    submitted_responses_for_user,
+)
 
 CAPABILITY = "report.view"
 STATEWIDE = "all"  # the agency parameter meaning "every agency" (state staff only)
@@ -338,13 +346,14 @@ class QuarterlyReport:
     scope: Scope
     sections: list[MeasureSection]
     reviews_counted: int
-    responses_counted: int
+    responses_counted: int | None  # None: suppressed (small-cell protection)
     extract_as_of: date | None
     min_cell: int
 
     @property
     def has_any_data(self) -> bool:
-        return self.reviews_counted or self.responses_counted or any(s.has_metric_data for s in self.sections)
+        responses = self.responses_counted is None or self.responses_counted > 0
+        return bool(self.reviews_counted or responses or any(s.has_metric_data for s in self.sections))
 
 
 # --------------------------------------------------------------------------------------------
@@ -455,7 +464,7 @@ def review_lines(
     return items, outcomes, reviews.count()
 
 
-def survey_results(user: User, quarter: Quarter, scope: Scope) -> tuple[list[QuestionResult], int]:
+def survey_results(user: User, quarter: Quarter, scope: Scope) -> tuple[list[QuestionResult], int | None]:
     """Tagged questions' results per respondent group, for responses submitted in the quarter."""
     responses = submitted_responses_for_user(user).filter(
         submitted_on__gte=quarter.start, submitted_on__lte=quarter.end
@@ -463,7 +472,11 @@ def survey_results(user: User, quarter: Quarter, scope: Scope) -> tuple[list[Que
     if scope.agency is not None:
         responses = responses.filter(agency=scope.agency)
     tagged = Question.objects.filter(pk__in=MeasureTag.objects.filter(code__in=all_survey_tags()).values("question_id"))
-    return question_results(responses, questions=tagged, by_group=True), responses.count()
+    shown_by = disclosure()
+    return (
+        question_results(responses, questions=tagged, by_group=True, shown_by=shown_by),
+        response_count(responses, shown_by),
+    )
 
 
 # --------------------------------------------------------------------------------------------

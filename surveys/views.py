@@ -7,6 +7,7 @@ helpers: a wave for another agency, or results filtered to another agency, answe
 from __future__ import annotations
 
 import csv
+import secrets
 from collections import defaultdict
 
 from django.contrib import messages
@@ -226,10 +227,11 @@ def _results_scope(request: HttpRequest) -> tuple[QuerySet[Response], ResultsFil
 def results_page(request: HttpRequest) -> HttpResponse:
     require(request.user, "surveys.view")
     responses, form, chosen = _results_scope(request)
-    question_results = results.question_results(responses)
+    shown_by = results.disclosure()
+    question_results = results.question_results(responses, shown_by=shown_by)
     closed = [r for r in question_results if r.has_favourable]
     selected = chosen.get("question") or (closed[0].code if closed else "")
-    comments, withheld = results.comments(responses)
+    comments, withheld = results.comments(responses, shown_by=shown_by)
     invitations = scope_queryset(Invitation.objects.all(), request.user)
     if chosen.get("wave"):
         invitations = invitations.filter(wave=chosen["wave"])
@@ -244,7 +246,9 @@ def results_page(request: HttpRequest) -> HttpResponse:
     ]
     breakdowns = {}
     if selected:
-        breakdowns = {by: results.breakdown(responses, selected, by) for by in ("agency", "group", "wave")}
+        breakdowns = {
+            by: results.breakdown(responses, selected, by, shown_by=shown_by) for by in ("agency", "group", "wave")
+        }
     trend = [
         {"label": row.label, "value": float(row.result.percent_favourable), "n": row.result.n}
         for row in breakdowns.get("wave", [])
@@ -256,7 +260,7 @@ def results_page(request: HttpRequest) -> HttpResponse:
         "surveys/results.html",
         {
             "form": form,
-            "responses_count": responses.count(),
+            "responses_count": results.response_count(responses, shown_by),
             "results": question_results,
             "closed": closed,
             "selected": selected,
@@ -311,18 +315,19 @@ def export_aggregates(request: HttpRequest) -> HttpResponse:
             "suppressed",
         ]
     )
+    shown_by = results.disclosure()
     cells = (
-        responses.values_list("wave__name", "agency__code", "group")
+        responses.values_list("wave", "wave__name", "agency", "agency__code", "group")
         .distinct()
-        .order_by("wave__name", "agency__code", "group")
+        .order_by("wave__name", "wave", "agency__code", "group")
     )
-    for wave_name, agency_code, group in cells:
-        cell = responses.filter(wave__name=wave_name, agency__code=agency_code, group=group)
-        size = cell.count()
-        for result in results.question_results(cell):
+    for wave_id, wave_name, agency_id, agency_code, group in cells:
+        cell = responses.filter(wave=wave_id, agency=agency_id, group=group)
+        size = results.response_count(cell, shown_by)
+        for result in results.question_results(cell, shown_by=shown_by):
             if result.kind in Question.TEXT_KINDS:
                 continue
-            head = [wave_name, agency_code, group, size, result.code, result.text]
+            head = [wave_name, agency_code, group, "" if size is None else size, result.code, result.text]
             if result.suppressed:
                 writer.writerow([*head, "", "", "", "", "", "", "yes"])
                 continue
@@ -351,15 +356,14 @@ def export_responses(request: HttpRequest) -> HttpResponse:
     """One row per submitted response, no contact data; rows of cells under the minimum are left out."""
     require(request.user, "surveys.view")
     responses, _form, _chosen = _results_scope(request)
-    threshold = results.min_cell()
-    sizes = defaultdict(int)
-    for wave_id, agency_id, group in responses.values_list("wave", "agency", "group"):
-        sizes[(wave_id, agency_id, group)] += 1
-    kept = [
-        r
-        for r in responses.select_related("wave", "agency").order_by("wave__opens_on", "agency__code", "group", "pk")
-        if sizes[(r.wave_id, r.agency_id, r.group)] >= threshold
-    ]
+    shown_by = results.disclosure()
+    everyone = list(responses.select_related("wave", "agency"))
+    cells = {r.pk: results.response_cell(r) for r in everyone}
+    kept = [r for r in everyone if cells[r.pk] in shown_by.respondents.masses and not shown_by.hides_cell(cells[r.pk])]
+    # Rows in a random order within each cell: neither the database id nor the time of answering
+    # (which could be matched with an invitation) orders them.
+    shuffle = secrets.SystemRandom()
+    kept.sort(key=lambda r: (r.wave.opens_on, r.wave.name, r.agency.code, r.group, shuffle.random()))
     codes = list(
         dict.fromkeys(
             Question.objects.filter(survey__in={r.survey_id for r in kept})
@@ -371,6 +375,10 @@ def export_responses(request: HttpRequest) -> HttpResponse:
     for answer in (
         Answer.objects.filter(response__in=kept).select_related("question", "choice").prefetch_related("choices")
     ):
+        if answer.question.kind in results.COUNTED_KINDS and shown_by.hides_answer(
+            answer.question.code, cells[answer.response_id]
+        ):
+            continue  # too few answered this question in the row's cell: left empty
         if answer.question.kind == Question.Kind.MULTIPLE:
             value = ";".join(sorted(c.value for c in answer.choices.all()))
         elif answer.choice_id:

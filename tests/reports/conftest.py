@@ -9,6 +9,9 @@ Expected figures (worked by hand; see tests/reports/test_quarterly.py):
   the quarter do not count.
 - survey question tagged worker_child_visits, youth, 6ZA: 4 favourable of 5 (one "does not
   apply" left out) = 80.0%, n 5; statewide 5 of 8 = 62.5%; 6ZB alone has 3 responses: suppressed.
+  Published together these would give 6ZB's 3 answers (8 - 5) and 6ZA's 3 June answers (the
+  surveys page's wave total minus the quarter), so small-cell protection suppresses the 6ZA and
+  the statewide youth figures as well (complementary suppression, surveys.suppression).
 """
 
 from __future__ import annotations

@@ -54,9 +54,10 @@ def test_results_and_comments_show_only_the_users_agencies(client_for, personas,
     assert "Comment 6ZA 0" in html and "Comment 6ZB" not in html and "Comment 6ZC" not in html
 
     state = client_for(personas.state_supervisor).get(reverse("surveys:results")).content.decode()
-    assert "Comment 6ZA 0" in state and "Comment 6ZB 4" in state
+    assert "Comment 6ZA 0" in state
     assert "Comment 6ZC" not in state  # 2 responses: below the minimum cell
-    assert "2 comments from breakdowns with fewer than 5 responses not shown" in state
+    assert "Comment 6ZB" not in state  # suppressed with 6ZC (complementary): 13 - 6 would give 6ZC's 2
+    assert "Comments from suppressed groups of respondents are not shown." in state
 
 
 def test_filtering_results_to_another_agency_or_its_wave_is_refused(client_for, personas, fielded, agency):
@@ -73,8 +74,8 @@ def test_percent_favourable_and_breakdown_suppression_on_the_results_page(client
     page = client_for(personas.state_supervisor).get(reverse("surveys:results"), {"question": "visits"})
     [visits] = [r for r in page.context["results"] if r.code == "visits"]
     assert (visits.percent_favourable, visits.n) == (100, 13)
-    by_agency = {row.label: row.suppressed for row in page.context["breakdowns"]["agency"]}
-    assert by_agency == {"6ZA": False, "6ZB": False, "6ZC": True}
+    by_agency = {row.label: (row.suppressed, row.responses) for row in page.context["breakdowns"]["agency"]}
+    assert by_agency == {"6ZA": (False, 6), "6ZB": (True, None), "6ZC": (True, None)}
 
 
 def test_the_responses_export_has_no_contact_data_and_drops_small_cells(client_for, personas, fielded):
@@ -83,7 +84,7 @@ def test_the_responses_export_has_no_contact_data_and_drops_small_cells(client_f
     text = export.content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["row", "wave", "agency", "group", "language", "submitted_month", "visits", "comment"]
-    assert [r[2] for r in rows[1:]] == ["6ZA"] * 6 + ["6ZB"] * 5
+    assert [r[2] for r in rows[1:]] == ["6ZA"] * 6  # 6ZC (2) and, complementary, 6ZB (5) left out
     assert "Secret" not in text and "@" not in text
 
     mine = list(
@@ -99,8 +100,9 @@ def test_the_responses_export_has_no_contact_data_and_drops_small_cells(client_f
 def test_the_aggregates_export_suppresses_cells_under_five(client_for, personas, fielded):
     export = client_for(personas.state_supervisor).get(reverse("surveys:export_aggregates"))
     rows = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))
-    zc = [r for r in rows if r["agency"] == "6ZC"]
-    assert len(zc) == 1 and zc[0]["suppressed"] == "yes" and zc[0]["count"] == "" and zc[0]["responses"] == "2"
+    for code in ("6ZB", "6ZC"):  # 6ZC has 2 responses; 6ZB is suppressed with it (complementary)
+        [row] = [r for r in rows if r["agency"] == code]
+        assert (row["suppressed"], row["count"], row["responses"], row["n_favourable_base"]) == ("yes", "", "", "")
     za_agree = next(r for r in rows if r["agency"] == "6ZA" and r["answer"] == "agree")
     assert (za_agree["count"], za_agree["percent"], za_agree["percent_favourable"], za_agree["n_favourable_base"]) == (
         "6",
