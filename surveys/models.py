@@ -412,8 +412,9 @@ class Invitation(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(default=0)
     last_reminded_at = models.DateTimeField(null=True, blank=True)
-    opened_at = models.DateTimeField(null=True, blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    # Whether the answers were sent, and nothing else: no time of opening or answering is kept,
+    # so invitations cannot be lined up with responses (docs/surveys.md, "Anonymity").
+    used = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["wave", "agency__code", "group", "pk"]
@@ -428,7 +429,7 @@ class Invitation(models.Model):
 
     @property
     def is_used(self) -> bool:
-        return self.submitted_at is not None
+        return self.used
 
     def is_expired(self, today: date | None = None) -> bool:
         return (today or timezone.localdate()) > self.wave.closes_on
@@ -474,6 +475,11 @@ class SkippedContact(models.Model):
         return f"Row {self.row_number}: {self.reason}"
 
 
+def random_response_key() -> int:
+    """A random 62-bit key: response keys follow neither the order of opening nor of answering."""
+    return secrets.randbits(62) or 1
+
+
 class Response(models.Model):
     """One respondent's answers. Carries no link to the invitation or contact once submitted."""
 
@@ -481,6 +487,7 @@ class Response(models.Model):
         IN_PROGRESS = "in_progress", "In progress"
         SUBMITTED = "submitted", "Submitted"
 
+    id = models.BigIntegerField(primary_key=True, default=random_response_key, editable=False)
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
     wave = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="responses")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="survey_responses")

@@ -189,9 +189,6 @@ def welcome(request: HttpRequest, token: str) -> HttpResponse:
                     "language": language,
                 },
             )
-        if invitation.opened_at is None:
-            invitation.opened_at = timezone.now()
-            invitation.save(update_fields=["opened_at"])
         return redirect(reverse("surveys:page", args=[token, response.last_page]))
     survey = invitation.survey
     return _render(

@@ -202,7 +202,7 @@ class RateRow:
 
 def response_rates(invitations: QuerySet[Invitation], by: str | None = None) -> list[RateRow]:
     """Invited, submitted and response rate, in total (by=None) or per 'wave', 'group' or 'agency'."""
-    submitted = Count("id", filter=Q(submitted_at__isnull=False))
+    submitted = Count("id", filter=Q(used=True))
     if by is None:
         totals = invitations.aggregate(invited=Count("id"), submitted=submitted)
         return [RateRow("All", totals["invited"], totals["submitted"])]
@@ -215,7 +215,7 @@ def response_rates(invitations: QuerySet[Invitation], by: str | None = None) -> 
 def response_rates_by_wave(invitations: QuerySet[Invitation]) -> dict[int, RateRow]:
     """Invited, submitted and response rate per wave id."""
     rows = invitations.values("wave", "wave__name").annotate(
-        invited=Count("id"), submitted=Count("id", filter=Q(submitted_at__isnull=False))
+        invited=Count("id"), submitted=Count("id", filter=Q(used=True))
     )
     return {r["wave"]: RateRow(r["wave__name"], r["invited"], r["submitted"]) for r in rows}
 

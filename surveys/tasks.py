@@ -23,9 +23,7 @@ log = logging.getLogger(__name__)
 
 
 def pending(wave_id: int, agency_ids: list[int] | None, reminder: bool):
-    qs = Invitation.objects.filter(wave_id=wave_id, submitted_at__isnull=True, contact__isnull=False).exclude(
-        contact__email=""
-    )
+    qs = Invitation.objects.filter(wave_id=wave_id, used=False, contact__isnull=False).exclude(contact__email="")
     if agency_ids is not None:
         qs = qs.filter(agency_id__in=agency_ids)
     return qs.filter(sent_at__isnull=not reminder)

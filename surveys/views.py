@@ -128,11 +128,11 @@ def wave_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "uploads": uploads.select_related("uploaded_by"),
             "skipped": skipped,
             "upload_form": ContactUploadForm(),
-            "unsent": invitations.filter(sent_at__isnull=True, submitted_at__isnull=True)
+            "unsent": invitations.filter(sent_at__isnull=True, used=False)
             .exclude(contact__email="")
             .exclude(contact__isnull=True)
             .count(),
-            "unanswered": invitations.filter(sent_at__isnull=False, submitted_at__isnull=True).count(),
+            "unanswered": invitations.filter(sent_at__isnull=False, used=False).count(),
             "printed": invitations.filter(contact__email="").count(),
         },
     )
@@ -188,11 +188,15 @@ def wave_send(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def wave_codes(request: HttpRequest, pk: int) -> HttpResponse:
-    """Printable codes for contacts reached on paper or by phone (no e-mail address)."""
+    """Printable codes for contacts reached on paper or by phone (no e-mail address).
+
+    Every such invitation is listed, answered or not: a list that shrank when someone answered
+    would tell who had just sent the newest response.
+    """
     require(request.user, "surveys.manage")
     wave = get_wave_for_user_or_404(request.user, pk)
     invitations = (
-        scope_queryset(wave.invitations.filter(contact__email="", submitted_at__isnull=True), request.user)
+        scope_queryset(wave.invitations.filter(contact__email=""), request.user)
         .select_related("contact", "agency")
         .order_by("agency__code", "group", "contact__name")
     )

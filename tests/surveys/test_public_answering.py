@@ -69,7 +69,7 @@ def test_a_respondent_answers_every_page_and_submits_once(client, setup):
     assert sorted(c.value for c in answers["help"].choices.all()) == ["home", "job"]
     assert answers["comment"].text == "Thanks"
     invitation.refresh_from_db()
-    assert invitation.submitted_at is not None
+    assert invitation.used is True
 
     # Single use: the link now only says it was used, whatever page is asked for.
     for again in (client.get(url("welcome", invitation)), client.post(url("finish", invitation), {})):
@@ -243,7 +243,7 @@ def test_submitting_with_a_required_answer_missing_links_back_to_its_page(client
     page = client.post(url("finish", invitation), {})
     assert page.status_code == 200
     assert f'href="{url("page", invitation, 1)}#q_siblings"' in page.content.decode()
-    assert Invitation.objects.get().submitted_at is None
+    assert Invitation.objects.get().used is False
 
 
 def test_a_submitted_response_cannot_be_joined_back_to_its_invitation(client, setup):

@@ -213,7 +213,7 @@ def test_invitations_and_reminders_are_sent_by_e_mail_in_a_task(
     assert "Abra la encuesta" in to_first.body
     assert Invitation.objects.filter(sent_at__isnull=False).count() == 3
 
-    first.submitted_at = first.sent_at
+    first.used = True
     first.save()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
