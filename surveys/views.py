@@ -145,6 +145,7 @@ def wave_upload(request: HttpRequest, pk: int) -> HttpResponse:
     wave = get_wave_for_user_or_404(request.user, pk)
     form = ContactUploadForm(request.POST, request.FILES)
     errors: list[str] = []
+    filename = ""
     if form.is_valid():
         filename, text = form.cleaned_data["file"]
         outcome = sampling.upload_contacts(
@@ -165,7 +166,9 @@ def wave_upload(request: HttpRequest, pk: int) -> HttpResponse:
         errors = [str(e) for e in outcome.errors]
     else:
         errors = [f"{field}: {message}" for field, msgs in form.errors.items() for message in msgs]
-    return render(request, "surveys/upload_errors.html", {"wave": wave, "errors": errors}, status=400)
+    return render(
+        request, "surveys/upload_errors.html", {"wave": wave, "errors": errors, "filename": filename}, status=400
+    )
 
 
 @login_required
