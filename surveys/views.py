@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -41,7 +42,7 @@ from surveys.models import (
     SkippedContact,
     Wave,
 )
-from surveys.tasks import send_invitations
+from surveys.tasks import public_base, send_invitations
 
 # --- scoping for waves ----------------------------------------------------------------------
 
@@ -179,7 +180,7 @@ def wave_send(request: HttpRequest, pk: int) -> HttpResponse:
     reminder = request.POST.get("kind") == "reminders"
     ids = agency_ids_for_user(request.user)
     agency_ids = None if ids is None else sorted(ids)
-    base_url = request.build_absolute_uri("/")
+    base_url = public_base(request.build_absolute_uri("/"))
     # Sent after the request's transaction commits, by a worker (or in-process without a broker).
     transaction.on_commit(
         lambda: send_invitations.delay(wave.pk, agency_ids=agency_ids, reminder=reminder, base_url=base_url)
@@ -203,7 +204,8 @@ def wave_codes(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("contact", "agency")
         .order_by("agency__code", "group", "contact__name")
     )
-    return render(request, "surveys/wave_codes.html", {"wave": wave, "invitations": invitations})
+    code_url = public_base(request.build_absolute_uri("/")) + reverse("surveys:enter_code")
+    return render(request, "surveys/wave_codes.html", {"wave": wave, "invitations": invitations, "code_url": code_url})
 
 
 # --- results --------------------------------------------------------------------------------

@@ -266,3 +266,44 @@ def test_a_wave_cannot_close_before_it_opens(client_for, personas, agency):
     page = client_for(personas.supervisor_a).post(reverse("surveys:wave_create"), data)
     assert page.context["form"].errors["closes_on"] == ["The wave closes before it opens."]
     assert not Wave.objects.exists()
+
+
+def test_links_sent_from_the_web_page_use_surveys_public_base_url(
+    client_for, personas, agency, django_capture_on_commit_callbacks, settings
+):
+    """Issue 10, finding 11: the setting wins over the host the manager's request came in on."""
+    settings.SURVEYS_PUBLIC_BASE_URL = "https://surveys.example.gov/"
+    wave = make_wave(make_survey("resource"), agency=agency("6ZA"))
+    supervisor = client_for(personas.supervisor_a)
+    text = HEADER + "resource,6ZA,P,p@example.org,,\nresource,6ZA,Q,,5735550103,\n"
+    supervisor.post(
+        reverse("surveys:wave_upload", args=[wave.pk]), {"file": SimpleUploadedFile("l.csv", text.encode())}
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        supervisor.post(
+            reverse("surveys:wave_send", args=[wave.pk]), {"kind": "invitations"}, HTTP_HOST="internal:8000"
+        )
+
+    [message] = mail.outbox
+    token = Invitation.objects.get(contact__name="P").token
+    assert f"https://surveys.example.gov/surveys/respond/t/{token}/" in message.body
+    assert "Or go to https://surveys.example.gov/surveys/respond/ and type" in message.body
+    assert "internal" not in message.body and "testserver" not in message.body
+    codes = supervisor.get(reverse("surveys:wave_codes", args=[wave.pk]), HTTP_HOST="internal:8000").content.decode()
+    assert "https://surveys.example.gov/surveys/respond/" in codes and "internal:8000" not in codes
+
+
+def test_without_the_setting_links_use_the_address_of_the_page(
+    client_for, personas, agency, django_capture_on_commit_callbacks, settings
+):
+    settings.SURVEYS_PUBLIC_BASE_URL = ""
+    wave = make_wave(make_survey("resource"), agency=agency("6ZA"))
+    supervisor = client_for(personas.supervisor_a)
+    supervisor.post(
+        reverse("surveys:wave_upload", args=[wave.pk]),
+        {"file": SimpleUploadedFile("l.csv", (HEADER + "resource,6ZA,P,p@example.org,,\n").encode())},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        supervisor.post(reverse("surveys:wave_send", args=[wave.pk]), {"kind": "invitations"})
+    assert "http://testserver/surveys/respond/t/" in mail.outbox[0].body
