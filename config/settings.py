@@ -120,6 +120,12 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = envbool("AXES_ENABLED", True)
 
+# The client address behind reverse proxies (docs/operations.md, "Client address behind a proxy"):
+# how many proxies in front of the app append to X-Forwarded-For. 0 = none: REMOTE_ADDR is the
+# client and the header is ignored. Used by the login lock above and the survey guess limit.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
+
 LANGUAGE_CODE = "en-us"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -551,11 +551,16 @@ class FollowUpRequest(models.Model):
         return f"Follow-up request {self.pk} ({self.agency.code})"
 
 
-class TokenGuess(models.Model):
-    """A failed token or code lookup, by keyed hash of the caller's address (rate limiting)."""
+class GuessAllowance(models.Model):
+    """Failed token or code lookups of one caller (keyed hash of the address) in the current window.
 
-    client_key = models.CharField(max_length=64, db_index=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    Counted with single conditional UPDATEs (surveys.public.take_guess), so parallel requests
+    cannot all pass the check before any of them is counted.
+    """
+
+    client_key = models.CharField(max_length=64, unique=True)
+    window_start = models.DateTimeField(default=timezone.now, db_index=True)
+    failures = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
-        return f"Failed token lookup at {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.failures} failed lookup(s) since {self.window_start:%Y-%m-%d %H:%M}"
