@@ -83,7 +83,7 @@ def cell_sizes(responses: QuerySet[Response]) -> dict[suppression.Cell, int]:
     return {_cell(*(r[f] for f in CELL_FIELDS)): r["n"] for r in rows}
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=128)
 def _pattern(masses: frozenset, threshold: int) -> suppression.Pattern:
     return suppression.protect(dict(masses), threshold, CELL_FAMILY)
 
