@@ -87,7 +87,4 @@ def _respond(invitation: Invitation, rng: random.Random) -> None:
     # Date the submission inside the wave (submit() stamps today).
     day = OPENS_ON + dt.timedelta(days=rng.randint(3, 80))
     Response.objects.filter(pk=response.pk).update(submitted_on=day, started_on=day)
-    Invitation.objects.filter(pk=invitation.pk).update(
-        sent_at=dt.datetime.combine(OPENS_ON, dt.time(9), tzinfo=dt.UTC),
-        submitted_at=dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC),
-    )
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=dt.datetime.combine(OPENS_ON, dt.time(9), tzinfo=dt.UTC))

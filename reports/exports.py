@@ -117,7 +117,7 @@ def section_rows(report: QuarterlyReport, section: MeasureSection) -> list[dict]
             "unit": "PERCENT",
         }
         if line.suppressed:
-            row.update(status="SUPPRESSED", note=f"fewer than {report.min_cell} responses")
+            row.update(status="SUPPRESSED", note="small-cell protection")
         elif not line.has_favourable:
             row.update(status="NO_FAVOURABLE_ANSWER", note="the question has no favourable answer")
         else:
@@ -157,7 +157,11 @@ def to_xlsx(report: QuarterlyReport) -> bytes:
         ("Scope", report.scope.label),
         ("Extract as of", report.extract_as_of.isoformat() if report.extract_as_of else "no results"),
         ("Reviews counted", report.reviews_counted),
-        ("Small-cell rule", f"survey cells with fewer than {report.min_cell} responses are suppressed"),
+        (
+            "Small-cell rule",
+            f"survey figures about fewer than {report.min_cell} respondents are suppressed, and so are figures "
+            "that could be subtracted from others to give them (complementary suppression)",
+        ),
     ]
     return workbook(merged_rows(report), f"Quarterly {report.quarter}", about)
 
@@ -177,7 +181,11 @@ def snapshot_xlsx(snapshot: dict) -> bytes:
         ("Generated", report["generated_at"]),
         ("Extract as of", context.get("extract_as_of") or "no results"),
         ("Reviews counted", context["reviews_counted"]),
-        ("Small-cell rule", f"survey cells with fewer than {context['min_cell']} responses are suppressed"),
+        (
+            "Small-cell rule",
+            f"survey figures about fewer than {context['min_cell']} respondents are suppressed, and so are figures "
+            "that could be subtracted from others to give them (complementary suppression)",
+        ),
     ]
     if context.get("published_at"):
         about.insert(4, ("Published", f"{context['published_at']} by {context.get('published_by', '')}"))

@@ -11,8 +11,9 @@ For a quarter and a scope (one agency, or statewide for state staff) it assemble
   review ended in the quarter (Face Sheet E, the submission date) and whose status is in
   REPORTABLE_REVIEW_STATUSES.
 - surveys: percent favourable with n per tagged question and respondent group, for responses
-  submitted in the quarter, computed by `surveys.results.question_results`, so cells below the
-  surveys app's minimum stay suppressed here too.
+  submitted in the quarter, computed by `surveys.results.question_results`, so the surveys app's
+  small-cell protection (primary and complementary, one pattern for every page, export and this
+  report) holds here too; the number of responses is suppressed with it.
 
 Every query is set-based: one per source for all measures together, whatever the number of
 children, cases or respondents.
@@ -46,7 +47,13 @@ from reviews import summaries
 from reviews.models import Review
 from reviews.workflow import REPORTED
 from surveys.models import MeasureTag, Question, RespondentGroup
-from surveys.results import QuestionResult, min_cell, question_results, submitted_responses_for_user
+from surveys.results import (
+    QuestionResult,
+    disclosure,
+    min_cell,
+    question_results,
+    submitted_responses_for_user,
+)
 
 CAPABILITY = "report.view"
 STATEWIDE = "all"  # the agency parameter meaning "every agency" (state staff only)
@@ -473,13 +480,19 @@ def survey_results(user: User, quarter: Quarter, scope: Scope) -> list[SurveyLin
         submitted_on__gte=quarter.start, submitted_on__lte=quarter.end
     )
     tagged = Question.objects.filter(pk__in=MeasureTag.objects.filter(code__in=all_survey_tags()).values("question_id"))
+    shown_by = disclosure()  # one suppression pattern, the surveys pages' own
     if scope.agency is not None:
-        cells = question_results(responses.filter(agency=scope.agency), questions=tagged, by_group=True)
+        cells = question_results(
+            responses.filter(agency=scope.agency), questions=tagged, by_group=True, shown_by=shown_by
+        )
         return [SurveyLine.of(r) for r in cells]
     pooled: dict[tuple[str, str], dict] = {}
     agency_ids = responses.order_by("agency_id").values_list("agency_id", flat=True).distinct()
     for agency_id in agency_ids:
-        for r in question_results(responses.filter(agency_id=agency_id), questions=tagged, by_group=True):
+        agency_cells = question_results(
+            responses.filter(agency_id=agency_id), questions=tagged, by_group=True, shown_by=shown_by
+        )
+        for r in agency_cells:
             line = pooled.setdefault(
                 (r.code, r.group),
                 {"result": r, "favourable": 0, "base": 0, "published": 0, "withheld": False, "tags": set()},

@@ -162,10 +162,12 @@ class WaveAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["printable_code", "wave", "agency", "group", "sent_at", "reminders_sent", "submitted_at"]
+    # Nothing that changes when the person answers (used, reminders to those who have not): the
+    # admin must not show who has just sent the newest response. Rates are on the wave page.
+    list_display = ["printable_code", "wave", "agency", "group", "sent_at"]
     list_filter = ["wave", "agency", "group"]
-    exclude = ["token"]
-    readonly_fields = ["code", "contact", "upload", "submitted_at", "opened_at"]
+    exclude = ["token", "used", "reminders_sent", "last_reminded_at"]
+    readonly_fields = ["code", "contact", "upload", "sent_at", "invited_on"]
 
 
 @admin.register(ContactUpload)

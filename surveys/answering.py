@@ -202,12 +202,11 @@ def submit(
     """Send the answers: once per invitation. Unlinks the response from the invitation token."""
     with transaction.atomic():
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if locked.submitted_at is not None:
+        if locked.used:
             raise AlreadySubmitted
         discard_hidden(response, survey_questions(response.survey))
-        now = timezone.now()
-        locked.submitted_at = now
-        locked.save(update_fields=["submitted_at"])
+        locked.used = True  # no time: see Invitation.used
+        locked.save(update_fields=["used"])
         response.status = Response.Status.SUBMITTED
         response.submitted_on = timezone.localdate()
         response.resume_key = None

@@ -57,9 +57,7 @@ def seed(stdout) -> None:
             created += 1
     stdout.write(f"surveys: {created} demo wave(s) created, {len(DEMO_WAVES) - created} already there")
     demo = (
-        Invitation.objects.filter(
-            wave__name=DEMO_WAVES[-1][0], group="youth", agency__code="6ZA", submitted_at__isnull=True
-        )
+        Invitation.objects.filter(wave__name=DEMO_WAVES[-1][0], group="youth", agency__code="6ZA", used=False)
         .exclude(contact__email="")
         .order_by("pk")
         .first()

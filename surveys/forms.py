@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -66,9 +68,10 @@ class ContactUploadForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError("The file is larger than 5 MB; split the list.")
         raw = upload.read()
+        name = re.sub(r"[\x00-\x1f\x7f]", "", upload.name or "")[:200]  # stored and shown back
         for encoding in ("utf-8-sig", "cp1252"):
             try:
-                return upload.name, raw.decode(encoding)
+                return name, raw.decode(encoding)
             except UnicodeDecodeError:
                 continue
         raise ValidationError("The file is not readable text; save it as CSV (UTF-8).")

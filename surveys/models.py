@@ -422,8 +422,9 @@ class Invitation(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(default=0)
     last_reminded_at = models.DateTimeField(null=True, blank=True)
-    opened_at = models.DateTimeField(null=True, blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    # Whether the answers were sent, and nothing else: no time of opening or answering is kept,
+    # so invitations cannot be lined up with responses (docs/surveys.md, "Anonymity").
+    used = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["wave", "agency__code", "group", "pk"]
@@ -438,7 +439,7 @@ class Invitation(models.Model):
 
     @property
     def is_used(self) -> bool:
-        return self.submitted_at is not None
+        return self.used
 
     def is_expired(self, today: date | None = None) -> bool:
         return (today or timezone.localdate()) > self.wave.closes_on
@@ -484,6 +485,11 @@ class SkippedContact(models.Model):
         return f"Row {self.row_number}: {self.reason}"
 
 
+def random_response_key() -> int:
+    """A random 62-bit key: response keys follow neither the order of opening nor of answering."""
+    return secrets.randbits(62) or 1
+
+
 class Response(models.Model):
     """One respondent's answers. Carries no link to the invitation or contact once submitted."""
 
@@ -491,6 +497,7 @@ class Response(models.Model):
         IN_PROGRESS = "in_progress", "In progress"
         SUBMITTED = "submitted", "Submitted"
 
+    id = models.BigIntegerField(primary_key=True, default=random_response_key, editable=False)
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
     wave = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="responses")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="survey_responses")
@@ -563,11 +570,16 @@ class FollowUpRequest(models.Model):
         log_action("surveys.follow_up.closed", user=user, obj=self, data={"wave": self.wave_id, "group": self.group})
 
 
-class TokenGuess(models.Model):
-    """A failed token or code lookup, by keyed hash of the caller's address (rate limiting)."""
+class GuessAllowance(models.Model):
+    """Failed token or code lookups of one caller (keyed hash of the address) in the current window.
 
-    client_key = models.CharField(max_length=64, db_index=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    Counted with single conditional UPDATEs (surveys.public.take_guess), so parallel requests
+    cannot all pass the check before any of them is counted.
+    """
+
+    client_key = models.CharField(max_length=64, unique=True)
+    window_start = models.DateTimeField(default=timezone.now, db_index=True)
+    failures = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
-        return f"Failed token lookup at {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.failures} failed lookup(s) since {self.window_start:%Y-%m-%d %H:%M}"

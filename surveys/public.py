@@ -2,8 +2,10 @@
 
 Pages are never cached (a phone may be shared). Every token problem (unknown, used, expired, not yet open, too many guesses) is answered with a
 clear page in the respondent's language and a 4xx status, never an error page. Failed lookups
-are counted per caller (keyed hash of the address) and, past a limit, all lookups from that
-caller are refused for a while, so codes cannot be guessed by trying many.
+are counted per caller (keyed hash of the client address, behind TRUSTED_PROXY_COUNT proxies) and,
+past a limit, all lookups from that caller are refused for a while, so codes cannot be guessed by
+trying many. The count is taken atomically before each lookup, so parallel requests do not slip
+past it.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,10 +21,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from accounts.http import client_address
 from surveys import answering
 from surveys.i18n import pick_language, ui
 from surveys.identity import client_key, resume_key
-from surveys.models import CODE_ALPHABET, Invitation, Question, Response, TokenGuess
+from surveys.models import CODE_ALPHABET, GuessAllowance, Invitation, Question, Response
 
 SESSION_LANGUAGE = "survey_language"
 SESSION_FOLLOW_UP = "survey_follow_up"
@@ -81,30 +85,48 @@ def _problem(request: HttpRequest, language: str, kind: str, status: int, **fmt)
 
 
 def _caller(request: HttpRequest) -> str:
-    return client_key(request.META.get("REMOTE_ADDR", ""))
+    return client_key(client_address(request))
 
 
-def is_rate_limited(caller: str) -> bool:
-    since = timezone.now() - guess_window()
-    return TokenGuess.objects.filter(client_key=caller, created_at__gte=since).count() >= guess_limit()
+def take_guess(caller: str) -> bool:
+    """Count one lookup against the caller's allowance before it is made; False when used up.
+
+    Each step is one conditional UPDATE (atomic on PostgreSQL and SQLite): of many parallel
+    requests, exactly the allowance gets through. A lookup that finds its invitation gives its
+    count back (give_back_guess), so only failed lookups use the allowance up.
+    """
+    allowances = GuessAllowance.objects.filter(client_key=caller)
+    for _attempt in range(2):  # twice: an expired row may be cleared away between the steps
+        now = timezone.now()
+        GuessAllowance.objects.get_or_create(client_key=caller, defaults={"window_start": now})
+        if allowances.filter(window_start__lt=now - guess_window()).update(window_start=now, failures=1):
+            return True  # the window had passed: a new one starts with this lookup
+        if allowances.filter(failures__lt=guess_limit()).update(failures=F("failures") + 1):
+            return True
+        if allowances.exists():
+            return False
+    return False
 
 
-def record_failed_guess(caller: str) -> None:
-    now = timezone.now()
-    TokenGuess.objects.filter(created_at__lt=now - guess_window()).delete()
-    TokenGuess.objects.create(client_key=caller, created_at=now)
+def give_back_guess(caller: str) -> None:
+    GuessAllowance.objects.filter(client_key=caller, failures__gt=0).update(failures=F("failures") - 1)
+
+
+def forget_old_guesses() -> None:
+    GuessAllowance.objects.filter(window_start__lt=timezone.now() - guess_window()).delete()
 
 
 def _find(request: HttpRequest, language: str, **lookup) -> Invitation | HttpResponse:
     """The invitation for a token or code, or the page that explains why it cannot be used."""
     caller = _caller(request)
-    if is_rate_limited(caller):
+    if not take_guess(caller):
         minutes = int(guess_window().total_seconds() // 60)
         return _problem(request, language, "limited", 429, minutes=minutes)
     invitation = Invitation.objects.select_related("wave", "survey", "agency").filter(**lookup).first()
     if invitation is None:
-        record_failed_guess(caller)
+        forget_old_guesses()
         return _problem(request, language, "unknown", 404)
+    give_back_guess(caller)
     today = timezone.localdate()
     if invitation.is_used:
         return _problem(request, language, "used", 410)
@@ -189,9 +211,6 @@ def welcome(request: HttpRequest, token: str) -> HttpResponse:
                     "language": language,
                 },
             )
-        if invitation.opened_at is None:
-            invitation.opened_at = timezone.now()
-            invitation.save(update_fields=["opened_at"])
         return redirect(reverse("surveys:page", args=[token, response.last_page]))
     survey = invitation.survey
     return _render(

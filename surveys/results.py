@@ -7,9 +7,14 @@ Rules (spec/surveys.md, "Results")
   choice marked favourable) / answers on choices that count in the base. "Does not apply" does
   not count in the base, and a skipped question has no answer at all, so both are out of the
   denominator; n is that denominator.
-- Small-cell protection: a breakdown with fewer than MIN_CELL (5) submitted responses shows no
-  answers at all; a question answered by fewer than MIN_CELL respondents in a breakdown shows no
-  counts either. Totals above the breakdown still count the suppressed responses.
+- Small-cell protection (surveys.suppression): every figure is a sum over cells (wave, quarter of
+  submission, agency, respondent group). Cells and boxes of cells with fewer than MIN_CELL (5)
+  respondents are hidden, and so many more (complementary suppression) that no sum or difference
+  of published figures gives the answers of fewer than MIN_CELL respondents. The pattern is
+  computed once over all submitted responses, the same for every user, page and export: the
+  respondents per cell decide which response counts, comments and exported rows are shown; the
+  respondents who answered each question decide which of that question's figures are shown.
+  Totals above a hidden breakdown still count its responses.
 - Only submitted responses count.
 """
 
@@ -19,17 +24,138 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from django.conf import settings
 from django.db.models import Avg, Count, Q, QuerySet
 
 from accounts.models import Agency, User
 from accounts.scoping import scope_queryset
+from surveys import suppression
 from surveys.models import Answer, Invitation, Question, RespondentGroup, Response, Wave
 
 
 def min_cell() -> int:
     return getattr(settings, "SURVEYS_MIN_CELL", 5)
+
+
+# --- small-cell protection ------------------------------------------------------------------
+
+WAVE, QUARTER, AGENCY, GROUP = 0, 1, 2, 3
+# The boxes some page or export publishes (by their free coordinates): the results page, its
+# breakdowns, the measure page and the aggregates export fix any of wave, agency and group and
+# never the quarter; the quarterly report fixes the quarter, never the wave. Single cells are the
+# rows of the responses export.
+CELL_FAMILY = suppression.Family(
+    dims=("wave", "quarter", "agency", "group"),
+    published=frozenset(
+        frozenset(free)
+        for free in [
+            *({QUARTER, *rest} for rest in ((), (WAVE,), (AGENCY,), (GROUP,), (WAVE, AGENCY), (WAVE, GROUP))),
+            {QUARTER, AGENCY, GROUP},
+            {WAVE, QUARTER, AGENCY, GROUP},
+            *({WAVE, *rest} for rest in ((), (AGENCY,), (GROUP,), (AGENCY, GROUP))),
+        ]
+    ),
+    # A wave and its quarter change together (another wave, usually in another quarter).
+    axes=((WAVE, QUARTER), (WAVE,), (QUARTER,), (AGENCY,), (GROUP,)),
+)
+COUNTED_KINDS = (Question.Kind.AGREEMENT, Question.Kind.YES_NO, Question.Kind.SINGLE, Question.Kind.MULTIPLE,
+                 Question.Kind.NUMBER)  # fmt: skip
+CELL_FIELDS = ("wave", "agency", "group", "submitted_on__year", "submitted_on__quarter")
+
+
+def _cell(wave: int, agency: int, group: str, year: int | None, quarter: int | None) -> suppression.Cell:
+    return (wave, f"{year}Q{quarter}" if year else "-", agency, group)
+
+
+def response_cell(response: Response) -> suppression.Cell:
+    day = response.submitted_on
+    return _cell(
+        response.wave_id, response.agency_id, response.group, day.year if day else None,
+        (day.month - 1) // 3 + 1 if day else None,
+    )  # fmt: skip
+
+
+def cell_sizes(responses: QuerySet[Response]) -> dict[suppression.Cell, int]:
+    """Submitted responses per cell (wave, quarter of submission, agency, group)."""
+    rows = responses.filter(status=Response.Status.SUBMITTED).values(*CELL_FIELDS).annotate(n=Count("id"))
+    return {_cell(*(r[f] for f in CELL_FIELDS)): r["n"] for r in rows}
+
+
+@lru_cache(maxsize=128)
+def _pattern(masses: frozenset, threshold: int) -> suppression.Pattern:
+    return suppression.protect(dict(masses), threshold, CELL_FAMILY)
+
+
+@dataclass
+class Disclosure:
+    """What may be shown, decided once over every submitted response (not per user or page)."""
+
+    threshold: int
+    respondents: suppression.Pattern
+    answered: dict[str, dict[suppression.Cell, int]]
+    _patterns: dict[str, suppression.Pattern] = field(default_factory=dict)
+
+    def question(self, code: str) -> suppression.Pattern:
+        if code not in self._patterns:
+            masses = frozenset(self.answered.get(code, {}).items())
+            self._patterns[code] = _pattern(masses, self.threshold)
+        return self._patterns[code]
+
+    def covers_whole_cells(self, sizes: dict[suppression.Cell, int]) -> bool:
+        """A figure may only be over whole cells; a part of a cell is a figure the pattern never saw."""
+        return all(self.respondents.masses.get(c) == n for c, n in sizes.items())
+
+    def shows_responses(self, cells: Iterable[suppression.Cell]) -> bool:
+        return self.respondents.shows(cells)
+
+    def shows_answers(self, code: str, cells: Iterable[suppression.Cell], answered: int) -> bool:
+        """The figures of one question over these respondents' cells (and their exact answer count)."""
+        cells = list(cells)
+        if not self.respondents.shows(cells):
+            return False
+        per_cell = self.answered.get(code, {})
+        answering = [c for c in cells if per_cell.get(c, 0) > 0]
+        if sum(per_cell[c] for c in answering) != answered:
+            return False  # answers of a subset of the question's versions: not a published box
+        return self.question(code).shows(answering)
+
+    def hides_cell(self, cell: suppression.Cell) -> bool:
+        return cell in self.respondents.hidden_cells
+
+    def hides_answer(self, code: str, cell: suppression.Cell) -> bool:
+        return cell in self.question(code).hidden_cells
+
+
+def disclosure() -> Disclosure:
+    """The suppression pattern for the current data: two grouped queries, patterns cached by data."""
+    submitted = Response.objects.filter(status=Response.Status.SUBMITTED)
+    answered: dict[str, dict[suppression.Cell, int]] = defaultdict(dict)
+    fields = ("question__code", *(f"response__{f}" for f in CELL_FIELDS))
+    rows = (
+        Answer.objects.filter(response__status=Response.Status.SUBMITTED, question__kind__in=COUNTED_KINDS)
+        .values(*fields)
+        .annotate(n=Count("response", distinct=True))
+    )
+    for row in rows:
+        cell = _cell(*(row[f"response__{f}"] for f in CELL_FIELDS))
+        answered[row["question__code"]][cell] = answered[row["question__code"]].get(cell, 0) + row["n"]
+    threshold = min_cell()
+    return Disclosure(
+        threshold=threshold,
+        respondents=_pattern(frozenset(cell_sizes(submitted).items()), threshold),
+        answered=dict(answered),
+    )
+
+
+def response_count(responses: QuerySet[Response], shown_by: Disclosure | None = None) -> int | None:
+    """Submitted responses in the selection, or None when that count is suppressed."""
+    shown_by = shown_by or disclosure()
+    sizes = cell_sizes(responses)
+    if not shown_by.covers_whole_cells(sizes) or not shown_by.shows_responses(sizes):
+        return None
+    return sum(sizes.values())
 
 
 def percent(numerator: int, denominator: int) -> Decimal | None:
@@ -77,7 +203,7 @@ class RateRow:
 
 def response_rates(invitations: QuerySet[Invitation], by: str | None = None) -> list[RateRow]:
     """Invited, submitted and response rate, in total (by=None) or per 'wave', 'group' or 'agency'."""
-    submitted = Count("id", filter=Q(submitted_at__isnull=False))
+    submitted = Count("id", filter=Q(used=True))
     if by is None:
         totals = invitations.aggregate(invited=Count("id"), submitted=submitted)
         return [RateRow("All", totals["invited"], totals["submitted"])]
@@ -90,7 +216,7 @@ def response_rates(invitations: QuerySet[Invitation], by: str | None = None) -> 
 def response_rates_by_wave(invitations: QuerySet[Invitation]) -> dict[int, RateRow]:
     """Invited, submitted and response rate per wave id."""
     rows = invitations.values("wave", "wave__name").annotate(
-        invited=Count("id"), submitted=Count("id", filter=Q(submitted_at__isnull=False))
+        invited=Count("id"), submitted=Count("id", filter=Q(used=True))
     )
     return {r["wave"]: RateRow(r["wave__name"], r["invited"], r["submitted"]) for r in rows}
 
@@ -137,7 +263,7 @@ class QuestionResult:
     def suppress(self) -> None:
         self.suppressed = True
         self.choices = []
-        self.favourable = self.base = 0
+        self.answered = self.favourable = self.base = 0
         self.number_mean = None
 
 
@@ -156,14 +282,17 @@ def question_results(
     questions: QuerySet[Question] | None = None,
     by_group: bool = False,
     language: str = "en",
+    shown_by: Disclosure | None = None,
 ) -> list[QuestionResult]:
     """Per question code (and respondent group when by_group) results over submitted responses.
 
     The same question code in several groups' surveys is one question of the common core; with
-    by_group=False their answers are pooled.
+    by_group=False their answers are pooled. A result the suppression pattern does not show is
+    returned suppressed (no counts at all). `responses` must select whole cells (filters by wave,
+    agency, group, scope or calendar quarter of submission); anything else is suppressed.
     """
     responses = responses.filter(status=Response.Status.SUBMITTED)
-    threshold = min_cell()
+    shown_by = shown_by or disclosure()
     catalogue = _question_catalogue(responses, questions)
     answers = Answer.objects.filter(response__in=responses)
     if questions is not None:
@@ -230,10 +359,8 @@ def question_results(
         if key in results and row["mean"] is not None:
             results[key].number_mean = Decimal(row["mean"]).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
-    cell_sizes: dict[str, int] = {}
-    if by_group:
-        cell_sizes = {r["group"]: r["n"] for r in responses.values("group").annotate(n=Count("id"))}
-    total_responses = responses.count()
+    sizes = cell_sizes(responses)
+    whole = shown_by.covers_whole_cells(sizes)
     for key, result in results.items():
         for choice in choice_meta[key]:
             count = counts[key].get(choice.value, 0)
@@ -247,10 +374,16 @@ def question_results(
                     counts_in_base=choice.counts_in_base,
                 )
             )
-        cell = cell_sizes.get(key[1], 0) if by_group else total_responses
-        if cell < threshold or (result.answered and result.answered < threshold):
+        cells = [c for c in sizes if not by_group or c[GROUP] == result.group]
+        if result.kind in Question.TEXT_KINDS:
+            # Free text is listed (comments) or exported row by row, never counted here.
+            shown = whole and shown_by.shows_responses(cells)
+        else:
+            shown = whole and shown_by.shows_answers(result.code, cells, result.answered)
+        if not shown:
             result.suppress()
-    return [r for r in results.values() if by_group is False or cell_sizes.get(r.group)]
+    groups = {c[GROUP] for c in sizes}
+    return [r for r in results.values() if not by_group or r.group in groups]
 
 
 # --- breakdowns and trends ------------------------------------------------------------------
@@ -259,35 +392,38 @@ def question_results(
 @dataclass
 class BreakdownRow:
     label: str
-    responses: int
+    responses: int | None  # None: the count is suppressed too
     result: QuestionResult | None
 
     @property
     def suppressed(self) -> bool:
-        return self.responses < min_cell() or self.result is None or self.result.suppressed
+        return self.result is None or self.result.suppressed
 
 
-def breakdown(responses: QuerySet[Response], code: str, by: str, language: str = "en") -> list[BreakdownRow]:
-    """One question's results per agency, group or wave; small cells suppressed."""
+def breakdown(
+    responses: QuerySet[Response], code: str, by: str, language: str = "en", shown_by: Disclosure | None = None
+) -> list[BreakdownRow]:
+    """One question's results per agency, group or wave; suppressed rows show no numbers at all."""
     responses = responses.filter(status=Response.Status.SUBMITTED)
+    shown_by = shown_by or disclosure()
     field_name = {"agency": "agency__code", "group": "group", "wave": "wave__name"}[by]
+    id_field = {"agency": "agency", "group": "group", "wave": "wave"}[by]
     order = "wave__opens_on" if by == "wave" else field_name
-    keys = list(responses.values_list(field_name, flat=True).order_by(order).distinct())
+    keys = list(responses.values_list(id_field, field_name).order_by(order, id_field).distinct())
     labels = dict(RespondentGroup.choices) if by == "group" else {}
     rows = []
-    for key in dict.fromkeys(keys):
-        cell = responses.filter(**{field_name: key})
-        size = cell.count()
-        result = next((r for r in question_results(cell, language=language) if r.code == code), None)
-        if size < min_cell() and result is not None:
-            result.suppress()
-        rows.append(BreakdownRow(labels.get(key, key), size, result))
+    for key, name in dict.fromkeys(keys):
+        cell = responses.filter(**{id_field: key})
+        result = next((r for r in question_results(cell, language=language, shown_by=shown_by) if r.code == code), None)
+        rows.append(BreakdownRow(labels.get(name, name), response_count(cell, shown_by), result))
     return rows
 
 
-def trend(responses: QuerySet[Response], code: str, language: str = "en") -> list[BreakdownRow]:
+def trend(
+    responses: QuerySet[Response], code: str, language: str = "en", shown_by: Disclosure | None = None
+) -> list[BreakdownRow]:
     """Percent favourable of one question per wave, oldest wave first."""
-    return breakdown(responses, code, "wave", language)
+    return breakdown(responses, code, "wave", language, shown_by)
 
 
 # --- comments and measures ------------------------------------------------------------------
@@ -302,26 +438,29 @@ class Comment:
     text: str
 
 
-def comments(responses: QuerySet[Response], language: str = "en") -> tuple[list[Comment], int]:
-    """Free-text answers of cells with at least MIN_CELL responses, and how many were withheld."""
+def comments(
+    responses: QuerySet[Response], language: str = "en", shown_by: Disclosure | None = None
+) -> tuple[list[Comment], bool]:
+    """Free-text answers of cells that are shown, and whether any comment was withheld.
+
+    How many were withheld is not said: that number would be a count about suppressed cells.
+    """
     responses = responses.filter(status=Response.Status.SUBMITTED)
-    cells = {
-        (r["wave"], r["agency"], r["group"]): r["n"]
-        for r in responses.values("wave", "agency", "group").annotate(n=Count("id"))
-    }
+    shown_by = shown_by or disclosure()
     texts = (
         Answer.objects.filter(response__in=responses, question__kind=Question.Kind.LONG_TEXT)
         .exclude(text="")
         .select_related("response__wave", "response__agency", "question")
-        .order_by("response__wave__opens_on", "response__agency__code", "response__group", "question__code", "id")
+        .order_by("response__wave__opens_on", "response__agency__code", "response__group", "question__code", "text")
     )
     shown: list[Comment] = []
-    withheld = 0
+    withheld = False
     groups = dict(RespondentGroup.choices)
     for answer in texts:
         r = answer.response
-        if cells[(r.wave_id, r.agency_id, r.group)] < min_cell():
-            withheld += 1
+        cell = response_cell(r)
+        if shown_by.hides_cell(cell) or cell not in shown_by.respondents.masses:
+            withheld = True
             continue
         shown.append(Comment(r.wave.name, r.agency.code, groups[r.group], answer.question.text(language), answer.text))
     return shown, withheld

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -43,6 +44,10 @@ from surveys.models import (
 COLUMNS = ("group", "agency", "name", "email", "phone", "external_id")
 REQUIRED_COLUMNS = ("group", "agency", "email", "phone")
 MAX_ROWS = 20000
+# The longest value each column may hold (the database columns; a phone number is read loosely).
+MAX_LENGTH = {"group": 16, "agency": 16, "name": 200, "email": 254, "phone": 30, "external_id": 64}
+# C0 controls (NUL, escape, tab, line breaks) and DEL: never part of a name, address or code.
+CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -80,20 +85,38 @@ class UploadOutcome:
         return not self.errors
 
 
+def shown(value: str, limit: int = 40) -> str:
+    """A value quoted back in a message, cut short: a hostile 200 KB field is not echoed whole."""
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
+def control_character(value: str) -> str | None:
+    """The first control character (NUL, escape, line break …) in a value, as U+XXXX."""
+    found = CONTROL_RE.search(value)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
 def read_rows(text: str) -> tuple[list[dict[str, str]], list[RowError]]:
-    """Parse CSV text into dicts keyed by lower-case column name; report a bad header."""
+    """Parse CSV text into dicts keyed by lower-case column name; report a bad header or file."""
     reader = csv.DictReader(io.StringIO(text))
-    header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
-    if not header:
-        return [], [RowError(0, "header", "the file is empty; expected a header row: " + ", ".join(COLUMNS))]
-    if missing:
-        return [], [RowError(1, "header", f"missing column(s): {', '.join(missing)}")]
-    rows = []
-    for raw in reader:
-        rows.append({(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None})
-        if len(rows) > MAX_ROWS:
-            return [], [RowError(0, "rows", f"more than {MAX_ROWS} contacts; split the list")]
+    rows: list[dict[str, str]] = []
+    try:
+        header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
+        missing = [name for name in REQUIRED_COLUMNS if name not in header]
+        if not header:
+            return [], [RowError(0, "header", "the file is empty; expected a header row: " + ", ".join(COLUMNS))]
+        if missing:
+            return [], [RowError(1, "header", f"missing column(s): {', '.join(shown(m) for m in missing)}")]
+        for raw in reader:
+            rows.append({(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None})
+            if len(rows) > MAX_ROWS:
+                return [], [RowError(0, "rows", f"more than {MAX_ROWS} contacts; split the list")]
+    except csv.Error as exc:
+        # The csv module's own limits (a field over csv.field_size_limit(), a broken quote).
+        problem = str(exc)
+        if "field larger than field limit" in problem:
+            problem = f"a field is longer than {csv.field_size_limit()} characters"
+        return [], [RowError(len(rows) + 2, "csv", f"{problem} (line {reader.line_num})")]
     return rows, []
 
 
@@ -113,15 +136,15 @@ def validate_rows(rows: list[dict[str, str]], wave: Wave, user: User | None) -> 
         if not group:
             row_errors.append(RowError(number, "group", "required"))
         elif group not in RespondentGroup.values:
-            row_errors.append(RowError(number, "group", f"'{group}' is not a respondent group ({valid_groups})"))
+            row_errors.append(RowError(number, "group", f"'{shown(group)}' is not a respondent group ({valid_groups})"))
         elif group not in groups:
-            row_errors.append(RowError(number, "group", f"this wave has no survey for '{group}'"))
+            row_errors.append(RowError(number, "group", f"this wave has no survey for '{shown(group)}'"))
         code = row.get("agency", "").upper()
         agency = agencies.get(code)
         if not code:
             row_errors.append(RowError(number, "agency", "required"))
         elif agency is None:
-            row_errors.append(RowError(number, "agency", f"'{code}' is not an agency code"))
+            row_errors.append(RowError(number, "agency", f"'{shown(code)}' is not an agency code"))
         elif wave.agency_id and agency.pk != wave.agency_id:
             row_errors.append(RowError(number, "agency", f"this wave is for {wave.agency.code} only"))
         elif allowed_ids is not None and agency.pk not in allowed_ids:
@@ -129,14 +152,19 @@ def validate_rows(rows: list[dict[str, str]], wave: Wave, user: User | None) -> 
         email, phone = row.get("email", ""), row.get("phone", "")
         if not email and not phone:
             row_errors.append(RowError(number, "email", "give an e-mail address or a phone number"))
-        if email and not EMAIL_RE.match(normalize_email(email)):
-            row_errors.append(RowError(number, "email", f"'{email}' is not a valid e-mail address"))
-        if phone and not normalize_phone(phone):
-            row_errors.append(RowError(number, "phone", f"'{phone}' is not a 10-digit US phone number"))
-        if len(row.get("name", "")) > 200:
-            row_errors.append(RowError(number, "name", "longer than 200 characters"))
-        if len(row.get("external_id", "")) > 64:
-            row_errors.append(RowError(number, "external_id", "longer than 64 characters"))
+        if len(email) > MAX_LENGTH["email"]:
+            pass  # reported below with the other lengths
+        elif email and not EMAIL_RE.match(normalize_email(email)):
+            row_errors.append(RowError(number, "email", f"'{shown(email)}' is not a valid e-mail address"))
+        if phone and len(phone) <= MAX_LENGTH["phone"] and not normalize_phone(phone):
+            row_errors.append(RowError(number, "phone", f"'{shown(phone)}' is not a 10-digit US phone number"))
+        for column in COLUMNS:
+            value = row.get(column, "")
+            if len(value) > MAX_LENGTH[column]:
+                row_errors.append(RowError(number, column, f"longer than {MAX_LENGTH[column]} characters"))
+            bad = control_character(value)
+            if bad:
+                row_errors.append(RowError(number, column, f"contains a control character ({bad}); remove it"))
         if row_errors:
             errors.extend(row_errors)
             continue

@@ -24,10 +24,15 @@ from surveys.models import Invitation, Wave
 log = logging.getLogger(__name__)
 
 
+def public_base(fallback: str = "") -> str:
+    """The base of the links respondents get: SURVEYS_PUBLIC_BASE_URL when set (the address the
+    public reaches), else `fallback` (the address of the page that sent them), else localhost."""
+    configured = getattr(settings, "SURVEYS_PUBLIC_BASE_URL", "") or ""
+    return (configured or fallback or "http://localhost:8000").rstrip("/")
+
+
 def pending(wave_id: int, agency_ids: list[int] | None, reminder: bool):
-    qs = Invitation.objects.filter(wave_id=wave_id, submitted_at__isnull=True, contact__isnull=False).exclude(
-        contact__email=""
-    )
+    qs = Invitation.objects.filter(wave_id=wave_id, used=False, contact__isnull=False).exclude(contact__email="")
     if agency_ids is not None:
         qs = qs.filter(agency_id__in=agency_ids)
     return qs.filter(sent_at__isnull=not reminder)
@@ -58,7 +63,7 @@ def send_invitations(
 
 def deliver(wave_id: int, agency_ids: list[int] | None = None, reminder: bool = False, base_url: str = "") -> int:
     """E-mail each not-yet-sent invitation (or, for reminders, each sent but unanswered one)."""
-    base = (base_url or getattr(settings, "SURVEYS_PUBLIC_BASE_URL", "") or "http://localhost:8000").rstrip("/")
+    base = public_base(base_url)
     sent = 0
     connection = get_connection()
     for invitation_id in pending(wave_id, agency_ids, reminder).values_list("id", flat=True):

@@ -9,6 +9,7 @@ holds no role answer 404, to one where their role there lacks surveys.view 403.
 
 from __future__ import annotations
 
+import secrets
 from collections import defaultdict
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.audit import log_action
@@ -44,7 +46,7 @@ from surveys.models import (
     SkippedContact,
     Wave,
 )
-from surveys.tasks import send_invitations
+from surveys.tasks import public_base, send_invitations
 
 # --- scoping for waves ----------------------------------------------------------------------
 
@@ -137,11 +139,11 @@ def wave_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "uploads": uploads.select_related("uploaded_by"),
             "skipped": skipped,
             "upload_form": ContactUploadForm(),
-            "unsent": invitations.filter(sent_at__isnull=True, submitted_at__isnull=True)
+            "unsent": invitations.filter(sent_at__isnull=True, used=False)
             .exclude(contact__email="")
             .exclude(contact__isnull=True)
             .count(),
-            "unanswered": invitations.filter(sent_at__isnull=False, submitted_at__isnull=True).count(),
+            "unanswered": invitations.filter(sent_at__isnull=False, used=False).count(),
             "printed": invitations.filter(contact__email="").count(),
         },
     )
@@ -154,6 +156,7 @@ def wave_upload(request: HttpRequest, pk: int) -> HttpResponse:
     wave = get_wave_for_user_or_404(request.user, pk, "surveys.manage")
     form = ContactUploadForm(request.POST, request.FILES)
     errors: list[str] = []
+    filename = ""
     if form.is_valid():
         filename, text = form.cleaned_data["file"]
         outcome = sampling.upload_contacts(
@@ -174,7 +177,9 @@ def wave_upload(request: HttpRequest, pk: int) -> HttpResponse:
         errors = [str(e) for e in outcome.errors]
     else:
         errors = [f"{field}: {message}" for field, msgs in form.errors.items() for message in msgs]
-    return render(request, "surveys/upload_errors.html", {"wave": wave, "errors": errors}, status=400)
+    return render(
+        request, "surveys/upload_errors.html", {"wave": wave, "errors": errors, "filename": filename}, status=400
+    )
 
 
 @login_required
@@ -185,7 +190,7 @@ def wave_send(request: HttpRequest, pk: int) -> HttpResponse:
     reminder = request.POST.get("kind") == "reminders"
     ids = agency_ids_with_capability(request.user, "surveys.manage")
     agency_ids = None if ids is None else sorted(ids)
-    base_url = request.build_absolute_uri("/")
+    base_url = public_base(request.build_absolute_uri("/"))
     user_id = request.user.pk
     log_action(
         f"surveys.{'reminders' if reminder else 'invitations'}.requested",
@@ -206,19 +211,24 @@ def wave_send(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def wave_codes(request: HttpRequest, pk: int) -> HttpResponse:
-    """Printable codes for contacts reached on paper or by phone (no e-mail address)."""
+    """Printable codes for contacts reached on paper or by phone (no e-mail address).
+
+    Every such invitation is listed, answered or not: a list that shrank when someone answered
+    would tell who had just sent the newest response.
+    """
     require(request.user, "surveys.manage")
     wave = get_wave_for_user_or_404(request.user, pk, "surveys.manage")
     invitations = (
         scope_queryset(
-            wave.invitations.filter(contact__email="", submitted_at__isnull=True),
+            wave.invitations.filter(contact__email=""),
             request.user,
             capability="surveys.manage",
         )
         .select_related("contact", "agency")
         .order_by("agency__code", "group", "contact__name")
     )
-    return render(request, "surveys/wave_codes.html", {"wave": wave, "invitations": invitations})
+    code_url = public_base(request.build_absolute_uri("/")) + reverse("surveys:enter_code")
+    return render(request, "surveys/wave_codes.html", {"wave": wave, "invitations": invitations, "code_url": code_url})
 
 
 # --- results --------------------------------------------------------------------------------
@@ -257,10 +267,11 @@ def _results_scope(request: HttpRequest) -> tuple[QuerySet[Response], ResultsFil
 def results_page(request: HttpRequest) -> HttpResponse:
     require(request.user, "surveys.view")
     responses, form, chosen = _results_scope(request)
-    question_results = results.question_results(responses)
+    shown_by = results.disclosure()
+    question_results = results.question_results(responses, shown_by=shown_by)
     closed = [r for r in question_results if r.has_favourable]
     selected = chosen.get("question") or (closed[0].code if closed else "")
-    comments, withheld = results.comments(responses)
+    comments, withheld = results.comments(responses, shown_by=shown_by)
     invitations = scope_queryset(Invitation.objects.all(), request.user, capability="surveys.view")
     if chosen.get("wave"):
         invitations = invitations.filter(wave=chosen["wave"])
@@ -275,7 +286,9 @@ def results_page(request: HttpRequest) -> HttpResponse:
     ]
     breakdowns = {}
     if selected:
-        breakdowns = {by: results.breakdown(responses, selected, by) for by in ("agency", "group", "wave")}
+        breakdowns = {
+            by: results.breakdown(responses, selected, by, shown_by=shown_by) for by in ("agency", "group", "wave")
+        }
     trend = [
         {"label": row.label, "value": float(row.result.percent_favourable), "n": row.result.n}
         for row in breakdowns.get("wave", [])
@@ -287,7 +300,7 @@ def results_page(request: HttpRequest) -> HttpResponse:
         "surveys/results.html",
         {
             "form": form,
-            "responses_count": responses.count(),
+            "responses_count": results.response_count(responses, shown_by),
             "results": question_results,
             "closed": closed,
             "selected": selected,
@@ -337,18 +350,19 @@ def export_aggregates(request: HttpRequest) -> HttpResponse:
             "suppressed",
         ]
     )
+    shown_by = results.disclosure()
     cells = (
-        responses.values_list("wave__name", "agency__code", "group")
+        responses.values_list("wave", "wave__name", "agency", "agency__code", "group")
         .distinct()
-        .order_by("wave__name", "agency__code", "group")
+        .order_by("wave__name", "wave", "agency__code", "group")
     )
-    for wave_name, agency_code, group in cells:
-        cell = responses.filter(wave__name=wave_name, agency__code=agency_code, group=group)
-        size = cell.count()
-        for result in results.question_results(cell):
+    for wave_id, wave_name, agency_id, agency_code, group in cells:
+        cell = responses.filter(wave=wave_id, agency=agency_id, group=group)
+        size = results.response_count(cell, shown_by)
+        for result in results.question_results(cell, shown_by=shown_by):
             if result.kind in Question.TEXT_KINDS:
                 continue
-            head = [wave_name, agency_code, group, size, result.code, result.text]
+            head = [wave_name, agency_code, group, "" if size is None else size, result.code, result.text]
             if result.suppressed:
                 writer.writerow([*head, "", "", "", "", "", "", "yes"])
                 continue
@@ -377,15 +391,14 @@ def export_responses(request: HttpRequest) -> HttpResponse:
     """One row per submitted response, no contact data; rows of cells under the minimum are left out."""
     require(request.user, "surveys.view")
     responses, _form, _chosen = _results_scope(request)
-    threshold = results.min_cell()
-    sizes = defaultdict(int)
-    for wave_id, agency_id, group in responses.values_list("wave", "agency", "group"):
-        sizes[(wave_id, agency_id, group)] += 1
-    kept = [
-        r
-        for r in responses.select_related("wave", "agency").order_by("wave__opens_on", "agency__code", "group", "pk")
-        if sizes[(r.wave_id, r.agency_id, r.group)] >= threshold
-    ]
+    shown_by = results.disclosure()
+    everyone = list(responses.select_related("wave", "agency"))
+    cells = {r.pk: results.response_cell(r) for r in everyone}
+    kept = [r for r in everyone if cells[r.pk] in shown_by.respondents.masses and not shown_by.hides_cell(cells[r.pk])]
+    # Rows in a random order within each cell: neither the database id nor the time of answering
+    # (which could be matched with an invitation) orders them.
+    shuffle = secrets.SystemRandom()
+    kept.sort(key=lambda r: (r.wave.opens_on, r.wave.name, r.agency.code, r.group, shuffle.random()))
     codes = list(
         dict.fromkeys(
             Question.objects.filter(survey__in={r.survey_id for r in kept})
@@ -397,6 +410,10 @@ def export_responses(request: HttpRequest) -> HttpResponse:
     for answer in (
         Answer.objects.filter(response__in=kept).select_related("question", "choice").prefetch_related("choices")
     ):
+        if answer.question.kind in results.COUNTED_KINDS and shown_by.hides_answer(
+            answer.question.code, cells[answer.response_id]
+        ):
+            continue  # too few answered this question in the row's cell: left empty
         if answer.question.kind == Question.Kind.MULTIPLE:
             value = ";".join(sorted(c.value for c in answer.choices.all()))
         elif answer.choice_id:

@@ -151,7 +151,8 @@ def test_resets_from_one_client_are_refused_past_the_limit_whatever_the_address(
         (1, "198.51.100.5", "198.51.100.5"),
         (1, "6.6.6.6, 198.51.100.5", "198.51.100.5"),  # a forged first entry is ignored
         (2, "6.6.6.6, 198.51.100.5, 10.0.0.2", "198.51.100.5"),
-        (2, "198.51.100.5", "198.51.100.5"),  # fewer entries than proxies: the first one
+        (2, "198.51.100.5", "192.0.2.1"),  # fewer entries than proxies: not through every proxy
+        (1, "not-an-address", "192.0.2.1"),  # not an address: the connection's
         (1, "", "192.0.2.1"),
     ],
 )

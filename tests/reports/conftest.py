@@ -8,8 +8,10 @@ Expected figures (worked by hand; see tests/reports/test_quarterly.py):
   statewide 2 of 4 = 50.0%. Reviews still in progress, in first-level QA, or ending outside
   the quarter do not count.
 - survey question tagged worker_child_visits, youth, 6ZA: 4 favourable of 5 (one "does not
-  apply" left out) = 80.0%, n 5; 6ZB alone has 3 responses: suppressed, so statewide counts 6ZA's
-  published cell only (4 of 5 = 80.0%), never 5 of 8 (which would give away 6ZB's 1 of 3).
+  apply" left out) = 80.0%, n 5; 6ZB alone has 3 responses: suppressed. Statewide counts only the
+  agencies' published cells, never 5 of 8 (which would give away 6ZB's 1 of 3). And 6ZA's figure
+  is suppressed too: the surveys page's wave total minus the quarter would give 6ZA's 3 June
+  answers (complementary suppression, surveys.suppression), so statewide has no published cell.
 """
 
 from __future__ import annotations

@@ -27,8 +27,14 @@ def test_the_demo_quarter_shows_survey_results_and_a_suppressed_cell(personas):
     q3 = Quarter(2023, 3)
     report_a = quarterly_report(personas.supervisor_a, q3, resolve_scope(personas.supervisor_a, "6ZA"))
     visits_a = next(s for s in report_a.sections if s.measure.code == "worker_child_visits")
-    youth_a = [v for v in visits_a.surveys if v.group == "youth"]
-    assert youth_a and all(not v.suppressed and v.percent is not None for v in youth_a)
+    # 6ZB's 4 youth are suppressed, and with them 6ZA's youth (else statewide minus 6ZA gives
+    # them); the resource parents' answers show for both agencies.
+    assert {(v.group, v.suppressed) for v in visits_a.surveys} == {("youth", True), ("resource", False)}
+    assert all(v.percent is not None for v in visits_a.surveys if v.group == "resource")
     report_b = quarterly_report(personas.supervisor_b, q3, resolve_scope(personas.supervisor_b, "6ZB"))
     visits_b = next(s for s in report_b.sections if s.measure.code == "worker_child_visits")
     assert [v.suppressed for v in visits_b.surveys if v.group == "youth"] == [True, True]
+    assert all(not v.suppressed for v in visits_b.surveys if v.group == "resource")
+    state = quarterly_report(personas.state_supervisor, q3, resolve_scope(personas.state_supervisor, None))
+    visits_state = next(s for s in state.sections if s.measure.code == "worker_child_visits")
+    assert all(not v.suppressed and v.percent is not None for v in visits_state.surveys)

@@ -31,8 +31,10 @@ def test_supervisor_sees_their_agency_merged_per_measure(q3, personas, client_fo
     for text in ("July–September 2023", "95.0%", "90.0%", "85.0%", "band C", "Goal met in 1 of 3 months", "75.0%"):
         assert text in page
     assert "66.7%" in page and "2 / 3" in page  # item 14
-    assert "80.0%" in page  # survey, youth
-    assert "suppressed (fewer than 5 responses)" in page  # resource parents, 2 responses
+    # youth (complementary), resource parents (2 responses), and the number of responses itself
+    assert page.count("suppressed (small-cell protection)") == 3
+    assert "survey responses submitted in the quarter: number suppressed" in page
+    assert "80.0%" not in page  # 6ZA's youth figure would give 6ZB's 3 answers from the statewide one
     assert "no entries" in page  # HCY July: no denominator
     assert "Educational milestones" in page  # a measure with no stored result this quarter still shows
     assert "100.0%" not in page  # 6ZB's July value never shows for 6ZA
@@ -53,8 +55,8 @@ def test_state_staff_see_statewide_with_the_agency_breakdown(q3, personas, clien
     page = response.content.decode()
     assert "Statewide (all agencies)" in page
     assert "96.7%" in page and "91.4%" in page
-    # statewide survey figures pool the agencies' published cells only (6ZB's 3 answers are suppressed)
-    assert "62.5%" not in page and "80.0%" in page
+    # statewide pools only the agencies' published cells; 6ZB's (3) and 6ZA's (complementary) are suppressed
+    assert "62.5%" not in page and "80.0%" not in page
     assert "Worker/child visits by agency" in page and "100.0%" in page
     breakdown = page[page.index("Worker/child visits by agency") :]
     assert (
@@ -185,13 +187,13 @@ def test_csv_export_is_the_merged_table(q3, personas, client_for):
             "cm_visits",
             "Youth in care (12 and over)",
             "2023-Q3",
-            "4",
-            "5",
-            "80.0",
             "",
             "",
             "",
-            "OK",
+            "",
+            "",
+            "",
+            "SUPPRESSED",
         ),
     ]
     residence = [r["status"] for r in rows if r["indicator_code"] == "worker_child_visits_in_residence"]

@@ -59,8 +59,10 @@ def test_agency_report_merges_metric_review_and_survey_figures(q3, personas):
     assert (line.previous.period, line.previous.value, line.previous.band) == ("2023-Q2", D("75.0"), "B")
     assert [(i.key, i.achieved, i.applicable, i.percent) for i in visits.items] == [("14", 2, 3, D("66.7"))]
     assert [(o.key, o.achieved, o.applicable, o.percent) for o in visits.outcomes] == [("WB1", 1, 3, D("33.3"))]
+    # 6ZA's 6 youth responses of the quarter are suppressed (complementary): with them, the
+    # statewide figure would give 6ZB's 3 and the surveys page's wave total 6ZA's 3 June answers.
     assert [(s.code, s.group, s.favourable, s.n, s.percent, s.suppressed) for s in visits.surveys] == [
-        ("cm_visits", "youth", 4, 5, D("80.0"), False)
+        ("cm_visits", "youth", 0, 0, None, True)
     ]
     assert visits.by_agency == []  # only the statewide view breaks down by agency
     assert report.reviews_counted == 3
@@ -105,14 +107,16 @@ def test_statewide_report_pools_every_agency_and_breaks_the_headline_down(q3, pe
     assert visits.headline.previous is None  # no statewide row stored for 2023-Q2
     assert [(i.achieved, i.applicable, i.percent) for i in visits.items] == [(2, 4, D("50.0"))]
     assert [(o.achieved, o.applicable, o.percent) for o in visits.outcomes] == [(1, 4, D("25.0"))]
-    # 6ZB's youth cell (3 responses) is suppressed, so statewide counts 6ZA's published cell only:
-    # pooling all 8 answers (5 favourable) would let anyone subtract 6ZA's 4 of 5 and find 6ZB's 1 of 3.
-    assert [(s.favourable, s.n, s.percent, s.withheld) for s in visits.surveys] == [(4, 5, D("80.0"), True)]
+    # 6ZB's youth cell (3 responses) is suppressed, and 6ZA's too (complementary: the surveys page's
+    # total over the wave minus it would give 6ZA's 3 June answers), so no agency cell is published
+    # and statewide shows nothing; pooling all 8 answers would let anyone subtract 6ZA's 4 of 5.
+    assert [(s.favourable, s.n, s.percent, s.suppressed) for s in visits.surveys] == [(0, 0, None, True)]
     assert [(r.code, [c.value if c else None for _, c in r.months], r.quarter.value) for r in visits.by_agency] == [
         ("6ZA", [D("95.0"), D("90.0"), D("85.0")], D("90.0")),
         ("6ZB", [D("100.0"), None, None], D("100.0")),
     ]
     assert report.reviews_counted == 4
+    assert not hasattr(report, "responses_counted")
 
 
 def test_planned_metrics_are_marked_not_computed(q3, personas, monkeypatch):

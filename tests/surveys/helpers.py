@@ -115,6 +115,6 @@ def invite(wave: Wave, survey: Survey, agency: Agency, count: int, submitted: in
         Invitation.objects.create(wave=wave, survey=survey, agency=agency, group=survey.group) for _ in range(count)
     ]
     for invitation in invitations[:submitted]:
-        invitation.submitted_at = invitation.wave.created_at
-        invitation.save(update_fields=["submitted_at"])
+        invitation.used = True
+        invitation.save(update_fields=["used"])
     return invitations

@@ -132,4 +132,4 @@ def test_a_youth_answers_in_spanish_on_a_phone_saves_resumes_by_code_and_submits
     assert answers["age_14_plus"].choice.value == "yes"
     assert answers["comment"].text == "Gracias por todo."
     assert "sibling_visits" not in answers
-    assert Invitation.objects.get().submitted_at is not None
+    assert Invitation.objects.get().used is True

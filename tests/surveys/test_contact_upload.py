@@ -125,3 +125,55 @@ def test_a_sample_without_a_seed_records_the_seed_it_used(personas):
         )
     ]
     assert [i.contact.name for i in outcome.invitations] == expected
+
+
+# --- hostile files (issue 10, finding 8): refused with row and field, never a server error ----
+
+
+def upload_page(client_for, personas, wave, content: bytes, filename: str = "list.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client = client_for(personas.supervisor_a)
+    return client.post(reverse("surveys:wave_upload", args=[wave.pk]), {"file": SimpleUploadedFile(filename, content)})
+
+
+def nothing_saved() -> bool:
+    return (Invitation.objects.count(), Contact.objects.count(), ContactUpload.objects.count()) == (0, 0, 0)
+
+
+def test_a_200_kb_field_is_refused_with_its_row_and_field(client_for, personas, agency):
+    wave = make_wave(make_survey("youth"), agency=agency("6ZA"))
+    huge = "A" * 200_000
+    for row, expected in [
+        (f"youth,6ZA,{huge},,5735550100,\n", "Row 2, csv: a field is longer than 131072 characters (line 2)"),
+        (f"youth,6ZA,{huge[:5000]},,5735550100,\n", "Row 2, name: longer than 200 characters"),
+        (f"youth,6ZA,Sam,{huge[:300]}@example.org,,\n", "Row 2, email: longer than 254 characters"),
+        (f"youth,{huge[:3000]},Sam,,5735550100,\n", "Row 2, agency: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA…' is"),
+    ]:
+        page = upload_page(client_for, personas, wave, (HEADER + "youth,6ZA,Ok,,5735550111,\n" + row).encode())
+        assert page.status_code == 400
+        errors = page.context["errors"]
+        assert any(e.startswith(expected.replace("Row 2", "Row 3")) for e in errors), errors
+        assert all(len(e) < 300 for e in errors)  # the hostile value is not echoed back whole
+        assert nothing_saved()
+
+
+def test_a_nul_byte_or_control_character_is_refused_with_its_row_and_field(client_for, personas, agency):
+    wave = make_wave(make_survey("youth"), agency=agency("6ZA"))
+    content = (HEADER + "youth,6ZA,Sam\x00Youth,,5735550100,\nyouth,6ZA,Ann,,5735550101,R\x1b-1\n").encode()
+    page = upload_page(client_for, personas, wave, content)
+    assert page.status_code == 400
+    assert page.context["errors"] == [
+        "Row 2, name: contains a control character (U+0000); remove it",
+        "Row 3, external_id: contains a control character (U+001B); remove it",
+    ]
+    assert "list.csv" in page.content.decode()  # the page names the file
+    assert nothing_saved()
+
+
+def test_a_control_character_in_the_file_name_is_not_stored(client_for, personas, agency):
+    wave = make_wave(make_survey("youth"), agency=agency("6ZA"))
+    page = upload_page(client_for, personas, wave, (HEADER + "youth,6ZA,Sam,,5735550100,\n").encode(), "li\x00st.csv")
+    assert page.status_code == 302
+    assert ContactUpload.objects.get().filename == "list.csv"

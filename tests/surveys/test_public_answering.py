@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from surveys.i18n import UI
-from surveys.models import Contact, FollowUpRequest, Invitation, Response, TokenGuess
+from surveys.models import Contact, FollowUpRequest, GuessAllowance, Invitation, Response
 
 from .helpers import add_question, make_survey, make_wave
 
@@ -69,7 +69,7 @@ def test_a_respondent_answers_every_page_and_submits_once(client, setup):
     assert sorted(c.value for c in answers["help"].choices.all()) == ["home", "job"]
     assert answers["comment"].text == "Thanks"
     invitation.refresh_from_db()
-    assert invitation.submitted_at is not None
+    assert invitation.used is True
 
     # Single use: the link now only says it was used, whatever page is asked for.
     for again in (client.get(url("welcome", invitation)), client.post(url("finish", invitation), {})):
@@ -213,11 +213,12 @@ def test_token_guessing_is_rate_limited_per_caller(client, setup, settings):
     blocked = client.get(url("welcome", invitation))  # even a good token, from this caller
     assert blocked.status_code == 429
     assert "Too many attempts" in blocked.content.decode()
-    assert TokenGuess.objects.count() == 3
+    [allowance] = GuessAllowance.objects.filter(failures__gt=0)
+    assert allowance.failures == 3 and "127.0.0.1" not in allowance.client_key  # a keyed hash
     other = Client(REMOTE_ADDR="10.1.2.3")
     assert other.get(url("welcome", invitation)).status_code == 200
 
-    TokenGuess.objects.update(created_at=timezone.now() - timedelta(minutes=16))  # the window has passed
+    GuessAllowance.objects.update(window_start=timezone.now() - timedelta(minutes=16))  # the window has passed
     assert client.get(url("welcome", invitation)).status_code == 200
 
 
@@ -243,7 +244,7 @@ def test_submitting_with_a_required_answer_missing_links_back_to_its_page(client
     page = client.post(url("finish", invitation), {})
     assert page.status_code == 200
     assert f'href="{url("page", invitation, 1)}#q_siblings"' in page.content.decode()
-    assert Invitation.objects.get().submitted_at is None
+    assert Invitation.objects.get().used is False
 
 
 def test_a_submitted_response_cannot_be_joined_back_to_its_invitation(client, setup):

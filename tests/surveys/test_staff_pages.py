@@ -54,9 +54,10 @@ def test_results_and_comments_show_only_the_users_agencies(client_for, personas,
     assert "Comment 6ZA 0" in html and "Comment 6ZB" not in html and "Comment 6ZC" not in html
 
     state = client_for(personas.state_supervisor).get(reverse("surveys:results")).content.decode()
-    assert "Comment 6ZA 0" in state and "Comment 6ZB 4" in state
+    assert "Comment 6ZA 0" in state
     assert "Comment 6ZC" not in state  # 2 responses: below the minimum cell
-    assert "2 comments from breakdowns with fewer than 5 responses not shown" in state
+    assert "Comment 6ZB" not in state  # suppressed with 6ZC (complementary): 13 - 6 would give 6ZC's 2
+    assert "Comments from suppressed groups of respondents are not shown." in state
 
 
 def test_filtering_results_to_another_agency_or_its_wave_is_refused(client_for, personas, fielded, agency):
@@ -73,8 +74,8 @@ def test_percent_favourable_and_breakdown_suppression_on_the_results_page(client
     page = client_for(personas.state_supervisor).get(reverse("surveys:results"), {"question": "visits"})
     [visits] = [r for r in page.context["results"] if r.code == "visits"]
     assert (visits.percent_favourable, visits.n) == (100, 13)
-    by_agency = {row.label: row.suppressed for row in page.context["breakdowns"]["agency"]}
-    assert by_agency == {"6ZA": False, "6ZB": False, "6ZC": True}
+    by_agency = {row.label: (row.suppressed, row.responses) for row in page.context["breakdowns"]["agency"]}
+    assert by_agency == {"6ZA": (False, 6), "6ZB": (True, None), "6ZC": (True, None)}
 
 
 def test_the_responses_export_has_no_contact_data_and_drops_small_cells(client_for, personas, fielded):
@@ -83,7 +84,7 @@ def test_the_responses_export_has_no_contact_data_and_drops_small_cells(client_f
     text = export.content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["row", "wave", "agency", "group", "language", "submitted_month", "visits", "comment"]
-    assert [r[2] for r in rows[1:]] == ["6ZA"] * 6 + ["6ZB"] * 5
+    assert [r[2] for r in rows[1:]] == ["6ZA"] * 6  # 6ZC (2) and, complementary, 6ZB (5) left out
     assert "Secret" not in text and "@" not in text
 
     mine = list(
@@ -99,8 +100,9 @@ def test_the_responses_export_has_no_contact_data_and_drops_small_cells(client_f
 def test_the_aggregates_export_suppresses_cells_under_five(client_for, personas, fielded):
     export = client_for(personas.state_supervisor).get(reverse("surveys:export_aggregates"))
     rows = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))
-    zc = [r for r in rows if r["agency"] == "6ZC"]
-    assert len(zc) == 1 and zc[0]["suppressed"] == "yes" and zc[0]["count"] == "" and zc[0]["responses"] == "2"
+    for code in ("6ZB", "6ZC"):  # 6ZC has 2 responses; 6ZB is suppressed with it (complementary)
+        [row] = [r for r in rows if r["agency"] == code]
+        assert (row["suppressed"], row["count"], row["responses"], row["n_favourable_base"]) == ("yes", "", "", "")
     za_agree = next(r for r in rows if r["agency"] == "6ZA" and r["answer"] == "agree")
     assert (za_agree["count"], za_agree["percent"], za_agree["percent_favourable"], za_agree["n_favourable_base"]) == (
         "6",
@@ -211,7 +213,7 @@ def test_invitations_and_reminders_are_sent_by_e_mail_in_a_task(
     assert "Abra la encuesta" in to_first.body
     assert Invitation.objects.filter(sent_at__isnull=False).count() == 3
 
-    first.submitted_at = first.sent_at
+    first.used = True
     first.save()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -264,3 +266,44 @@ def test_a_wave_cannot_close_before_it_opens(client_for, personas, agency):
     page = client_for(personas.supervisor_a).post(reverse("surveys:wave_create"), data)
     assert page.context["form"].errors["closes_on"] == ["The wave closes before it opens."]
     assert not Wave.objects.exists()
+
+
+def test_links_sent_from_the_web_page_use_surveys_public_base_url(
+    client_for, personas, agency, django_capture_on_commit_callbacks, settings
+):
+    """Issue 10, finding 11: the setting wins over the host the manager's request came in on."""
+    settings.SURVEYS_PUBLIC_BASE_URL = "https://surveys.example.gov/"
+    wave = make_wave(make_survey("resource"), agency=agency("6ZA"))
+    supervisor = client_for(personas.supervisor_a)
+    text = HEADER + "resource,6ZA,P,p@example.org,,\nresource,6ZA,Q,,5735550103,\n"
+    supervisor.post(
+        reverse("surveys:wave_upload", args=[wave.pk]), {"file": SimpleUploadedFile("l.csv", text.encode())}
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        supervisor.post(
+            reverse("surveys:wave_send", args=[wave.pk]), {"kind": "invitations"}, HTTP_HOST="internal:8000"
+        )
+
+    [message] = mail.outbox
+    token = Invitation.objects.get(contact__name="P").token
+    assert f"https://surveys.example.gov/surveys/respond/t/{token}/" in message.body
+    assert "Or go to https://surveys.example.gov/surveys/respond/ and type" in message.body
+    assert "internal" not in message.body and "testserver" not in message.body
+    codes = supervisor.get(reverse("surveys:wave_codes", args=[wave.pk]), HTTP_HOST="internal:8000").content.decode()
+    assert "https://surveys.example.gov/surveys/respond/" in codes and "internal:8000" not in codes
+
+
+def test_without_the_setting_links_use_the_address_of_the_page(
+    client_for, personas, agency, django_capture_on_commit_callbacks, settings
+):
+    settings.SURVEYS_PUBLIC_BASE_URL = ""
+    wave = make_wave(make_survey("resource"), agency=agency("6ZA"))
+    supervisor = client_for(personas.supervisor_a)
+    supervisor.post(
+        reverse("surveys:wave_upload", args=[wave.pk]),
+        {"file": SimpleUploadedFile("l.csv", (HEADER + "resource,6ZA,P,p@example.org,,\n").encode())},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        supervisor.post(reverse("surveys:wave_send", args=[wave.pk]), {"kind": "invitations"})
+    assert "http://testserver/surveys/respond/t/" in mail.outbox[0].body
