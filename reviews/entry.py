@@ -12,11 +12,11 @@ from typing import Any
 
 from django.urls import reverse
 
+from reviews import completeness
 from reviews.forms import AnswerForm, initial_for, prefix_for, table_rows
 from reviews.instrument import Instrument, Scoring, get_instrument
 from reviews.instrument.answers import GATED_ITEMS
 from reviews.instrument.questions import NO, SLOT_ROLES, Kind, Question
-from reviews.instrument.round4 import missing_rationales
 from reviews.models import Answer, ItemRating, Participant, Review
 from reviews.scoring import raw_answers, score_review
 
@@ -110,6 +110,7 @@ def item_page(
     editable: bool,
     scoring: Scoring | None = None,
     typed: dict[str, tuple[Any, str]] | None = None,
+    missing: list[completeness.Missing] | None = None,
 ) -> ItemPage:
     """The questions of one item page with their state; `typed` carries rejected input by prefix."""
     instrument = get_instrument(review.instrument_version)
@@ -120,6 +121,8 @@ def item_page(
     for note in review.qa_notes.select_related("author", "replied_by").all():
         notes_by_code.setdefault(note.question_code, []).append(note)
     typed = typed or {}
+    if missing is None:
+        missing = completeness.what_is_missing(review, scoring)
     blocks = []
     na_reason = item_na_reason(review, key)
     for question in [] if na_reason else page_questions(instrument, key):
@@ -178,7 +181,7 @@ def item_page(
         blocks=blocks,
         ratings=ratings,
         rationale=narratives.get(key, ""),
-        rationale_needed=key in missing_rationales(scoring, narratives),
+        rationale_needed=any(m.kind == "rationale" and m.code == key for m in missing),
         item_notes=[n for k in rating_keys for n in notes_by_code.get(k, [])],
     )
 
@@ -200,6 +203,21 @@ class SidebarItem:
     url: str
     sub: bool = False
 
+    @property
+    def status(self) -> str:
+        """The item's state in words (never colour only): to do, ANI, NA or done."""
+        if self.missing or self.rating == "INCOMPLETE":
+            return "to do"
+        return {"ANI": "ANI", "NA": "NA"}.get(self.rating, "done")
+
+    @property
+    def status_long(self) -> str:
+        if self.missing:
+            return f"incomplete, {self.missing} thing{'s' if self.missing != 1 else ''} missing"
+        if self.rating == "INCOMPLETE":
+            return "incomplete"
+        return {"ANI": "complete, rated ANI", "NA": "complete, not applicable"}.get(self.rating, "complete")
+
 
 @dataclass
 class SidebarOutcome:
@@ -209,23 +227,21 @@ class SidebarOutcome:
     items: list[SidebarItem]
 
 
-def sidebar(review: Review, scoring: Scoring | None = None) -> list[SidebarOutcome]:
-    """Every item's live rating and how many of its questions are still unanswered, by outcome."""
+def sidebar(review: Review, scoring: Scoring | None = None, missing: list | None = None) -> list[SidebarOutcome]:
+    """Every item's live rating and how much of its page is still missing, by outcome.
+
+    The counts come from completeness.what_is_missing, the list Submit checks."""
     instrument = get_instrument(review.instrument_version)
     scoring = scoring or score_review(review)
-    missing = instrument.missing_questions(scoring.answers)
-    missing_by_item: dict[str, int] = {}
-    for code in missing:
-        number = item_number(instrument.question(code).item)
-        missing_by_item[number] = missing_by_item.get(number, 0) + 1
+    if missing is None:
+        missing = completeness.what_is_missing(review, scoring)
+    per_page = completeness.missing_by_page(missing)
     groups = []
     for outcome in instrument.outcomes:
         entries = []
         for key in outcome.items:
             url = reverse("reviews:item", args=[review.pk, key])
-            entries.append(
-                SidebarItem(key, instrument.item(key).title, scoring.items[key], missing_by_item.get(key, 0), url)
-            )
+            entries.append(SidebarItem(key, instrument.item(key).title, scoring.items[key], per_page.get(key, 0), url))
             if key == "12":
                 for sub in ("12A", "12B", "12C"):
                     entries.append(SidebarItem(sub, instrument.item(sub).title, scoring.items[sub], 0, url, sub=True))
@@ -234,41 +250,26 @@ def sidebar(review: Review, scoring: Scoring | None = None) -> list[SidebarOutco
 
 
 @dataclass
-class Missing:
+class NavigatorEntry:
     code: str
     text: str
-    kind: str  # answer, narrative, rationale
+    kind: str  # completeness.KINDS
     url: str
 
 
-def navigator(review: Review, scoring: Scoring | None = None) -> list[Missing]:
-    """Every missing answer, "No" narrative and item rationale, with a link to where it is entered."""
-    instrument = get_instrument(review.instrument_version)
-    scoring = scoring or score_review(review)
-    _, narratives = raw_answers(review)
-    result = []
-    for code in instrument.missing_questions(scoring.answers):
-        question = instrument.question(code)
-        url = reverse("reviews:item", args=[review.pk, item_number(question.item)]) + f"#q-{code}"
-        result.append(Missing(code, question.text, "answer", url))
-    for code in instrument.missing_narratives(scoring.answers, narratives):
-        question = instrument.question(code)
-        url = reverse("reviews:item", args=[review.pk, item_number(question.item)]) + f"#q-{code}"
-        result.append(Missing(code, f"Narrative needed: {question.text}", "narrative", url))
-    for key in missing_rationales(scoring, narratives):
-        url = reverse("reviews:item", args=[review.pk, key]) + "#rationale"
-        result.append(Missing(key, f"Rating rationale for item {key}", "rationale", url))
-    # The "unresolved comments" navigator of spec §5.3: open QA notes still waiting for a reply.
-    for note in review.qa_notes.filter(resolved=False, reply=""):
-        code = note.question_code
-        if code in instrument.questions:
-            url = reverse("reviews:item", args=[review.pk, item_number(instrument.question(code).item)]) + f"#q-{code}"
-        elif item_number(code) in PAGE_KEYS:
-            url = reverse("reviews:item", args=[review.pk, item_number(code)]) + "#rationale"
-        else:
-            url = reverse("reviews:review_detail", args=[review.pk])
-        result.append(Missing(code, f"QA note: {note.text}", "note", url))
-    return result
+def url_of(review: Review, entry: completeness.Missing) -> str:
+    if entry.page == "face_sheet":
+        return reverse("reviews:face_sheet", args=[review.pk])
+    if entry.page == "detail":
+        return reverse("reviews:review_detail", args=[review.pk]) + (f"#{entry.anchor}" if entry.anchor else "")
+    return reverse("reviews:item", args=[review.pk, entry.page]) + (f"#{entry.anchor}" if entry.anchor else "")
+
+
+def navigator(review: Review, scoring: Scoring | None = None, missing: list | None = None) -> list[NavigatorEntry]:
+    """Everything completeness.what_is_missing lists, each with a link to where it is entered."""
+    if missing is None:
+        missing = completeness.what_is_missing(review, scoring)
+    return [NavigatorEntry(m.code, m.text, m.kind, url_of(review, m)) for m in missing]
 
 
 @dataclass

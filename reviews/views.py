@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.audit import entries_for, log_action
 from accounts.scoping import agencies_for_user, has_capability, scope_queryset
-from reviews import entry, exports, summaries, workflow
+from reviews import completeness, entry, exports, summaries, workflow
 from reviews.access import cases_for_user, get_case_for_user_or_404, get_review_for_user_or_404, reviews_for_user
 from reviews.forms import (
     ROLE_KEYS,
@@ -168,13 +168,16 @@ def qa_queue(request: HttpRequest) -> HttpResponse:
 
 def _review_context(request: HttpRequest, review: Review, scoring=None) -> dict[str, Any]:
     scoring = scoring or score_review(review)
+    # One list decides what is missing: the sidebar, the navigator, the tabs and Submit read it.
+    missing = completeness.what_is_missing(review, scoring)
     return {
         "review": review,
         "scoring": scoring,
+        "missing_entries": missing,
         # A refused stale save keeps the page's old version, so every later save is refused until a reload.
         "stale_message": STALE_MESSAGE,
-        "sidebar": entry.sidebar(review, scoring),
-        "missing": entry.navigator(review, scoring),
+        "sidebar": entry.sidebar(review, scoring, missing),
+        "missing": entry.navigator(review, scoring, missing),
         "editable": workflow.can_edit(review, request.user),
         "is_qa": has_capability(request.user, "review.qa", review.agency) and review.status in workflow.WITH_QA,
         "can_override": has_capability(request.user, "review.override", review.agency)
@@ -196,7 +199,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "changes": review.status_changes.select_related("user"),
             "audit": entries_for(review)[:30],
             "answer_changes": entry.answer_changes(review),
-            "submission_problems": workflow.submission_problems(review, context["scoring"])
+            "submission_problems": completeness.submission_messages(context["missing_entries"])
             if review.status in workflow.EDITABLE
             else [],
             "item_values": OVERRIDE_VALUES,
@@ -348,7 +351,7 @@ def item(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     review = _review(request, pk)
     key = _page_key(key)
     context = _review_context(request, review)
-    page = entry.item_page(review, key, context["editable"], context["scoring"])
+    page = entry.item_page(review, key, context["editable"], context["scoring"], missing=context["missing_entries"])
     keys = list(entry.PAGE_KEYS)
     index = keys.index(key)
     context.update(
@@ -431,7 +434,9 @@ def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
         review.refresh_from_db()
         context = _review_context(request, review)
         context.update({"prefix": prefix, "error": error, "oob_panels": True})
-        context["page"] = entry.item_page(review, key, context["editable"], context["scoring"])
+        context["page"] = entry.item_page(
+            review, key, context["editable"], context["scoring"], missing=context["missing_entries"]
+        )
         return render(request, "reviews/partials/save_feedback.html", context)
     return _item_response(request, review, key, prefix, value, error, clear_offer)
 
@@ -505,7 +510,9 @@ def narrative_save(request: HttpRequest, pk: int) -> HttpResponse:
         key = entry.item_number(instrument.question(code).item)
     else:
         key = code
-    context["page"] = entry.item_page(review, key, context["editable"], context["scoring"])
+    context["page"] = entry.item_page(
+        review, key, context["editable"], context["scoring"], missing=context["missing_entries"]
+    )
     return render(request, "reviews/partials/save_feedback.html", context)
 
 
@@ -551,7 +558,14 @@ def _item_response(
     typed_map = {prefix: (typed, error)} if error else {}
     context.update(
         {
-            "page": entry.item_page(review, key, context["editable"], context["scoring"], typed=typed_map),
+            "page": entry.item_page(
+                review,
+                key,
+                context["editable"],
+                context["scoring"],
+                typed=typed_map,
+                missing=context["missing_entries"],
+            ),
             "saved_prefix": "" if error else prefix,
             "error": error,
             "clear_offer": clear_offer,

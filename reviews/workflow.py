@@ -29,9 +29,10 @@ from django.utils import timezone
 from accounts.audit import log_action
 from accounts.models import User
 from accounts.scoping import has_capability
-from reviews.instrument import INCOMPLETE, Scoring, get_instrument
+from reviews.completeness import submission_messages, what_is_missing
+from reviews.instrument import Scoring, get_instrument
 from reviews.models import QANote, Review, ReviewStatusChange
-from reviews.scoring import StaleReview, clear_override, raw_answers, record_answers, score_review, set_override
+from reviews.scoring import StaleReview, clear_override, record_answers, set_override
 
 Status = Review.Status
 
@@ -159,22 +160,11 @@ def open_notes(review: Review):
 
 
 def submission_problems(review: Review, scoring: Scoring | None = None) -> list[str]:
-    """Why the review cannot be submitted yet: incomplete items, missing "No" narratives, unanswered notes."""
-    scoring = scoring or score_review(review)
-    problems = []
-    incomplete = [key for key, value in scoring.items.items() if value == INCOMPLETE]
-    if incomplete:
-        problems.append(f"item(s) {', '.join(incomplete)} are incomplete: answer the questions the navigator lists")
-    _, narratives = raw_answers(review)
-    missing = get_instrument(review.instrument_version).missing_narratives(scoring.answers, narratives)
-    if missing:
-        problems.append(f"a narrative is required for {', '.join(missing)} (answered with a concern)")
-    unanswered = [n.question_code for n in open_notes(review) if not n.reply.strip()]
-    if unanswered:
-        problems.append(f"reply to the open QA note(s) on {', '.join(unanswered)}")
-    if not review.face_sheet.get("C_start") and not review.pur_start:
-        problems.append("Face Sheet C (start of the period under review) is missing")
-    return problems
+    """Why the review cannot be submitted yet: completeness.what_is_missing, in sentences.
+
+    The "What is missing" box lists the same entries one by one, so Submit refuses exactly when
+    that box is not empty."""
+    return submission_messages(what_is_missing(review, scoring))
 
 
 def _rule(review: Review, action: Action, note: str) -> list[str]:

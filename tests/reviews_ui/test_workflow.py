@@ -165,9 +165,7 @@ def test_submission_is_refused_while_an_item_is_incomplete(personas):
     review = complete_review(personas.reviewer_a, drop=("14A", "14B"))
     with pytest.raises(workflow.Refused) as refused:
         workflow.transition(review, "submit", personas.reviewer_a)
-    assert refused.value.problems == [
-        "item(s) 14 are incomplete: answer the questions the navigator lists",
-    ]
+    assert refused.value.problems == ["Answer 2 question(s) still unanswered: 14A, 14B."]
     review.refresh_from_db()
     assert review.status == S.IN_PROGRESS and review.pur_end is None
 
@@ -175,7 +173,7 @@ def test_submission_is_refused_while_an_item_is_incomplete(personas):
 def test_submission_needs_the_no_narratives(personas):
     review = complete_review(personas.reviewer_a)
     review.answers.filter(question_code="14B").update(narrative="")
-    with pytest.raises(workflow.Refused, match=r"a narrative is required for 14B"):
+    with pytest.raises(workflow.Refused, match=r"Write the “No” narrative for 14B \(answered with a concern\)"):
         workflow.transition(review, "submit", personas.reviewer_a)
 
 
@@ -222,7 +220,7 @@ def test_resubmission_needs_a_reply_to_each_open_note(personas):
     review = complete_review(personas.reviewer_a, status=S.FIRST_LEVEL_QA)
     note = workflow.add_note(review, personas.qa_a, "14B", "Was the child seen alone?")
     workflow.transition(review, "return", personas.qa_a)
-    with pytest.raises(workflow.Refused, match=r"reply to the open QA note\(s\) on 14B"):
+    with pytest.raises(workflow.Refused, match=r"Reply to the open QA note\(s\) on 14B\."):
         workflow.transition(review, "submit", personas.reviewer_a)
     workflow.reply_note(note, personas.reviewer_a, "Yes, at school.")
     workflow.transition(review, "submit", personas.reviewer_a)
