@@ -16,6 +16,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
 
+from reviews.instrument.labels import option_label
 from reviews.instrument.questions import (
     NA,
     NO,
@@ -33,10 +34,10 @@ ANSWER_LABELS = {YES: "Yes", NO: "No", NA: "NA", **VISIT_PATTERN_LABELS}
 
 
 def label(value: str) -> str:
-    """Human label of a coded answer: YES -> Yes, FOSTER_NON_RELATIVE -> Foster non relative."""
+    """Human label of a coded answer: YES -> Yes, FOSTER_NON_RELATIVE -> Foster family home: non-relative."""
     if value in ANSWER_LABELS:
         return ANSWER_LABELS[value]
-    return value.replace("_", " ").capitalize()
+    return option_label(value)
 
 
 class DateOrOptionField(forms.CharField):

@@ -430,13 +430,16 @@ def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
             error = str(refused)
     key = entry.item_number(question.item)
     if request.POST.get("quiet"):
-        # Free-text answers are not re-rendered (the reviewer may still be typing): feedback only.
+        # Free text and table rows are not re-rendered (the reviewer may still be typing): feedback
+        # only. A table's other questions are refreshed (1A1's timeliness flags set 1A).
         review.refresh_from_db()
         context = _review_context(request, review)
         context.update({"prefix": prefix, "error": error, "oob_panels": True})
         context["page"] = entry.item_page(
             review, key, context["editable"], context["scoring"], missing=context["missing_entries"]
         )
+        if question.kind is Kind.TABLE and not error:
+            context["oob_blocks"] = [b for b in context["page"].blocks if b.question.code != code]
         return render(request, "reviews/partials/save_feedback.html", context)
     return _item_response(request, review, key, prefix, value, error, clear_offer)
 

@@ -315,8 +315,14 @@ def _apply_consistency(
     elif isinstance(count, int) and count > 1:
         _forbid_na(answers, problems, "4B", f"4A = {count} (placement changes happened)", "4B-na-iff-one-placement")
     placements = get("4A1")
-    if placements and isinstance(count, int) and len(placements) != count:
-        problems.append(Problem("4A1", "4A1-rows-equal-4A", f"lists {len(placements)} placement(s) but 4A = {count}"))
+    # More rows than 4A counts is a contradiction; fewer is work not done yet, listed as missing
+    # by the entry screens (reviews.completeness), so a table can be saved row by row as it is typed.
+    if placements and isinstance(count, int) and len(placements) > count:
+        problems.append(
+            Problem(
+                "4A1", "4A1-rows-equal-4A", f"lists {len(placements)} placement(s) but 4A = {count}: change 4A first"
+            )
+        )
     if get("4C1"):
         _force(answers, problems, "4C", NO, "4C1 has a box ticked", "4C1-ticked-means-no")
 

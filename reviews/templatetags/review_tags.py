@@ -8,6 +8,7 @@ from django import template
 
 from reviews.forms import label
 from reviews.instrument.items import ITEM_RATING_LABELS
+from reviews.instrument.labels import column_label as _column_label
 from reviews.instrument.outcomes import OUTCOME_RATING_LABELS
 
 register = template.Library()
@@ -24,6 +25,11 @@ def answer_label(value: Any) -> str:
     if isinstance(value, dict):
         return "; ".join(f"{k}: {answer_label(v)}" for k, v in value.items())
     return label(str(value))
+
+
+@register.filter
+def column_label(name: str) -> str:
+    return _column_label(name)
 
 
 @register.filter

@@ -9,7 +9,6 @@ from reviews.models import Review
 from reviews.scoring import record_answers
 from tests.reviews.factories import COMPLETE_FC, make_case, make_review
 
-
 # The tables COMPLETE_FC leaves out (its scoring tests do not need them; completeness does):
 # one placement for 4A = 1 and the one goal of 5A1.
 COMPLETE_FC_ROWS = {

@@ -9,7 +9,7 @@ from reviews.models import QANote, Review
 from reviews.scoring import record_answers
 from tests.conftest import PASSWORD
 from tests.reviews.factories import COMPLETE_FC, make_case
-from tests.reviews_ui.helpers import narratives_for
+from tests.reviews_ui.helpers import COMPLETE_FC_ROWS, narratives_for
 
 S = Review.Status
 
@@ -44,7 +44,7 @@ def test_a_review_goes_from_entry_through_qa_to_approval(live_server, page, brow
     review = Review.objects.get(case=case)
 
     # Earlier sittings answered everything but item 14 (a short review to finish here).
-    answers = {k: v for k, v in COMPLETE_FC.items() if not k.startswith("14")}
+    answers = {k: v for k, v in {**COMPLETE_FC, **COMPLETE_FC_ROWS}.items() if not k.startswith("14")}
     record_answers(review, answers, narratives_for(answers))
 
     page.goto(f"{base}/reviews/{review.pk}/items/14/")
