@@ -232,6 +232,8 @@ class StartReviewForm(forms.Form):
 class TransitionForm(forms.Form):
     action = forms.CharField()
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # The status the page showed: a page kept from before (Back) must not act on a newer status.
+    expected_status = forms.CharField(required=False)
 
 
 class NoteForm(forms.Form):

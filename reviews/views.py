@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.audit import entries_for, log_action
@@ -77,6 +78,7 @@ def _review(request: HttpRequest, pk: int) -> Review:
 
 
 @login_required
+@never_cache
 def case_list(request: HttpRequest) -> HttpResponse:
     _require(request.user, "review.view")
     cases = cases_for_user(request.user).annotate(review_count=Count("reviews"))
@@ -132,6 +134,7 @@ def review_create(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 
 @login_required
+@never_cache
 def review_list(request: HttpRequest) -> HttpResponse:
     """The reviewer's own reviews (assigned), with status and what is missing."""
     _require(request.user, "review.view")
@@ -148,6 +151,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@never_cache
 def qa_queue(request: HttpRequest) -> HttpResponse:
     _require(request.user, "review.qa")
     statuses = [Review.Status.SUBMITTED, *workflow.WITH_QA, Review.Status.APPROVED, Review.Status.RETURNED]
@@ -179,13 +183,13 @@ def _review_context(request: HttpRequest, review: Review, scoring=None) -> dict[
         "sidebar": entry.sidebar(review, scoring, missing),
         "missing": entry.navigator(review, scoring, missing),
         "editable": workflow.can_edit(review, request.user),
-        "is_qa": has_capability(request.user, "review.qa", review.agency) and review.status in workflow.WITH_QA,
-        "can_override": has_capability(request.user, "review.override", review.agency)
-        and review.status in workflow.WITH_QA,
+        "is_qa": workflow.may_qa(review, request.user),
+        "can_override": workflow.may_qa(review, request.user, "review.override"),
     }
 
 
 @login_required
+@never_cache
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The case summary: status, actions, item and outcome ratings with reasons, notes, history."""
     review = _review(request, pk)
@@ -193,6 +197,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         {
             "actions": workflow.available_actions(review, request.user),
+            "withheld": workflow.withheld_actions(review, request.user),
+            "period_warnings": workflow.period_warnings(review) if review.status in workflow.EDITABLE else [],
             "item_ratings": list(review.item_ratings.select_related("override_by")),
             "outcome_ratings": list(review.outcome_ratings.select_related("override_by")),
             "notes": review.qa_notes.select_related("author", "replied_by", "resolved_by"),
@@ -214,6 +220,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@never_cache
 def face_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     review = _review(request, pk)
     context = _review_context(request, review)
@@ -347,6 +354,7 @@ def _page_key(key: str) -> str:
 
 
 @login_required
+@never_cache
 def item(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     review = _review(request, pk)
     key = _page_key(key)
@@ -590,16 +598,21 @@ def review_transition(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseBadRequest("action missing")
     action = form.cleaned_data["action"]
     try:
-        workflow.transition(review, action, request.user, note=form.cleaned_data["note"])
+        workflow.transition(
+            review,
+            action,
+            request.user,
+            note=form.cleaned_data["note"],
+            expected_status=form.cleaned_data["expected_status"] or None,
+        )
     except workflow.Refused as refused:
         for problem in refused.problems:
             messages.error(request, problem)
     else:
-        review.refresh_from_db()
-        messages.success(
-            request, f"{workflow.ACTIONS[action].label}: the review is now {review.get_status_display().lower()}."
-        )
+        messages.success(request, workflow.ACTIONS[action].done)
         if action == "submit":
+            for warning in workflow.period_warnings(review):
+                messages.warning(request, warning)
             return redirect("reviews:review_list")
     return redirect("reviews:review_detail", pk)
 

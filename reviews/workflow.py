@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
@@ -65,12 +66,21 @@ class Action:
     capability: str
     audit: str
     needs_note: bool = False
+    done: str = ""  # what the user is told when it worked
 
 
 ACTIONS: dict[str, Action] = {
     a.name: a
     for a in (
-        Action("submit", "Submit for QA", EDITABLE, Status.SUBMITTED, "review.submit", "reviews.review.submitted"),
+        Action(
+            "submit",
+            "Submit for QA",
+            EDITABLE,
+            Status.SUBMITTED,
+            "review.submit",
+            "reviews.review.submitted",
+            done="The review was submitted for QA. It is read-only for you until QA returns it.",
+        ),
         Action(
             "start_qa",
             "Start first-level QA",
@@ -78,8 +88,17 @@ ACTIONS: dict[str, Action] = {
             Status.FIRST_LEVEL_QA,
             "review.qa",
             "reviews.qa.started",
+            done="First-level QA started: add notes on questions, override ratings, then approve or return it.",
         ),
-        Action("return", "Return to reviewer", WITH_QA, Status.RETURNED, "review.qa", "reviews.qa.returned"),
+        Action(
+            "return",
+            "Return to reviewer",
+            WITH_QA,
+            Status.RETURNED,
+            "review.qa",
+            "reviews.qa.returned",
+            done="The review was returned to the reviewer, who can now answer the notes and change answers.",
+        ),
         Action(
             "approve",
             "Approve (first level)",
@@ -87,6 +106,7 @@ ACTIONS: dict[str, Action] = {
             Status.APPROVED,
             "review.qa",
             "reviews.qa.approved",
+            done="The review was approved at first level. Another QA reviewer does the second-level QA.",
         ),
         Action(
             "start_second_level",
@@ -95,9 +115,16 @@ ACTIONS: dict[str, Action] = {
             Status.SECOND_LEVEL_QA,
             "review.qa",
             "reviews.qa.second_level_started",
+            done="Second-level QA started.",
         ),
         Action(
-            "finalize", "Finalize", (Status.SECOND_LEVEL_QA,), Status.FINALIZED, "review.qa", "reviews.qa.finalized"
+            "finalize",
+            "Finalize",
+            (Status.SECOND_LEVEL_QA,),
+            Status.FINALIZED,
+            "review.qa",
+            "reviews.qa.finalized",
+            done="The review is finalized: it is read-only for everyone and counted in the reports.",
         ),
         Action(
             "unfinalize",
@@ -107,6 +134,7 @@ ACTIONS: dict[str, Action] = {
             "review.unfinalize",
             "reviews.review.unfinalized",
             needs_note=True,
+            done="The review was unfinalized and returned to the reviewer for the data change.",
         ),
         Action(
             "eliminate",
@@ -116,9 +144,31 @@ ACTIONS: dict[str, Action] = {
             "review.eliminate",
             "reviews.review.eliminated",
             needs_note=True,
+            done="The review was eliminated from the sample; it is no longer counted.",
         ),
     )
 }
+
+
+# How a review's status reads in a sentence: "this review <phrase>".
+STATUS_PHRASES = {
+    Status.IN_PROGRESS: "is still being entered by its reviewer",
+    Status.SUBMITTED: "has been submitted for QA and is waiting for a QA reviewer",
+    Status.FIRST_LEVEL_QA: "is in first-level QA",
+    Status.RETURNED: "was returned to its reviewer",
+    Status.APPROVED: "was approved at first level and is waiting for second-level QA",
+    Status.SECOND_LEVEL_QA: "is in second-level QA",
+    Status.FINALIZED: "is finalized",
+    Status.ELIMINATED: "was eliminated from the sample",
+}
+
+# Actions that are QA's judgement of the review, by level (separation of duties).
+FIRST_LEVEL_ACTIONS = ("start_qa", "approve")
+SECOND_LEVEL_ACTIONS = ("start_second_level", "finalize")
+
+
+def status_phrase(review: Review) -> str:
+    return STATUS_PHRASES.get(review.status, f"is {review.get_status_display()}")
 
 
 def is_assigned(review: Review, user: User) -> bool:
@@ -134,11 +184,54 @@ def can_edit(review: Review, user: User) -> bool:
     return review.status in EDITABLE and may(user, "review.edit", review) and is_assigned(review, user)
 
 
+# --- Separation of duties -------------------------------------------------------------------
+
+
+def duties_separated() -> bool:
+    """settings.REVIEWS_SEPARATE_DUTIES (on unless a deployment turns it off; docs/operations.md)."""
+    return bool(getattr(settings, "REVIEWS_SEPARATE_DUTIES", True))
+
+
+def first_level_approver(review: Review) -> User | None:
+    """Who approved the review at first level most recently (None before any approval)."""
+    change = review.status_changes.filter(action="approve").select_related("user").order_by("-at", "-id").first()
+    return change.user if change else None
+
+
+def _name(user: User) -> str:
+    return user.get_full_name() or user.username
+
+
+def duty_conflict(review: Review, user: User, action_name: str) -> str:
+    """Why separation of duties forbids `user` this QA step on `review`, or "" when it does not.
+
+    Nobody does QA on a review they are assigned to as reviewer; second-level QA (starting it,
+    returning from it, notes and overrides in it) and finalization need someone other than the
+    first-level approver. `action_name` is a workflow action, or "qa" for notes and overrides.
+    """
+    if not duties_separated() or not user.is_authenticated:
+        return ""
+    qa_step = action_name in (*FIRST_LEVEL_ACTIONS, *SECOND_LEVEL_ACTIONS, "return", "qa")
+    if qa_step and review.reviewers.filter(pk=user.pk).exists():
+        return "You are a reviewer of this review: QA must be done by someone else (separation of duties)."
+    second_level = action_name in SECOND_LEVEL_ACTIONS or (
+        action_name in ("return", "qa") and review.status == Status.SECOND_LEVEL_QA
+    )
+    if second_level:
+        approver = first_level_approver(review)
+        if approver is not None and approver.pk == user.pk:
+            return (
+                "You approved this review at first level: second-level QA and finalization need another "
+                "QA reviewer (separation of duties)."
+            )
+    return ""
+
+
 def _check_actor(review: Review, action: Action, user: User) -> None:
     if not user.is_authenticated or not may(user, action.capability, review):
-        raise NotAllowed(f"you may not {action.label.lower()} reviews of {review.agency.code}")
+        raise NotAllowed(f"Your role in agency {review.agency.code} does not allow “{action.label}”.")
     if action.name == "submit" and not is_assigned(review, user):
-        raise NotAllowed("only a reviewer assigned to this review may submit it")
+        raise NotAllowed("Only a reviewer assigned to this review may submit it.")
 
 
 def available_actions(review: Review, user: User) -> list[Action]:
@@ -151,8 +244,31 @@ def available_actions(review: Review, user: User) -> list[Action]:
             _check_actor(review, action, user)
         except NotAllowed:
             continue
+        if duty_conflict(review, user, action.name):
+            continue
         result.append(action)
     return result
+
+
+def withheld_actions(review: Review, user: User) -> list[str]:
+    """Why an action the user's role allows is not offered to them on this review (separation of duties)."""
+    reasons = []
+    for action in ACTIONS.values():
+        if review.status not in action.sources:
+            continue
+        try:
+            _check_actor(review, action, user)
+        except NotAllowed:
+            continue
+        why = duty_conflict(review, user, action.name)
+        if why and why not in reasons:
+            reasons.append(why)
+    return reasons
+
+
+def may_qa(review: Review, user: User, capability: str = "review.qa") -> bool:
+    """May the user add notes (or, with review.override, override ratings) on the review now?"""
+    return review.status in WITH_QA and may(user, capability, review) and not duty_conflict(review, user, "qa")
 
 
 def open_notes(review: Review):
@@ -167,32 +283,69 @@ def submission_problems(review: Review, scoring: Scoring | None = None) -> list[
     return submission_messages(what_is_missing(review, scoring))
 
 
+def period_problems(review: Review, today: dt.date | None = None) -> list[str]:
+    """Why the period under review cannot end today (Face Sheet E is set by the first submission)."""
+    today = today or timezone.localdate()
+    if review.pur_end is None and review.pur_start and review.pur_start > today:
+        return [
+            f"The period under review starts on {review.pur_start:%Y-%m-%d}, after today: it cannot end "
+            "before it starts. Correct Face Sheet C first."
+        ]
+    return []
+
+
+def period_warnings(review: Review, today: dt.date | None = None) -> list[str]:
+    """A period under review longer than 12 months is allowed, but is most likely a wrong start date."""
+    end = review.pur_end or today or timezone.localdate()
+    if review.pur_start and end - review.pur_start > dt.timedelta(days=366):
+        months = (end.year - review.pur_start.year) * 12 + end.month - review.pur_start.month
+        ends = "ends" if review.pur_end else "would end today"
+        return [
+            f"The period under review starts on {review.pur_start:%Y-%m-%d} and {ends} ({end:%Y-%m-%d}): "
+            f"about {months} months, more than the usual 12. Check Face Sheet C."
+        ]
+    return []
+
+
 def _rule(review: Review, action: Action, note: str) -> list[str]:
     if action.needs_note and not note.strip():
-        return [f"{action.label} needs a reason"]
+        return [f"“{action.label}” needs a reason: write it in the box next to the button."]
     if action.name == "submit":
-        return submission_problems(review)
+        return period_problems(review) + submission_problems(review)
     if action.name == "return" and not note.strip() and not open_notes(review).exists():
-        return ["add a QA note on a question (or give a reason) before returning the review"]
+        return ["Add a QA note on a question (or give a reason) before returning the review."]
     if action.name in ("approve", "finalize"):
         codes = list(open_notes(review).values_list("question_code", flat=True))
         if codes:
-            return [f"resolve every QA note first (open on {', '.join(codes)})"]
+            return [f"Resolve every QA note first (open on {', '.join(codes)})."]
     return []
 
 
 @transaction.atomic
-def transition(review: Review, action_name: str, user: User, note: str = "") -> ReviewStatusChange:
-    """Apply one workflow action; raises NotAllowed (403) or Refused (with the reasons)."""
+def transition(
+    review: Review, action_name: str, user: User, note: str = "", expected_status: str | None = None
+) -> ReviewStatusChange:
+    """Apply one workflow action; raises NotAllowed (403) or Refused (with the reasons).
+
+    `expected_status` is the status the user's page showed: when the review has moved on since
+    (a page kept from before, reached with Back), nothing is done and the user is told so.
+    """
     action = ACTIONS.get(action_name)
     if action is None:
-        raise Refused(f"unknown action {action_name!r}")
+        raise Refused(f"There is no workflow action called {action_name!r}.")
     # Lock the row: two QA reviewers pressing "approve" at once must not both succeed.
     locked = Review.objects.select_for_update().get(pk=review.pk)
     review.status, review.version = locked.status, locked.version
     _check_actor(review, action, user)
+    if expected_status and expected_status != review.status:
+        raise Refused(
+            f"Nothing was done: your page was out of date. Since you opened it, this review "
+            f"{status_phrase(review)}. The page now shows it as it is."
+        )
     if review.status not in action.sources:
-        raise Refused(f"cannot {action.label.lower()}: the review is {review.get_status_display().lower()}")
+        raise Refused(f"“{action.label}” is not possible now: this review {status_phrase(review)}.")
+    if why := duty_conflict(review, user, action.name):
+        raise Refused(why)
     problems = _rule(review, action, note)
     if problems:
         raise Refused(problems)
@@ -221,9 +374,9 @@ def transition(review: Review, action_name: str, user: User, note: str = "") -> 
 
 def check_can_edit(review: Review, user: User) -> None:
     if review.status not in EDITABLE:
-        raise Refused(f"the review is {review.get_status_display().lower()}: answers are read-only")
+        raise Refused(f"This review {status_phrase(review)}: its answers cannot be changed now.")
     if not may(user, "review.edit", review) or not is_assigned(review, user):
-        raise NotAllowed("only a reviewer assigned to this review may change its answers")
+        raise NotAllowed("Only a reviewer assigned to this review may change its answers.")
 
 
 def save_answers(
@@ -271,9 +424,14 @@ def save_face_sheet(review: Review, user: User, values: Mapping[str, Any], expec
 
 def _check_qa(review: Review, user: User, capability: str = "review.qa") -> None:
     if not may(user, capability, review):
-        raise NotAllowed("only QA reviewers of this agency may do this")
+        raise NotAllowed("Only QA reviewers of this agency may do this.")
     if review.status not in WITH_QA:
-        raise Refused(f"the review is {review.get_status_display().lower()}, not with QA")
+        raise Refused(
+            f"QA notes and overrides are made while a review is in first- or second-level QA; "
+            f"this review {status_phrase(review)}."
+        )
+    if why := duty_conflict(review, user, "qa"):
+        raise Refused(why)
 
 
 @transaction.atomic
@@ -282,9 +440,9 @@ def add_note(review: Review, user: User, question_code: str, text: str) -> QANot
     _check_qa(review, user)
     instrument = get_instrument(review.instrument_version)
     if question_code not in instrument.questions and question_code not in {i.key for i in instrument.items}:
-        raise Refused(f"{question_code!r} is neither a question nor an item of {instrument.version}")
+        raise Refused(f"“{question_code}” is neither a question code nor an item of this instrument ({instrument.title}).")
     if not text.strip():
-        raise Refused("a QA note needs text")
+        raise Refused("A QA note needs text.")
     note = QANote.objects.create(review=review, question_code=question_code, author=user, text=text.strip())
     log_action("reviews.qa.note_added", user=user, obj=review, data={"note": note.pk, "question": question_code})
     return note
@@ -296,9 +454,9 @@ def reply_note(note: QANote, user: User, text: str) -> QANote:
     review = note.review
     check_can_edit(review, user)
     if note.resolved:
-        raise Refused("the note is already resolved")
+        raise Refused("This note is already resolved: it needs no reply.")
     if not text.strip():
-        raise Refused("a reply needs text")
+        raise Refused("A reply needs text.")
     note.reply, note.replied_by, note.replied_at = text.strip(), user, timezone.now()
     note.save(update_fields=["reply", "replied_by", "replied_at"])
     log_action("reviews.qa.note_replied", user=user, obj=review, data={"note": note.pk})
@@ -319,7 +477,7 @@ def delete_note(note: QANote, user: User) -> None:
     """QA may withdraw a note, but never one the reviewer has answered (the thread is the record)."""
     _check_qa(note.review, user)
     if note.reply.strip():
-        raise Refused("the reviewer has answered this note: it cannot be deleted (resolve it instead)")
+        raise Refused("The reviewer has answered this note, so it cannot be deleted: resolve it instead.")
     log_action(
         "reviews.qa.note_deleted",
         user=user,

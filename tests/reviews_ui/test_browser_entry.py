@@ -68,3 +68,19 @@ def test_the_rationale_badge_and_the_navigator_clear_when_the_rationale_is_saved
     expect(page.locator("#rationale-needed-14")).to_have_text("")
     expect(page.locator("#review-navigator")).to_contain_text("Nothing is missing")
     expect(page.locator('[data-tab-status="14"]')).to_have_text("ANI")
+
+
+def test_back_after_submitting_does_not_offer_submit_again(live_server, page, personas):
+    review = complete_review(personas.reviewer_a)
+    base = live_server.url
+    log_in(page, base, "reviewer_a")
+    page.goto(f"{base}/reviews/{review.pk}/")
+    page.get_by_role("button", name="Submit for QA").click()
+    expect(
+        page.get_by_text("The review was submitted for QA. It is read-only for you until QA returns it.")
+    ).to_be_visible()
+    page.go_back()
+    expect(page.locator("#review-status")).to_have_text("Submitted for QA")
+    expect(page.get_by_role("button", name="Submit for QA")).to_have_count(0)
+    review.refresh_from_db()
+    assert review.status == S.SUBMITTED

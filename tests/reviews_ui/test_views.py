@@ -234,7 +234,7 @@ def test_the_qa_round_through_the_pages(personas, client_for, review_a):
     reviewer.post(transition, {"action": "submit"})
     qa.post(transition, {"action": "start_qa"})
     response = qa.post(transition, {"action": "approve"}, follow=True)
-    assert "resolve every QA note first (open on 14B)" in response.content.decode()
+    assert "Resolve every QA note first (open on 14B)." in response.content.decode()
     qa.post(reverse("reviews:note_resolve", args=[review_a.pk, note.pk]))
     qa.post(transition, {"action": "approve"})
     review_a.refresh_from_db()
@@ -278,7 +278,7 @@ def test_a_finalized_review_is_read_only_in_the_pages(personas, client_for, revi
     page = client.get(reverse("reviews:item", args=[review_b.pk, "14"])).content.decode()
     assert "Read-only for you" in page and 'name="q14B-case-value"' in page and "disabled" in page
     response = answer(client, review_b, "14B", "YES")
-    assert "answers are read-only" in response.content.decode()
+    assert "its answers cannot be changed now" in response.content.decode()
     assert review_b.answers.get(question_code="14B").value == "NO"
 
 
