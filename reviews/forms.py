@@ -8,7 +8,6 @@ afterwards by scoring.record_answers on the whole answer set.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from crispy_forms.bootstrap import InlineRadios
@@ -28,7 +27,6 @@ from reviews.instrument.questions import (
     Question,
     parse_date,
 )
-from reviews.models import Review
 
 ANSWER_LABELS = {YES: "Yes", NO: "No", NA: "NA", **VISIT_PATTERN_LABELS}
 
@@ -217,16 +215,6 @@ class StartReviewForm(forms.Form):
     pur_start = forms.DateField(
         label="Period under review: first day (Face Sheet C)", widget=forms.DateInput(attrs={"type": "date"})
     )
-
-    def __init__(self, *args: Any, case=None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.case = case
-
-    def clean_pur_start(self) -> dt.date:
-        value = self.cleaned_data["pur_start"]
-        if self.case is not None and Review.objects.filter(case=self.case, pur_start=value).exists():
-            raise forms.ValidationError("This case already has a review for that period.")
-        return value
 
 
 class TransitionForm(forms.Form):

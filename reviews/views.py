@@ -91,8 +91,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
     reviews = {}
     for review in reviews_for_user(request.user).filter(case__in=cases[:200]).order_by("-pur_start"):
         reviews.setdefault(review.case_id, []).append(review)
+    # "Start a review" only where the user may and the case has no review still open.
     rows = [
-        (case, reviews.get(case.pk, []), has_capability(request.user, "review.edit", case.agency))
+        (
+            case,
+            reviews.get(case.pk, []),
+            has_capability(request.user, "review.edit", case.agency)
+            and not any(r.status in workflow.OPEN for r in reviews.get(case.pk, [])),
+        )
         for case in cases[:200]
     ]
     return render(
@@ -112,25 +118,24 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def review_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = get_case_for_user_or_404(request.user, case_pk)
     _require(request.user, "review.edit", case.agency)
-    form = StartReviewForm(request.POST or None, case=case)
+    form = StartReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        pur_start = form.cleaned_data["pur_start"]
         try:
-            with transaction.atomic():
-                review = Review.objects.create(
-                    case=case,
-                    pur_start=pur_start,
-                    face_sheet={"C_start": pur_start.isoformat(), "G": case.case_type},
-                )
-                review.reviewers.add(request.user)
-                rescore(review)
-                log_action("reviews.review.created", user=request.user, obj=review, data={"case": case.case_id})
+            review = workflow.start_review(case, request.user, form.cleaned_data["pur_start"])
+        except workflow.Refused as refused:
+            for problem in refused.problems:
+                form.add_error("pur_start", problem)
         except IntegrityError:
             form.add_error("pur_start", "This case already has a review for that period.")
         else:
-            messages.success(request, f"Review of {case.case_id} started. Add the participants, then answer the items.")
+            messages.success(
+                request,
+                f"Review of {case.case_id} started. Check the Face Sheet, add the participants, then answer the items.",
+            )
             return redirect("reviews:face_sheet", review.pk)
-    return render(request, "reviews/review_create.html", {"case": case, "form": form})
+    return render(
+        request, "reviews/review_create.html", {"case": case, "form": form, "open_review": workflow.open_review(case)}
+    )
 
 
 @login_required

@@ -32,8 +32,8 @@ from accounts.models import User
 from accounts.scoping import has_capability
 from reviews.completeness import submission_messages, what_is_missing
 from reviews.instrument import Scoring, get_instrument
-from reviews.models import QANote, Review, ReviewStatusChange
-from reviews.scoring import StaleReview, clear_override, record_answers, set_override
+from reviews.models import Case, QANote, Review, ReviewStatusChange
+from reviews.scoring import StaleReview, clear_override, record_answers, rescore, set_override
 
 Status = Review.Status
 
@@ -175,7 +175,7 @@ def is_assigned(review: Review, user: User) -> bool:
     return user.is_superuser or review.reviewers.filter(pk=user.pk).exists()
 
 
-def may(user: User, capability: str, review: Review) -> bool:
+def may(user: User, capability: str, review: Review | Case) -> bool:
     return has_capability(user, capability, review.agency)
 
 
@@ -369,6 +369,97 @@ def transition(
     return change
 
 
+# --- Starting a review ----------------------------------------------------------------------
+
+# Reviews that still hold their case: a new review of the case waits until these are finalized.
+OPEN = tuple(s for s in Status.values if s not in (Status.FINALIZED, Status.ELIMINATED))
+
+
+def open_review(case: Case) -> Review | None:
+    """The case's review still being entered or in QA, if any (there is at most one)."""
+    return case.reviews.filter(status__in=OPEN).order_by("-pur_start").first()
+
+
+def period_start_problems(case: Case, pur_start: dt.date, review: Review | None = None) -> list[str]:
+    """Why a review of `case` cannot have its period under review start on `pur_start`.
+
+    One open review per case; a new period starts after the end of every finalized one (periods do
+    not overlap); and no period starts in the future. `review` is the review being changed, if any.
+    """
+    today = timezone.localdate()
+    problems = []
+    if pur_start > today:
+        problems.append(
+            f"The period under review cannot start in the future: {pur_start:%Y-%m-%d} is after today "
+            f"({today:%Y-%m-%d})."
+        )
+    others = case.reviews.exclude(status=Status.ELIMINATED)
+    if review is not None:
+        others = others.exclude(pk=review.pk)
+    for other in others.order_by("pur_start"):
+        if other.status in OPEN:
+            problems.append(
+                f"Case {case.case_id} already has a review in progress (period from {other.pur_start:%Y-%m-%d}, "
+                f"{other.get_status_display()}): finish or eliminate it before starting another."
+            )
+        elif other.pur_end is None or other.pur_end >= pur_start:
+            end = f"{other.pur_end:%Y-%m-%d}" if other.pur_end else "its submission"
+            problems.append(
+                f"The period would overlap the finalized review of case {case.case_id} "
+                f"({other.pur_start:%Y-%m-%d} to {end}): a new period starts after {end}."
+            )
+    return problems
+
+
+def _site(case: Case) -> str:
+    """Face Sheet A: the review site, from the case's county and agency."""
+    if case.county_id:
+        county = case.county.name if case.county.name.endswith("City") else f"{case.county.name} County"
+        return f"Missouri, {county} (circuit {case.county.circuit_id}), agency {case.agency.code}"
+    return f"Missouri, agency {case.agency.code} ({case.agency.name})"
+
+
+def _names(users) -> str:
+    return ", ".join(_name(u) for u in users)
+
+
+@transaction.atomic
+def start_review(case: Case, user: User, pur_start: dt.date) -> Review:
+    """Start a review of `case` with `user` as its reviewer; Face Sheet A, B, C, D and G are filled in."""
+    if not may(user, "review.edit", case):
+        raise NotAllowed(f"Your role in agency {case.agency.code} does not allow starting reviews.")
+    # Lock the case: two reviewers pressing "Start" at once must not both create a review.
+    Case.objects.select_for_update().filter(pk=case.pk).first()
+    problems = period_start_problems(case, pur_start)
+    if problems:
+        raise Refused(problems)
+    review = Review.objects.create(
+        case=case,
+        pur_start=pur_start,
+        face_sheet={
+            "A": _site(case),
+            "B": case.case_id,
+            "C_start": pur_start.isoformat(),
+            "D": _names([user]),
+            "G": case.case_type,
+        },
+    )
+    review.reviewers.add(user)
+    rescore(review)
+    log_action("reviews.review.created", user=user, obj=review, data={"case": case.case_id})
+    return review
+
+
+def qa_names(review: Review) -> str:
+    """Face Sheet D's "QA completed by": whoever approved or finalized the review, in order."""
+    changes = review.status_changes.filter(action__in=("approve", "finalize")).select_related("user")
+    seen: list[User] = []
+    for change in changes.order_by("at", "id"):
+        if change.user and change.user not in seen:
+            seen.append(change.user)
+    return _names(seen)
+
+
 # --- Answers --------------------------------------------------------------------------------
 
 
@@ -411,8 +502,12 @@ def save_face_sheet(review: Review, user: User, values: Mapping[str, Any], expec
             sheet[code] = value
     old = dict(review.face_sheet)
     review.face_sheet = sheet
-    if sheet.get("C_start"):
-        review.pur_start = dt.date.fromisoformat(sheet["C_start"])
+    if sheet.get("C_start") and sheet.get("C_start") != old.get("C_start"):
+        pur_start = dt.date.fromisoformat(sheet["C_start"])
+        problems = period_start_problems(review.case, pur_start, review)
+        if problems:
+            raise Refused(problems)
+        review.pur_start = pur_start
     review.save(update_fields=["face_sheet", "pur_start", "updated_at"])
     changed = {k: [old.get(k), sheet.get(k)] for k in set(old) | set(sheet) if old.get(k) != sheet.get(k)}
     if changed:
@@ -440,7 +535,9 @@ def add_note(review: Review, user: User, question_code: str, text: str) -> QANot
     _check_qa(review, user)
     instrument = get_instrument(review.instrument_version)
     if question_code not in instrument.questions and question_code not in {i.key for i in instrument.items}:
-        raise Refused(f"“{question_code}” is neither a question code nor an item of this instrument ({instrument.title}).")
+        raise Refused(
+            f"“{question_code}” is neither a question code nor an item of this instrument ({instrument.title})."
+        )
     if not text.strip():
         raise Refused("A QA note needs text.")
     note = QANote.objects.create(review=review, question_code=question_code, author=user, text=text.strip())

@@ -113,11 +113,18 @@ def test_a_reviewer_starts_a_review_and_is_assigned(personas, client_for):
     review = Review.objects.get(case=case)
     assert response.status_code == 302 and response["Location"] == reverse("reviews:face_sheet", args=[review.pk])
     assert list(review.reviewers.all()) == [personas.reviewer_a]
-    assert review.face_sheet == {"C_start": "2023-07-01", "G": "FOSTER_CARE"}
+    # Face Sheet A (the site), B (the case name on file: its number until changed) and D are filled in.
+    assert review.face_sheet == {
+        "A": "Missouri, Jackson County (circuit 16), agency 6ZA",
+        "B": "UI-NEW-1",
+        "C_start": "2023-07-01",
+        "D": "Rita Reviewer",
+        "G": "FOSTER_CARE",
+    }
     assert review.item_ratings.get(item="14").effective == "INCOMPLETE"
     # A second review for the same period is refused with a message, nothing created.
     response = client.post(reverse("reviews:review_create", args=[case.pk]), {"pur_start": "2023-07-01"})
-    assert "already has a review for that period" in response.content.decode()
+    assert "already has a review in progress" in response.content.decode()
     assert Review.objects.filter(case=case).count() == 1
 
 
