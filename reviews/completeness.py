@@ -90,10 +90,12 @@ def what_is_missing(review: Review, scoring: Scoring | None = None) -> list[Miss
     for code, text in missing_rows(scoring):
         result.append(Missing(code, "rows", item_number(instrument.question(code).item), text, f"q-{code}"))
 
-    flagged = review.answers.filter(needs_review=True).select_related("participant").order_by("question_code", "id")
+    flagged = [
+        a for a in review.answers.filter(needs_review=True).order_by("id") if a.question_code in instrument.questions
+    ]
     seen = set()
-    for answer in flagged:
-        if answer.question_code in seen or answer.question_code not in instrument.questions:
+    for answer in sorted(flagged, key=lambda a: instrument.questions.order(a.question_code)):
+        if answer.question_code in seen:
             continue
         seen.add(answer.question_code)
         question = instrument.question(answer.question_code)

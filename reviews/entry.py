@@ -58,6 +58,7 @@ class QuestionBlock:
     fields: list[Field]
     notes: list = field(default_factory=list)
     locked: str = ""
+    recheck: str = ""  # why the stored answer needs a check (a participant was removed)
 
 
 @dataclass
@@ -124,6 +125,7 @@ def item_page(
     if missing is None:
         missing = completeness.what_is_missing(review, scoring)
     blocks = []
+    recheck = dict(review.answers.filter(needs_review=True).values_list("question_code", "needs_review_reason"))
     na_reason = item_na_reason(review, key)
     for question in [] if na_reason else page_questions(instrument, key):
         lock = question_lock(question, review, scoring, raw)
@@ -171,7 +173,9 @@ def item_page(
             # A refused answer may be waiting for its narrative (8A = YES after 8A1 = NEVER): offer the box.
             refused = any("narrative" in f.error for f in fields)
             fields[-1].show_narrative = concern_shown or bool(narrative) or refused
-        blocks.append(QuestionBlock(question, fields, notes_by_code.get(question.code, []), lock))
+        blocks.append(
+            QuestionBlock(question, fields, notes_by_code.get(question.code, []), lock, recheck.get(question.code, ""))
+        )
     rating_keys = ["12", "12A", "12B", "12C"] if key == "12" else [key]
     ratings = sorted(review.item_ratings.filter(item__in=rating_keys), key=lambda r: rating_keys.index(r.item))
     return ItemPage(

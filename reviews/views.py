@@ -327,8 +327,9 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@never_cache
 def participant_remove(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+    """Confirm (GET, or POST without confirm), then remove a participant and flag what depended on them."""
     review = _review(request, pk)
     person = get_object_or_404(Participant, review=review, pk=person_pk)
     try:
@@ -336,17 +337,21 @@ def participant_remove(request: HttpRequest, pk: int, person_pk: int) -> HttpRes
     except workflow.Refused as refused:
         messages.error(request, str(refused))
         return redirect("reviews:face_sheet", pk)
-    if person.answers.exclude(value=None).exists():
-        # Removing them would silently delete answers: the reviewer clears those first.
-        codes = ", ".join(sorted(set(person.answers.values_list("question_code", flat=True))))
-        messages.error(request, f"{person.key} has answers ({codes}): clear them on the item pages first.")
+    if request.method == "POST" and request.POST.get("confirm"):
+        try:
+            flagged = workflow.remove_participant(review, request.user, person, _version(request))
+        except StaleReview:
+            messages.error(request, STALE_MESSAGE)
+            return redirect("reviews:face_sheet", pk)
+        text = f"{person.key} ({person.get_role_display()}) removed."
+        if flagged:
+            text += f" Check the answers to {', '.join(flagged)}: they are listed under What is missing."
+        messages.success(request, text)
         return redirect("reviews:face_sheet", pk)
-    with transaction.atomic():
-        person.delete()
-        Review.objects.filter(pk=review.pk).update(version=review.version + 1)
-        rescore(review)
-    messages.success(request, f"{person.key} removed.")
-    return redirect("reviews:face_sheet", pk)
+    own, dependent = workflow.participant_dependents(review, person)
+    context = _review_context(request, review)
+    context.update({"person": person, "own": own, "dependent": dependent, "page": "face_sheet"})
+    return render(request, "reviews/participant_remove.html", context)
 
 
 # --- Item pages and saving answers ------------------------------------------------------------
@@ -415,6 +420,16 @@ def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseBadRequest("unknown participant")
     prefix = prefix_for(code, person)
     clear_offer: dict[str, Any] | None = None
+    if request.POST.get("keep"):
+        # The reviewer looked at an answer flagged for a check and keeps it.
+        error = ""
+        try:
+            workflow.keep_answers(review, request.user, code, _version(request))
+        except StaleReview:
+            error = STALE_MESSAGE
+        except workflow.Refused as refused:
+            error = str(refused)
+        return _item_response(request, review, entry.item_number(question.item), prefix, None, error)
     if request.POST.get("clear"):
         value, error = None, ""  # the reviewer withdraws the answer
     else:

@@ -32,7 +32,8 @@ from accounts.models import User
 from accounts.scoping import has_capability
 from reviews.completeness import submission_messages, what_is_missing
 from reviews.instrument import Scoring, get_instrument
-from reviews.models import Case, QANote, Review, ReviewStatusChange
+from reviews.instrument.questions import SLOT_ROLES
+from reviews.models import Case, Participant, QANote, Review, ReviewStatusChange
 from reviews.scoring import StaleReview, clear_override, record_answers, rescore, set_override
 
 Status = Review.Status
@@ -483,7 +484,81 @@ def save_answers(
     resulting answer set breaks a rule; both leave the database unchanged.
     """
     check_can_edit(review, user)
-    return record_answers(review, values, narratives, expected_version)
+    with transaction.atomic():
+        scoring = record_answers(review, values, narratives, expected_version)
+        # Answering a question again is looking at it: a "check this answer" flag is cleared.
+        review.answers.filter(question_code__in=list(values), needs_review=True).update(
+            needs_review=False, needs_review_reason=""
+        )
+    return scoring
+
+
+@transaction.atomic
+def keep_answers(review: Review, user: User, code: str, expected_version: int) -> None:
+    """The reviewer looked at an answer flagged for a check and keeps it as it is."""
+    check_can_edit(review, user)
+    if not review.claim_version(expected_version):
+        raise StaleReview(f"review {review.pk} was changed by someone else; reload it")
+    cleared = review.answers.filter(question_code=code, needs_review=True).update(
+        needs_review=False, needs_review_reason=""
+    )
+    if cleared:
+        log_action("reviews.review.answer_kept", user=user, obj=review, data={"question": code})
+
+
+# --- Participants ---------------------------------------------------------------------------
+
+
+def participant_dependents(review: Review, person: Participant) -> tuple[list[str], list[str]]:
+    """What removing `person` touches: (their own answers' codes, the codes whose answers need a check).
+
+    Per-person questions (items 8, 11, 12B, 13, 15) asked about the person's role depend on who is
+    listed: an answer given once for "the fathers" covered this father too, and the answers kept
+    for the other fathers now decide the role's answer alone.
+    """
+    instrument = get_instrument(review.instrument_version)
+    codes = {
+        q.code
+        for q in instrument.questions.questions
+        if q.slot is not None and person.role in SLOT_ROLES[q.slot] and not (q.slot == "SIBLING" and person.target)
+    }
+    stored = review.answers.filter(question_code__in=codes)
+    own = sorted({a.question_code for a in stored if a.participant_id == person.pk}, key=instrument.questions.order)
+    others = {a.question_code for a in stored if a.participant_id != person.pk and (a.value is not None or a.narrative)}
+    return own, sorted(others, key=instrument.questions.order)
+
+
+@transaction.atomic
+def remove_participant(review: Review, user: User, person: Participant, expected_version: int) -> list[str]:
+    """Remove a participant after the reviewer confirmed; returns the codes flagged for a check.
+
+    The person's own per-person answers go with them (the answer history keeps them). The
+    remaining answers to the questions about their role stay, flagged "check this answer": they
+    block submission until the reviewer answers the question again or keeps the answer (the list
+    of what is missing says which). Deleting those answers instead would lose the other people's
+    answers, which are usually still right.
+    """
+    check_can_edit(review, user)
+    if not review.claim_version(expected_version):
+        raise StaleReview(f"review {review.pk} was changed by someone else; reload it")
+    own, dependent = participant_dependents(review, person)
+    who = f"{person.key} ({person.get_role_display().lower()}{', ' + person.label if person.label else ''})"
+    person.delete()
+    flagged = sorted(
+        set(review.answers.filter(question_code__in=dependent).values_list("question_code", flat=True)),
+        key=get_instrument(review.instrument_version).questions.order,
+    )
+    review.answers.filter(question_code__in=flagged).update(
+        needs_review=True, needs_review_reason=f"{who} was removed from the participants"[:200]
+    )
+    rescore(review)
+    log_action(
+        "reviews.review.participant_removed",
+        user=user,
+        obj=review,
+        data={"key": person.key, "role": person.role, "answers_removed": own, "answers_to_check": flagged},
+    )
+    return flagged
 
 
 @transaction.atomic

@@ -411,7 +411,7 @@ def test_face_sheet_fields_save_one_at_a_time_and_fixed_ones_are_refused(persona
     assert review_a.face_sheet["H"] == "NO"
 
 
-def test_participants_are_added_with_keys_and_people_with_answers_are_kept(personas, client_for):
+def test_participants_are_added_with_keys_and_removed_after_a_confirmation(personas, client_for):
     review = complete_review(personas.reviewer_a, case_id="UI-A-PP")
     client = client_for(personas.reviewer_a)
     url = reverse("reviews:participant_add", args=[review.pk])
@@ -424,16 +424,24 @@ def test_participants_are_added_with_keys_and_people_with_answers_are_kept(perso
     review.refresh_from_db()
     answer(client, review, "8B", "YES", person="f1")
     f1 = review.participants.get(key="f1")
-    response = client.post(reverse("reviews:participant_remove", args=[review.pk, f1.pk]), follow=True)
-    assert "f1 has answers (8B): clear them on the item pages first." in response.content.decode()
+    remove = reverse("reviews:participant_remove", args=[review.pk, f1.pk])
+    # Without the confirmation nothing happens: the page says what the removal touches.
+    for response in (client.get(remove), client.post(remove)):
+        body = response.content.decode()
+        assert "Remove f1 (Father, legal father)?" in body
+        assert "f1's own answers to <strong>8B</strong> are removed with them" in body
     assert review.participants.filter(key="f1").exists()
-    # f2 holds the role's earlier answer (8B = NO), kept for them when f1's answer changed.
-    assert review.answers.get(question_code="8B", participant__key="f2").value == "NO"
     client.post(url, {"role": "OTHER", "label": "maternal aunt"})
     aunt = review.participants.get(key="o1")
-    client.post(reverse("reviews:participant_remove", args=[review.pk, aunt.pk]))
+    review.refresh_from_db()
+    client.post(
+        reverse("reviews:participant_remove", args=[review.pk, aunt.pk]), {"confirm": "1", "version": review.version}
+    )
     assert not review.participants.filter(key="o1").exists()
     assert client_for(personas.viewer_a).post(url, {"role": "MOTHER"}).status_code == 403
+    assert client_for(personas.viewer_a).post(remove, {"confirm": "1"}).status_code == 403
+    assert client_for(personas.reviewer_b).post(remove, {"confirm": "1"}).status_code == 404
+    assert review.participants.filter(key="f1").exists()
 
 
 def test_the_navigator_lists_open_notes_waiting_for_a_reply(personas, client_for, review_a):
