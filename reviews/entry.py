@@ -288,8 +288,10 @@ class AnswerChange:
     new_narrative: str
 
 
-def answer_changes(review: Review, limit: int = 50) -> list[AnswerChange]:
-    """Recent answer changes, newest first: who, when, old -> new (from django-simple-history)."""
+def answer_changes(review: Review) -> list[AnswerChange]:
+    """Every answer change, newest first: who, when, old -> new (from django-simple-history).
+
+    The page shows them 50 at a time with the true total (reviews.views.review_detail)."""
     rows = (
         Answer.history.filter(review_id=review.pk)
         .select_related("history_user")
@@ -318,4 +320,4 @@ def answer_changes(review: Review, limit: int = 50) -> list[AnswerChange]:
             )
         )
     changes.sort(key=lambda c: c.at, reverse=True)
-    return changes[:limit]
+    return changes

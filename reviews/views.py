@@ -14,6 +14,7 @@ import markdown
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -54,6 +55,8 @@ STALE_MESSAGE = (
     "It is still shown here: reload the page to see their changes, then enter it again."
 )
 
+
+ANSWER_CHANGES_PER_PAGE = 50
 
 # Face Sheet fields not typed on the Face Sheet page, and why.
 FIXED_FACE_SHEET = {
@@ -209,7 +212,10 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "notes": review.qa_notes.select_related("author", "replied_by", "resolved_by"),
             "changes": review.status_changes.select_related("user"),
             "audit": entries_for(review)[:30],
-            "answer_changes": entry.answer_changes(review),
+            "answer_changes": Paginator(entry.answer_changes(review), ANSWER_CHANGES_PER_PAGE).get_page(
+                request.GET.get("changes_page")
+            ),
+            "changes_open": "changes_page" in request.GET,
             "submission_problems": completeness.submission_messages(context["missing_entries"])
             if review.status in workflow.EDITABLE
             else [],

@@ -476,3 +476,27 @@ def test_state_pages_refuse_get_for_posts(personas, client_for, review_a):
     client = client_for(personas.reviewer_a)
     for name in ("answer", "narrative", "transition", "note_add", "override", "face_sheet_save"):
         assert client.get(reverse(f"reviews:{name}", args=[review_a.pk])).status_code == 405, name
+
+
+def test_the_answer_history_shows_the_true_count_and_pages_through_it(personas, client_for, review_a):
+    from reviews import entry, workflow
+
+    before = len(entry.answer_changes(review_a))
+    for n in range(112 - before):
+        review_a.refresh_from_db()
+        workflow.save_answers(
+            review_a, personas.reviewer_a, {"13C": "NO" if n % 2 else "YES"}, expected_version=review_a.version
+        )
+    assert len(entry.answer_changes(review_a)) == 112
+    client = client_for(personas.reviewer_a)
+    url = reverse("reviews:review_detail", args=[review_a.pk])
+    body = client.get(url).content.decode()
+    # The defect: "(50, latest 50)" while 112 changes existed.
+    assert "(112 changes; 1–50 shown, newest first)" in body
+    assert body.count('href="?changes_page=3#answer-history"') == 1
+    third = client.get(url, {"changes_page": 3})
+    assert len(third.context["answer_changes"]) == 12
+    assert "(112 changes; 101–112 shown, newest first)" in third.content.decode()
+    assert '<details class="mt-3" id="answer-history" open>' in third.content.decode()
+    oldest = third.context["answer_changes"][-1]
+    assert oldest.old is None  # the first answer ever given
