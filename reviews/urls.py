@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/face-sheet/save/", views.face_sheet_save, name="face_sheet_save"),
     path("<int:pk>/participants/", views.participant_add, name="participant_add"),
     path("<int:pk>/participants/<int:person_pk>/remove/", views.participant_remove, name="participant_remove"),
+    path("<int:pk>/participants/<int:person_pk>/edit/", views.participant_edit, name="participant_edit"),
     path("<int:pk>/items/<str:key>/", views.item, name="item"),
     path("<int:pk>/answer/", views.answer_save, name="answer"),
     path("<int:pk>/narrative/", views.narrative_save, name="narrative"),

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,12 +25,11 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.audit import entries_for, log_action
+from accounts.audit import entries_for
 from accounts.scoping import agencies_for_user, has_capability, scope_queryset
 from reviews import completeness, entry, exports, summaries, workflow
 from reviews.access import cases_for_user, get_case_for_user_or_404, get_review_for_user_or_404, reviews_for_user
 from reviews.forms import (
-    ROLE_KEYS,
     AnswerForm,
     FaceSheetForm,
     NoteForm,
@@ -48,7 +47,7 @@ from reviews.instrument.describe import describe
 from reviews.instrument.questions import Kind
 from reviews.instrument.round4 import OUTCOME_OVERRIDE_VALUES, OVERRIDE_VALUES
 from reviews.models import CaseType, Participant, QANote, Review, Sample
-from reviews.scoring import InvalidAnswers, StaleReview, raw_answers, rescore, score_review
+from reviews.scoring import InvalidAnswers, StaleReview, raw_answers, score_review
 
 STALE_MESSAGE = (
     "Someone else saved this review after you opened it, so your change was NOT saved. "
@@ -247,8 +246,12 @@ def face_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         {
             "fields": fields,
-            "participants": review.participants.all(),
+            "participants": [
+                (p, ParticipantForm(initial=ParticipantForm.initial_for(p), prefix=f"p{p.pk}"))
+                for p in review.participants.all()
+            ],
             "participant_form": ParticipantForm(),
+            "qa_names": workflow.qa_names(review),
             "page": "face_sheet",
         }
     )
@@ -297,38 +300,48 @@ def face_sheet_save(request: HttpRequest, pk: int) -> HttpResponse:
 def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
     review = _review(request, pk)
     form = ParticipantForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Not added: " + " ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        return redirect("reviews:face_sheet", pk)
     try:
-        workflow.check_can_edit(review, request.user)
+        person = workflow.add_participant(
+            review,
+            request.user,
+            form.cleaned_data["role"],
+            form.cleaned_data["label"],
+            form.cleaned_data["target"],
+            form.details(),
+        )
     except workflow.Refused as refused:
         messages.error(request, str(refused))
-        return redirect("reviews:face_sheet", pk)
-    if form.is_valid():
-        role = form.cleaned_data["role"]
-        prefix = ROLE_KEYS[role]
-        taken = set(review.participants.values_list("key", flat=True))
-        number = 1
-        while f"{prefix}{number}" in taken:
-            number += 1
-        with transaction.atomic():
-            person = Participant.objects.create(
-                review=review,
-                key=f"{prefix}{number}",
-                role=role,
-                target=form.cleaned_data["target"] and role == "CHILD",
-                label=form.cleaned_data["label"],
-                details={"name": form.cleaned_data["name"]} if form.cleaned_data["name"] else {},
-            )
-            Review.objects.filter(pk=review.pk).update(version=review.version + 1)
-            rescore(review)
-            log_action(
-                "reviews.review.participant_added",
-                user=request.user,
-                obj=review,
-                data={"key": person.key, "role": role},
-            )
-        messages.success(request, f"{person.key} ({form.cleaned_data['role'].title()}) added.")
     else:
-        messages.error(request, "Choose the participant's role.")
+        messages.success(request, f"{person.key} ({person.get_role_display()}) added.")
+    return redirect("reviews:face_sheet", pk)
+
+
+@login_required
+@require_POST
+def participant_edit(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+    review = _review(request, pk)
+    person = get_object_or_404(Participant, review=review, pk=person_pk)
+    prefix = f"p{person.pk}"
+    data = {
+        **request.POST.dict(),
+        f"{prefix}-role": person.role,
+        f"{prefix}-race": request.POST.getlist(f"{prefix}-race"),
+    }
+    form = ParticipantForm(data, prefix=prefix)
+    if not form.is_valid():
+        messages.error(request, "Not saved: " + " ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        return redirect("reviews:face_sheet", pk)
+    try:
+        workflow.update_participant(
+            review, request.user, person, form.cleaned_data["label"], form.cleaned_data["target"], form.details()
+        )
+    except workflow.Refused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"{person.key} saved.")
     return redirect("reviews:face_sheet", pk)
 
 

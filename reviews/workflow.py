@@ -509,6 +509,75 @@ def keep_answers(review: Review, user: User, code: str, expected_version: int) -
 # --- Participants ---------------------------------------------------------------------------
 
 
+ROLE_KEYS = {
+    "CHILD": "c",
+    "SIBLING": "s",
+    "MOTHER": "m",
+    "FATHER": "f",
+    "FOSTER_PARENT": "fp",
+    "CASEWORKER": "cw",
+    "SUPERVISOR": "sv",
+    "OTHER": "o",
+}
+
+
+def _case_name_from_target(review: Review, person: Participant) -> None:
+    """Face Sheet B of a foster care case is the target child's full name: fill it in while B still
+    holds the case number it was started with."""
+    name = (person.details or {}).get("name")
+    if person.target and name and review.case.case_type == "FOSTER_CARE":
+        if review.face_sheet.get("B") in (None, "", review.case.case_id):
+            review.face_sheet = {**review.face_sheet, "B": name}
+            review.save(update_fields=["face_sheet", "updated_at"])
+
+
+@transaction.atomic
+def add_participant(
+    review: Review, user: User, role: str, label: str = "", target: bool = False, details: dict | None = None
+) -> Participant:
+    """List a child or case participant (Face Sheet F1/F2) under the next key of the role (f1, f2 ...)."""
+    check_can_edit(review, user)
+    prefix = ROLE_KEYS[role]
+    taken = set(review.participants.values_list("key", flat=True))
+    number = 1
+    while f"{prefix}{number}" in taken:
+        number += 1
+    person = Participant.objects.create(
+        review=review,
+        key=f"{prefix}{number}",
+        role=role,
+        target=bool(target) and role == "CHILD",
+        label=label,
+        details=details or {},
+    )
+    _case_name_from_target(review, person)
+    Review.objects.filter(pk=review.pk).update(version=F("version") + 1)
+    rescore(review)
+    log_action("reviews.review.participant_added", user=user, obj=review, data={"key": person.key, "role": role})
+    return person
+
+
+@transaction.atomic
+def update_participant(
+    review: Review, user: User, person: Participant, label: str, target: bool, details: dict
+) -> Participant:
+    """Change a participant's description, demographics or interview flag (the role and key stay)."""
+    check_can_edit(review, user)
+    before = {"label": person.label, "target": person.target, **person.details}
+    person.label, person.target, person.details = label, bool(target) and person.role == "CHILD", details
+    person.save(update_fields=["label", "target", "details"])
+    _case_name_from_target(review, person)
+    Review.objects.filter(pk=review.pk).update(version=F("version") + 1)
+    rescore(review)
+    after = {"label": person.label, "target": person.target, **person.details}
+    changes = {k: [before.get(k), after.get(k)] for k in set(before) | set(after) if before.get(k) != after.get(k)}
+    if changes:
+        log_action(
+            "reviews.review.participant_changed", user=user, obj=review, data={"key": person.key, "changes": changes}
+        )
+    return person
+
+
 def participant_dependents(review: Review, person: Participant) -> tuple[list[str], list[str]]:
     """What removing `person` touches: (their own answers' codes, the codes whose answers need a check).
 

@@ -27,6 +27,15 @@ OPTION_LABELS: dict[str, str] = {
     "FOSTER_PARENT": "Foster parent",
     "CASEWORKER": "Caseworker",
     "SUPERVISOR": "Supervisor",
+    # Face Sheet F1: race and ethnicity.
+    "AMERICAN_INDIAN_OR_ALASKA_NATIVE": "American Indian or Alaska Native",
+    "ASIAN": "Asian",
+    "BLACK_OR_AFRICAN_AMERICAN": "Black or African American",
+    "NATIVE_HAWAIIAN_OR_OTHER_PACIFIC_ISLANDER": "Native Hawaiian or Other Pacific Islander",
+    "WHITE": "White",
+    "UNKNOWN": "Unknown or unable to determine",
+    "HISPANIC": "Hispanic or Latino",
+    "NON_HISPANIC": "Not Hispanic or Latino",
     # Face Sheet dates given as a code.
     "NOT_YET_DISCHARGED": "Not yet discharged",
     "NOT_CLOSED_BY_REVIEW": "Not closed by the time of the review",

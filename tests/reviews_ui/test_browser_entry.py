@@ -84,3 +84,72 @@ def test_back_after_submitting_does_not_offer_submit_again(live_server, page, pe
     expect(page.get_by_role("button", name="Submit for QA")).to_have_count(0)
     review.refresh_from_db()
     assert review.status == S.SUBMITTED
+
+
+def test_the_face_sheet_uses_date_pickers_real_labels_and_records_interviews(live_server, page, personas, tmp_path):
+    from tests.reviews.factories import make_case
+
+    make_case("FS-0001", agency="6ZA")
+    base = live_server.url
+    log_in(page, base, "reviewer_a")
+    page.goto(f"{base}/reviews/")
+    page.get_by_role("link", name="Start a review").click()
+    page.get_by_label("Period under review: first day (Face Sheet C)").fill("2023-04-01")
+    page.get_by_role("button", name="Start the review").click()
+    review = Review.objects.get(case__case_id="FS-0001")
+    # A, B and D come from the case and the reviewer.
+    expect(page.locator("#form-fsA textarea")).to_have_value("Missouri, Jackson County (circuit 16), agency 6ZA")
+    expect(page.locator("#form-fsB textarea")).to_have_value("FS-0001")
+    expect(page.locator("#form-fsD textarea")).to_have_value("Rita Reviewer")
+    # Every coded date is a date picker with its codes beside it.
+    for code in ("I", "J", "K", "L"):
+        expect(page.locator(f"#form-fs{code} input[type=date]")).to_have_count(1)
+    with page.expect_response(lambda r: r.url.endswith("/face-sheet/save/")):
+        page.locator("#form-fsK select").select_option("NOT_YET_DISCHARGED")
+    with page.expect_response(lambda r: r.url.endswith("/face-sheet/save/")):
+        page.locator("#form-fsJ input[type=date]").fill("2022-11-03")
+    expect(page.locator("#form-fsK select")).to_contain_text("Not yet discharged")
+    expect(page.locator("#form-fsM1")).to_contain_text("Neglect (not including medical neglect)")
+    review.refresh_from_db()
+    assert (review.face_sheet["J"], review.face_sheet["K"]) == ("2022-11-03", "NOT_YET_DISCHARGED")
+
+    # A participant with demographics and whether they were interviewed.
+    add = page.get_by_role("form", name="Add a participant")
+    add.get_by_label("Role").select_option("CHILD")
+    add.get_by_label("Name").fill("Ava Example")
+    add.get_by_label("Interviewed for the review").select_option("YES")
+    add.get_by_label("Date of birth").fill("2014-05-09")
+    add.get_by_label("Black or African American").check()
+    add.get_by_label("Target child (foster care)").check()
+    add.get_by_role("button", name="Add participant").click()
+    expect(page.get_by_text("c1 (Child) added.")).to_be_visible()
+    expect(page.locator('[data-participant="c1"] [data-interviewed]')).to_have_text("Yes")
+    expect(page.locator("#form-fsB textarea")).to_have_value("Ava Example")  # FC: B is the target child's name
+    person = review.participants.get(key="c1")
+    assert person.details == {
+        "name": "Ava Example",
+        "interviewed": "YES",
+        "date_of_birth": "2014-05-09",
+        "race": ["BLACK_OR_AFRICAN_AMERICAN"],
+    }
+    page.screenshot(path=tmp_path / "face-sheet.png", full_page=True)
+
+
+def test_removing_a_participant_is_confirmed_and_flags_the_answers(live_server, page, personas):
+    review = complete_review(personas.reviewer_a)
+    for key in ("f1", "f2"):
+        review.participants.create(key=key, role="FATHER")
+    base = live_server.url
+    log_in(page, base, "reviewer_a")
+    page.goto(f"{base}/reviews/{review.pk}/face-sheet/")
+    page.locator('[data-participant="f2"]').get_by_role("link", name="Remove…").click()
+    expect(page.get_by_role("heading", name="Remove f2 (Father)?")).to_be_visible()
+    page.get_by_role("button", name="Remove f2").click()
+    expect(page.get_by_text("f2 (Father) removed. Check the answers to 8B1, 8B")).to_be_visible()
+    expect(page.locator('[data-missing="recheck:8B"]')).to_be_visible()
+    page.locator('[data-missing="recheck:8B"] a').click()
+    expect(page.locator('[data-recheck="8B"]')).to_contain_text("f2 (father) was removed from the participants")
+    with page.expect_response(lambda r: r.url.endswith("/answer/")):
+        page.locator('[data-recheck="8B"]').get_by_role("button", name="Keep the answer as it is").click()
+    expect(page.locator('[data-recheck="8B"]')).to_have_count(0)
+    expect(page.locator('[data-missing="recheck:8B"]')).to_have_count(0)
