@@ -7,6 +7,8 @@ and render. Answers are saved one at a time with htmx.
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -25,9 +27,9 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.audit import entries_for
+from accounts.audit import entries_for, log_action
 from accounts.scoping import agencies_for_user, has_capability, scope_queryset
-from reviews import completeness, entry, exports, summaries, workflow
+from reviews import completeness, entry, exports, printout, summaries, workflow
 from reviews.access import cases_for_user, get_case_for_user_or_404, get_review_for_user_or_404, reviews_for_user
 from reviews.forms import (
     AnswerForm,
@@ -46,6 +48,7 @@ from reviews.instrument import CURRENT_VERSION, INSTRUMENTS, get_instrument
 from reviews.instrument.describe import describe
 from reviews.instrument.questions import Kind
 from reviews.instrument.round4 import OUTCOME_OVERRIDE_VALUES, OVERRIDE_VALUES
+from reviews.interchange import export_document
 from reviews.models import CaseType, Participant, QANote, Review, Sample
 from reviews.scoring import InvalidAnswers, StaleReview, raw_answers, score_review
 
@@ -224,6 +227,44 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
     )
     return render(request, "reviews/review_detail.html", context)
+
+
+# --- The review as one document: print, PDF, JSON -------------------------------------------------
+
+
+def _file_name(review: Review, ext: str) -> str:
+    case = re.sub(r"[^A-Za-z0-9_-]+", "-", review.case.case_id)
+    return f"review-{case}-{review.pur_start:%Y-%m-%d}.{ext}"
+
+
+@login_required
+@never_cache
+def review_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """The whole review on one printable page (instrument, answers, ratings, reasons, narratives, QA notes)."""
+    review = _review(request, pk)
+    return HttpResponse(printout.to_html(review, for_print=False))
+
+
+@login_required
+def review_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    review = _review(request, pk)
+    response = HttpResponse(printout.to_pdf(review), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_file_name(review, "pdf")}"'
+    response["Cache-Control"] = "private, no-store"
+    log_action("reviews.review.printed", user=request.user, obj=review, data={"format": "pdf"})
+    return response
+
+
+@login_required
+def review_json(request: HttpRequest, pk: int) -> HttpResponse:
+    """The review in the interchange format (spec osri.md §9), as `export_reviews` writes it."""
+    review = _review(request, pk)
+    body = json.dumps(export_document(review), indent=2, ensure_ascii=False) + "\n"
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_file_name(review, "json")}"'
+    response["Cache-Control"] = "private, no-store"
+    log_action("reviews.review.exported", user=request.user, obj=review, data={"format": "json"})
+    return response
 
 
 # --- Face Sheet and participants --------------------------------------------------------------
