@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from reviews.instrument import ROUND4
 from reviews.models import Answer, Review
 from reviews.scoring import record_answers
 from tests.reviews_ui.helpers import complete_review
@@ -101,17 +102,23 @@ def test_the_face_sheet_uses_date_pickers_real_labels_and_records_interviews(liv
     expect(page.locator("#form-fsA textarea")).to_have_value("Missouri, Jackson County (circuit 16), agency 6ZA")
     expect(page.locator("#form-fsB textarea")).to_have_value("FS-0001")
     expect(page.locator("#form-fsD textarea")).to_have_value("Rita Reviewer")
-    # Every coded date is a date picker with its codes beside it.
-    for code in ("I", "J", "K", "L"):
-        expect(page.locator(f"#form-fs{code} input[type=date]")).to_have_count(1)
+    # Every date is a date picker; a date that may be a code has its codes beside it (letters from the
+    # instrument, which names them: Round 4 re-letters some).
+    dates = [s for s in ROUND4.face_sheet if s.kind == "date" and s.code not in ("C_start", "E")]
+    coded = [s for s in dates if s.options]
+    assert len(dates) >= 4 and len(coded) >= 3
+    for spec in dates:
+        expect(page.locator(f"#form-fs{spec.code} input[type=date]")).to_have_count(1)
+    discharge = next(s for s in coded if "NOT_YET_DISCHARGED" in s.options)
+    entry = next(s for s in coded if s.options == ("NA",))
     with page.expect_response(lambda r: r.url.endswith("/face-sheet/save/")):
-        page.locator("#form-fsK select").select_option("NOT_YET_DISCHARGED")
+        page.locator(f"#form-fs{discharge.code} select").select_option("NOT_YET_DISCHARGED")
     with page.expect_response(lambda r: r.url.endswith("/face-sheet/save/")):
-        page.locator("#form-fsJ input[type=date]").fill("2022-11-03")
-    expect(page.locator("#form-fsK select")).to_contain_text("Not yet discharged")
+        page.locator(f"#form-fs{entry.code} input[type=date]").fill("2022-11-03")
+    expect(page.locator(f"#form-fs{discharge.code} select")).to_contain_text("Not yet discharged")
     expect(page.locator("#form-fsM1")).to_contain_text("Neglect (not including medical neglect)")
     review.refresh_from_db()
-    assert (review.face_sheet["J"], review.face_sheet["K"]) == ("2022-11-03", "NOT_YET_DISCHARGED")
+    assert (review.face_sheet[entry.code], review.face_sheet[discharge.code]) == ("2022-11-03", "NOT_YET_DISCHARGED")
 
     # A participant with demographics and whether they were interviewed.
     add = page.get_by_role("form", name="Add a participant")

@@ -39,13 +39,14 @@ def test_every_option_has_a_label_in_words():
 
 
 def test_a_coded_date_is_a_date_picker_with_its_codes_beside_it():
-    spec = next(s for s in ROUND4.face_sheet if s.code == "K")
+    spec = next(s for s in ROUND4.face_sheet if "NOT_YET_DISCHARGED" in s.options)  # the discharge date
+    p = f"fs{spec.code}-value"
     html = str(FaceSheetForm(spec, initial={"value": "NOT_YET_DISCHARGED"}))
-    assert 'type="date" name="fsK-value_0"' in html
+    assert f'type="date" name="{p}_0"' in html
     assert '<option value="NOT_YET_DISCHARGED" selected>Not yet discharged</option>' in html
-    picked = FaceSheetForm(spec, {"fsK-value_0": "2023-05-02", "fsK-value_1": ""})
-    coded = FaceSheetForm(spec, {"fsK-value_0": "", "fsK-value_1": "NA"})
-    bad = FaceSheetForm(spec, {"fsK-value_0": "2023-02-30", "fsK-value_1": ""})
+    picked = FaceSheetForm(spec, {f"{p}_0": "2023-05-02", f"{p}_1": ""})
+    coded = FaceSheetForm(spec, {f"{p}_0": "", f"{p}_1": "NA"})
+    bad = FaceSheetForm(spec, {f"{p}_0": "2023-02-30", f"{p}_1": ""})
     assert picked.is_valid() and picked.cleaned_data["value"] == "2023-05-02"
     assert coded.is_valid() and coded.cleaned_data["value"] == "NA"
     assert not bad.is_valid()
