@@ -806,8 +806,15 @@ def sample_list(request: HttpRequest) -> HttpResponse:
             sample.cases.select_related("case__agency", "case__county"), request.user, "case__agency"
         )
         samples.append((sample, list(cases)))
+    # A case whose review is still open links to it instead of offering a second one.
+    case_ids = [entry.case_id for _, cases in samples for entry in cases]
+    open_reviews = {
+        r.case_id: r for r in reviews_for_user(request.user).filter(case__in=case_ids, status__in=workflow.OPEN)
+    }
     return render(
-        request, "reviews/sample_list.html", {"samples": samples, "reviews_url": reverse("reviews:case_list")}
+        request,
+        "reviews/sample_list.html",
+        {"samples": samples, "open_reviews": open_reviews, "reviews_url": reverse("reviews:case_list")},
     )
 
 

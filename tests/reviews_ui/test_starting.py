@@ -111,3 +111,17 @@ def test_submission_checks_the_period_end_against_its_start(personas):
     Review.objects.filter(pk=recent.pk).update(pur_start=today - dt.timedelta(days=200))
     recent.refresh_from_db()
     assert workflow.period_warnings(recent) == []
+
+
+def test_the_samples_page_links_an_open_review_instead_of_starting_another(personas, client_for):
+    from reviews.models import Sample, SampleCase
+
+    busy = complete_review(personas.reviewer_a, case_id="SMP-BUSY")
+    free = make_case("SMP-FREE")
+    sample = Sample.objects.create(quarter="2023Q2", seed=1, site_circuits=[16], site_size=2)
+    SampleCase.objects.create(sample=sample, case=busy.case, stratum="circuit 16 / FOSTER_CARE", draw_order=1)
+    SampleCase.objects.create(sample=sample, case=free, stratum="circuit 16 / FOSTER_CARE", draw_order=2)
+    body = client_for(personas.admin_a).get(reverse("reviews:sample_list")).content.decode()
+    assert f'<a href="/reviews/{busy.pk}/">review in progress</a>' in body
+    assert f'<a href="/reviews/cases/{free.pk}/start/">start a review</a>' in body
+    assert f"/reviews/cases/{busy.case.pk}/start/" not in body
