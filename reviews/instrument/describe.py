@@ -131,8 +131,8 @@ CONSISTENCY_CHECKS = (
     "`2B-na-when-2A-yes`: 2B is NA when 2A is YES [I].",
     "`3D1-ticked-means-yes`, `3E1-ticked-means-yes`, `3F1-ticked-means-yes`: a ticked box makes 3D / 3E / 3F YES "
     "(3D is [I]).",
-    "`4B-na-iff-one-placement`: 4B is NA exactly when 4A is 1; `4A1-rows-equal-4A`: the placement table has 4A "
-    "rows [I]; `4C1-ticked-means-no`: a ticked 4C1 box makes 4C NO.",
+    "`4B-na-iff-one-placement`: 4B is NA exactly when 4A is 1; `4A1-rows-equal-4A`: the placement table has no more "
+    "rows than 4A counts, and fewer rows are listed as missing until it has 4A [I]; `4C1-ticked-means-no`: a ticked 4C1 box makes 4C NO.",
     "`5E-na-iff-5D-yes`, `5F-na-iff-no-criterion`, `5G-na-iff-5F-yes-or-na`, `5G1-exception-means-5G-yes`.",
     "`6B-na-iff-only-appla`, `6C-na-iff-no-appla`, `6A2-only-for-appla` (when 6A1 is answered).",
     "`7B-na-iff-7A-yes`.",
