@@ -2,7 +2,8 @@
 
 Views stay thin: they fetch through reviews.access (out of scope -> 404), ask accounts.scoping
 for the capability (missing -> 403), call reviews.workflow / reviews.entry / reviews.summaries,
-and render. Answers are saved one at a time with htmx.
+and render. Answers are saved one at a time with htmx. Review pages are never cached, so Back
+fetches them again rather than showing actions that are no longer possible.
 """
 
 from __future__ import annotations

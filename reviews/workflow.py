@@ -12,6 +12,11 @@ these functions and turn the exceptions into 403 responses or messages.
     second_level_qa --return--> returned
     finalized --unfinalize (administrator, with a reason)--> returned
     any status but finalized/eliminated --eliminate (with a reason)--> eliminated
+
+Separation of duties (settings.REVIEWS_SEPARATE_DUTIES, on by default): no QA step on a review
+one is assigned to as reviewer; second-level QA and finalization by someone other than the
+first-level approver (`duty_conflict`). Starting a review (`start_review`) keeps one open review
+per case and periods that neither overlap nor start in the future.
 """
 
 from __future__ import annotations
@@ -107,7 +112,7 @@ ACTIONS: dict[str, Action] = {
             Status.APPROVED,
             "review.qa",
             "reviews.qa.approved",
-            done="The review was approved at first level. Another QA reviewer does the second-level QA.",
+            done="The review was approved at first level; it now waits for second-level QA.",
         ),
         Action(
             "start_second_level",
