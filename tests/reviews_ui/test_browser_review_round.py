@@ -109,7 +109,7 @@ def test_a_review_goes_from_entry_through_qa_to_approval(live_server, page, brow
     qa.get_by_role("button", name="Start first-level QA").click()
     qa.get_by_role("button", name="Resolve").click()
     qa.get_by_role("button", name="Approve (first level)").click()
-    expect(qa.get_by_text("The review was approved at first level.")).to_be_visible()
+    expect(qa.get_by_text("The review was approved at first level")).to_be_visible()
     review.refresh_from_db()
     assert review.status == S.APPROVED
     note = QANote.objects.get(review=review)
