@@ -189,6 +189,10 @@ SURVEYS_GUESS_LIMIT = envint("SURVEYS_GUESS_LIMIT", 10, minimum=1)
 SURVEYS_GUESS_WINDOW_MINUTES = envint("SURVEYS_GUESS_WINDOW_MINUTES", 15, minimum=1)
 SURVEYS_PUBLIC_BASE_URL = envstr("SURVEYS_PUBLIC_BASE_URL", "")
 
+# Reviews (docs/operations.md, "Separation of duties in case reviews"): QA by someone other than the
+# reviewer; second-level QA and finalization by someone other than the first-level approver.
+REVIEWS_SEPARATE_DUTIES = envbool("REVIEWS_SEPARATE_DUTIES", True)
+
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", "") or None
 CELERY_RESULT_BACKEND = envstr("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None

@@ -37,6 +37,7 @@ FOSTER_CARE_ANSWERS: dict[str, Any] = {
     "5APP": "YES",
     "5A1": ["REUNIFICATION"],
     "5A2": "YES",
+    "5B1": [{"goal": "REUNIFICATION", "established": "2022-12-15", "months_in_care_before": 1}],
     "5B": "YES",
     "5C": "YES",
     "5D": "NO",
@@ -100,6 +101,7 @@ FOSTER_CARE_ANSWERS: dict[str, Any] = {
 
 IN_HOME_ANSWERS: dict[str, Any] = {
     "1APP": "YES",
+    "1A1": [{"report_date": "2023-05-02", "child": "Ava", "allegation": "neglect", "response": "ASSESSMENT"}],
     "1A": "NO",
     "1B": "YES",
     "2APP": "YES",
@@ -184,6 +186,8 @@ def _document(case_id: str, agency: str, county: str, case_type: str, status: st
     if status != "in_progress":
         face_sheet["E"] = "2023-07-18"
     narratives = {code: "Demo narrative: see case notes." for code, value in answers.items() if value == "NO"}
+    # Every item's rating rationale statement (spec osri.md 0.3), keyed by item number.
+    narratives.update({str(n): f"Demo rationale for item {n}: see the answers." for n in range(1, 19)})
     overrides = {}
     if case_id == "DEMO-6ZA-0004":
         # QA's override of item 14 after the reviewer's reply (the finalized demo review).

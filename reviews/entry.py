@@ -12,11 +12,11 @@ from typing import Any
 
 from django.urls import reverse
 
+from reviews import completeness
 from reviews.forms import AnswerForm, initial_for, prefix_for, table_rows
 from reviews.instrument import Instrument, Scoring, get_instrument
 from reviews.instrument.answers import GATED_ITEMS
 from reviews.instrument.questions import NO, SLOT_ROLES, Kind, Question
-from reviews.instrument.round4 import missing_rationales
 from reviews.models import Answer, ItemRating, Participant, Review
 from reviews.scoring import raw_answers, score_review
 
@@ -58,6 +58,7 @@ class QuestionBlock:
     fields: list[Field]
     notes: list = field(default_factory=list)
     locked: str = ""
+    recheck: str = ""  # why the stored answer needs a check (a participant was removed)
 
 
 @dataclass
@@ -115,6 +116,7 @@ def item_page(
     editable: bool,
     scoring: Scoring | None = None,
     typed: dict[str, tuple[Any, str]] | None = None,
+    missing: list[completeness.Missing] | None = None,
 ) -> ItemPage:
     """The questions of one item page with their state; `typed` carries rejected input by prefix."""
     instrument = get_instrument(review.instrument_version)
@@ -125,7 +127,10 @@ def item_page(
     for note in review.qa_notes.select_related("author", "replied_by").all():
         notes_by_code.setdefault(note.question_code, []).append(note)
     typed = typed or {}
+    if missing is None:
+        missing = completeness.what_is_missing(review, scoring)
     blocks = []
+    recheck = dict(review.answers.filter(needs_review=True).values_list("question_code", "needs_review_reason"))
     na_reason = item_na_reason(review, key)
     for question in [] if na_reason else page_questions(instrument, key):
         lock = question_lock(question, review, scoring, raw)
@@ -173,7 +178,9 @@ def item_page(
             # A refused answer may be waiting for its narrative (8A = YES after 8A1 = NEVER): offer the box.
             refused = any("narrative" in f.error for f in fields)
             fields[-1].show_narrative = concern_shown or bool(narrative) or refused
-        blocks.append(QuestionBlock(question, fields, notes_by_code.get(question.code, []), lock))
+        blocks.append(
+            QuestionBlock(question, fields, notes_by_code.get(question.code, []), lock, recheck.get(question.code, ""))
+        )
     rating_keys = ["12", "12A", "12B", "12C"] if key == "12" else [key]
     ratings = sorted(review.item_ratings.filter(item__in=rating_keys), key=lambda r: rating_keys.index(r.item))
     return ItemPage(
@@ -183,7 +190,7 @@ def item_page(
         blocks=blocks,
         ratings=ratings,
         rationale=narratives.get(key, ""),
-        rationale_needed=key in missing_rationales(scoring, narratives),
+        rationale_needed=any(m.kind == "rationale" and m.code == key for m in missing),
         item_notes=[n for k in rating_keys for n in notes_by_code.get(k, [])],
     )
 
@@ -205,6 +212,21 @@ class SidebarItem:
     url: str
     sub: bool = False
 
+    @property
+    def status(self) -> str:
+        """The item's state in words (never colour only): to do, ANI, NA or done."""
+        if self.missing or self.rating == "INCOMPLETE":
+            return "to do"
+        return {"ANI": "ANI", "NA": "NA"}.get(self.rating, "done")
+
+    @property
+    def status_long(self) -> str:
+        if self.missing:
+            return f"incomplete, {self.missing} thing{'s' if self.missing != 1 else ''} missing"
+        if self.rating == "INCOMPLETE":
+            return "incomplete"
+        return {"ANI": "complete, rated ANI", "NA": "complete, not applicable"}.get(self.rating, "complete")
+
 
 @dataclass
 class SidebarOutcome:
@@ -214,23 +236,21 @@ class SidebarOutcome:
     items: list[SidebarItem]
 
 
-def sidebar(review: Review, scoring: Scoring | None = None) -> list[SidebarOutcome]:
-    """Every item's live rating and how many of its questions are still unanswered, by outcome."""
+def sidebar(review: Review, scoring: Scoring | None = None, missing: list | None = None) -> list[SidebarOutcome]:
+    """Every item's live rating and how much of its page is still missing, by outcome.
+
+    The counts come from completeness.what_is_missing, the list Submit checks."""
     instrument = get_instrument(review.instrument_version)
     scoring = scoring or score_review(review)
-    missing = instrument.missing_questions(scoring.answers)
-    missing_by_item: dict[str, int] = {}
-    for code in missing:
-        number = item_number(instrument.question(code).item)
-        missing_by_item[number] = missing_by_item.get(number, 0) + 1
+    if missing is None:
+        missing = completeness.what_is_missing(review, scoring)
+    per_page = completeness.missing_by_page(missing)
     groups = []
     for outcome in instrument.outcomes:
         entries = []
         for key in outcome.items:
             url = reverse("reviews:item", args=[review.pk, key])
-            entries.append(
-                SidebarItem(key, instrument.item(key).title, scoring.items[key], missing_by_item.get(key, 0), url)
-            )
+            entries.append(SidebarItem(key, instrument.item(key).title, scoring.items[key], per_page.get(key, 0), url))
             if key == "12":
                 for sub in ("12A", "12B", "12C"):
                     entries.append(SidebarItem(sub, instrument.item(sub).title, scoring.items[sub], 0, url, sub=True))
@@ -239,41 +259,26 @@ def sidebar(review: Review, scoring: Scoring | None = None) -> list[SidebarOutco
 
 
 @dataclass
-class Missing:
+class NavigatorEntry:
     code: str
     text: str
-    kind: str  # answer, narrative, rationale
+    kind: str  # completeness.KINDS
     url: str
 
 
-def navigator(review: Review, scoring: Scoring | None = None) -> list[Missing]:
-    """Every missing answer, "No" narrative and item rationale, with a link to where it is entered."""
-    instrument = get_instrument(review.instrument_version)
-    scoring = scoring or score_review(review)
-    _, narratives = raw_answers(review)
-    result = []
-    for code in instrument.missing_questions(scoring.answers):
-        question = instrument.question(code)
-        url = reverse("reviews:item", args=[review.pk, item_number(question.item)]) + f"#q-{code}"
-        result.append(Missing(code, question.text, "answer", url))
-    for code in instrument.missing_narratives(scoring.answers, narratives):
-        question = instrument.question(code)
-        url = reverse("reviews:item", args=[review.pk, item_number(question.item)]) + f"#q-{code}"
-        result.append(Missing(code, f"Narrative needed: {question.text}", "narrative", url))
-    for key in missing_rationales(scoring, narratives):
-        url = reverse("reviews:item", args=[review.pk, key]) + "#rationale"
-        result.append(Missing(key, f"Rating rationale for item {key}", "rationale", url))
-    # The "unresolved comments" navigator of spec §5.3: open QA notes still waiting for a reply.
-    for note in review.qa_notes.filter(resolved=False, reply=""):
-        code = note.question_code
-        if code in instrument.questions:
-            url = reverse("reviews:item", args=[review.pk, item_number(instrument.question(code).item)]) + f"#q-{code}"
-        elif item_number(code) in PAGE_KEYS:
-            url = reverse("reviews:item", args=[review.pk, item_number(code)]) + "#rationale"
-        else:
-            url = reverse("reviews:review_detail", args=[review.pk])
-        result.append(Missing(code, f"QA note: {note.text}", "note", url))
-    return result
+def url_of(review: Review, entry: completeness.Missing) -> str:
+    if entry.page == "face_sheet":
+        return reverse("reviews:face_sheet", args=[review.pk])
+    if entry.page == "detail":
+        return reverse("reviews:review_detail", args=[review.pk]) + (f"#{entry.anchor}" if entry.anchor else "")
+    return reverse("reviews:item", args=[review.pk, entry.page]) + (f"#{entry.anchor}" if entry.anchor else "")
+
+
+def navigator(review: Review, scoring: Scoring | None = None, missing: list | None = None) -> list[NavigatorEntry]:
+    """Everything completeness.what_is_missing lists, each with a link to where it is entered."""
+    if missing is None:
+        missing = completeness.what_is_missing(review, scoring)
+    return [NavigatorEntry(m.code, m.text, m.kind, url_of(review, m)) for m in missing]
 
 
 @dataclass
@@ -288,8 +293,10 @@ class AnswerChange:
     new_narrative: str
 
 
-def answer_changes(review: Review, limit: int = 50) -> list[AnswerChange]:
-    """Recent answer changes, newest first: who, when, old -> new (from django-simple-history)."""
+def answer_changes(review: Review) -> list[AnswerChange]:
+    """Every answer change, newest first: who, when, old -> new (from django-simple-history).
+
+    The page shows them 50 at a time with the true total (reviews.views.review_detail)."""
     rows = (
         Answer.history.filter(review_id=review.pk)
         .select_related("history_user")
@@ -318,4 +325,4 @@ def answer_changes(review: Review, limit: int = 50) -> list[AnswerChange]:
             )
         )
     changes.sort(key=lambda c: c.at, reverse=True)
-    return changes[:limit]
+    return changes

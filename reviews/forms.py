@@ -15,10 +15,15 @@ from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
+from reviews.instrument.document import ETHNICITIES, RACES
+from reviews.instrument.labels import option_label
 from reviews.instrument.questions import (
     NA,
     NO,
+    ROLES,
     VISIT_PATTERN_LABELS,
     YES,
     Column,
@@ -27,17 +32,15 @@ from reviews.instrument.questions import (
     Question,
     parse_date,
 )
-from reviews.instrument.round4_questions import OPTION_LABELS
-from reviews.models import Review
 
-ANSWER_LABELS = {YES: "Yes", NO: "No", NA: "NA", **VISIT_PATTERN_LABELS, **OPTION_LABELS}
+ANSWER_LABELS = {YES: "Yes", NO: "No", NA: "NA", **VISIT_PATTERN_LABELS}
 
 
 def label(value: str) -> str:
-    """Human label of a coded answer: YES -> Yes, FOSTER_NON_RELATIVE -> Foster non relative."""
+    """Human label of a coded answer: YES -> Yes, FOSTER_NON_RELATIVE -> Foster family home: non-relative."""
     if value in ANSWER_LABELS:
         return ANSWER_LABELS[value]
-    return value.replace("_", " ").capitalize()
+    return option_label(value)
 
 
 class DateOrOptionField(forms.CharField):
@@ -59,6 +62,36 @@ class DateOrOptionField(forms.CharField):
         return value
 
 
+class CodedDateWidget(forms.MultiWidget):
+    """A date picker plus a choice of the codes that stand for a date (NA, Not yet discharged ...).
+
+    The value is the ISO date, or the chosen code. Posted as <name>_0 (date) and <name>_1 (code);
+    a plain <name> (a value shown back as typed) is read too.
+    """
+
+    template_name = "reviews/widgets/coded_date.html"
+
+    def __init__(self, options: tuple[str, ...], attrs: dict[str, Any] | None = None) -> None:
+        self.options = options
+        choices = [("", "the date given"), *[(code, label(code)) for code in options]]
+        super().__init__([forms.DateInput(attrs={"type": "date"}), forms.Select(choices=choices)], attrs)
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
+        # The template lives with the project's templates (the form renderer only searches app folders).
+        return mark_safe(render_to_string(self.template_name, self.get_context(name, value, attrs)))
+
+    def decompress(self, value: Any) -> list[Any]:
+        if value in self.options:
+            return ["", value]
+        return [value or "", ""]
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        if name in data:
+            return data.get(name)
+        day, code = super().value_from_datadict(data, files, name)
+        return code or day
+
+
 def question_field(question: Question, disabled: bool = False) -> forms.Field:
     """The form field for one question, chosen from its kind."""
     common: dict[str, Any] = {
@@ -75,11 +108,8 @@ def question_field(question: Question, disabled: bool = False) -> forms.Field:
             choices=[(v, label(v)) for v in question.options], widget=forms.CheckboxSelectMultiple, **common
         )
     if kind is Kind.DATE:
-        widget = forms.TextInput(
-            attrs={"placeholder": "YYYY-MM-DD" + (" or " + " / ".join(question.options) if question.options else "")}
-        )
-        if not question.options:
-            widget = forms.DateInput(attrs={"type": "date"})
+        # Every date is picked the same way; a date that may be a code (NA, Not yet discharged) adds a choice.
+        widget = CodedDateWidget(question.options) if question.options else forms.DateInput(attrs={"type": "date"})
         return DateOrOptionField(options=question.options, widget=widget, **common)
     if kind is Kind.INTEGER:
         return forms.IntegerField(min_value=question.minimum, **common)
@@ -194,23 +224,49 @@ class FaceSheetForm(forms.Form):
         self.helper.layout = Layout(InlineRadios("value") if inline else "value")
 
 
-ROLE_KEYS = {
-    "CHILD": "c",
-    "SIBLING": "s",
-    "MOTHER": "m",
-    "FATHER": "f",
-    "FOSTER_PARENT": "fp",
-    "CASEWORKER": "cw",
-    "SUPERVISOR": "sv",
-    "OTHER": "o",
-}
-
-
 class ParticipantForm(forms.Form):
-    role = forms.ChoiceField(choices=[(r, label(r)) for r in ROLE_KEYS])
-    label = forms.CharField(required=False, max_length=64, help_text="e.g. legal father, birth father, maternal aunt")
-    name = forms.CharField(required=False, max_length=100, help_text="Synthetic data only.")
+    """Face Sheet F1 (children) and F2 (case participants): who they are and whether they were interviewed."""
+
+    role = forms.ChoiceField(choices=[(r, label(r)) for r in ROLES])
+    label = forms.CharField(
+        required=False, max_length=64, label="Description", help_text="e.g. legal father, birth father, maternal aunt"
+    )
+    name = forms.CharField(required=False, max_length=100, help_text="First and last name (synthetic data only).")
     target = forms.BooleanField(required=False, label="Target child (foster care)")
+    interviewed = forms.ChoiceField(
+        required=False,
+        choices=[("", "Not recorded"), ("YES", "Yes"), ("NO", "No")],
+        label="Interviewed for the review",
+    )
+    relationship = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Relationship to the child",
+        help_text="Whose parent, lives in the home, caregiver, contact.",
+    )
+    date_of_birth = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    gender = forms.CharField(required=False, max_length=40)
+    race = forms.MultipleChoiceField(
+        required=False, choices=[(r, label(r)) for r in RACES], widget=forms.CheckboxSelectMultiple
+    )
+    ethnicity = forms.ChoiceField(required=False, choices=[("", "Not recorded"), *[(e, label(e)) for e in ETHNICITIES]])
+
+    # Stored in Participant.details under the interchange's participant keys (spec osri.md §9).
+    DETAIL_FIELDS = ("name", "date_of_birth", "gender", "race", "ethnicity", "interviewed", "relationship")
+
+    @classmethod
+    def initial_for(cls, person) -> dict[str, Any]:
+        return {"role": person.role, "label": person.label, "target": person.target, **person.details}
+
+    def details(self) -> dict[str, Any]:
+        """The cleaned demographics and interview flag, empty values left out."""
+        result: dict[str, Any] = {}
+        for name in self.DETAIL_FIELDS:
+            value = self.cleaned_data.get(name)
+            if value in (None, "", []):
+                continue
+            result[name] = value.isoformat() if isinstance(value, dt.date) else value
+        return result
 
 
 class StartReviewForm(forms.Form):
@@ -218,20 +274,12 @@ class StartReviewForm(forms.Form):
         label="Period under review: first day (Face Sheet C)", widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, case=None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.case = case
-
-    def clean_pur_start(self) -> dt.date:
-        value = self.cleaned_data["pur_start"]
-        if self.case is not None and Review.objects.filter(case=self.case, pur_start=value).exists():
-            raise forms.ValidationError("This case already has a review for that period.")
-        return value
-
 
 class TransitionForm(forms.Form):
     action = forms.CharField()
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # The status the page showed: a page kept from before (Back) must not act on a newer status.
+    expected_status = forms.CharField(required=False)
 
 
 class NoteForm(forms.Form):

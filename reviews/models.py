@@ -145,6 +145,10 @@ class Answer(models.Model):
     )
     value = models.JSONField(null=True, blank=True)
     narrative = models.TextField(blank=True)
+    # Set when a change elsewhere (a participant removed) may have made this answer wrong; it blocks
+    # submission until the reviewer answers the question again or keeps the answer as it is.
+    needs_review = models.BooleanField(default=False)
+    needs_review_reason = models.CharField(max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 

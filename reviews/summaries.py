@@ -3,7 +3,8 @@
 Which reviews count: by default those in REPORTED statuses (approved, in second-level QA,
 finalized), i.e. reviews that passed first-level QA; `statuses="all"` adds every review that is
 not eliminated (in progress ones too), for a supervisor watching work as it happens.
-The period filter selects reviews whose period under review starts within [start, end].
+The period filter selects reviews whose period under review ended within [start, end], the one
+definition of a review's quarter (reviews.periods, shared with the quarterly report).
 
 Performance is measured on applicable cases only: an item's applicable n counts reviews rated
 Strength or ANI (effective rating, so QA overrides count), an outcome's counts reviews rated
@@ -26,6 +27,7 @@ from reviews.instrument import get_instrument
 from reviews.instrument.items import SCORING_ORDER
 from reviews.instrument.outcomes import OUTCOME_KEYS
 from reviews.models import Answer, ItemRating, OutcomeRating, ParticipantRating, Review
+from reviews.periods import ended_between, quarter_bounds
 from reviews.workflow import REPORTED
 
 Status = Review.Status
@@ -122,25 +124,12 @@ def parse_filters(data: Any) -> tuple[Filters, list[str]]:
     )
 
 
-def quarter_bounds(quarter: str) -> tuple[dt.date, dt.date] | None:
-    """'2023Q3' -> (2023-07-01, 2023-09-30): the period filter for one review quarter."""
-    year, _, number = quarter.partition("Q")
-    if not (year.isdigit() and len(year) == 4 and number in ("1", "2", "3", "4")):
-        return None
-    first_month = 3 * (int(number) - 1) + 1
-    start = dt.date(int(year), first_month, 1)
-    next_start = dt.date(int(year) + (first_month == 10), (first_month + 3 - 1) % 12 + 1, 1)
-    return start, next_start - dt.timedelta(days=1)
-
-
 def reviews_for_summary(user: User, filters: Filters) -> QuerySet[Review]:
     """The reviews a summary counts: the agencies where the user holds report.view, the filters, the
     counted statuses."""
     qs = reviews_for_user(user, "report.view").filter(status__in=STATUS_SETS[filters.statuses])
-    if filters.start:
-        qs = qs.filter(pur_start__gte=filters.start)
-    if filters.end:
-        qs = qs.filter(pur_start__lte=filters.end)
+    # One definition of a review's period (reviews.periods): the day its period under review ended.
+    qs = ended_between(qs, filters.start, filters.end)
     if filters.agency:
         qs = qs.filter(case__agency__code=filters.agency)
     if filters.circuit:

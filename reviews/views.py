@@ -2,11 +2,14 @@
 
 Views stay thin: they fetch through reviews.access (out of scope -> 404), ask accounts.scoping
 for the capability (missing -> 403), call reviews.workflow / reviews.entry / reviews.summaries,
-and render. Answers are saved one at a time with htmx.
+and render. Answers are saved one at a time with htmx. Review pages are never cached, so Back
+fetches them again rather than showing actions that are no longer possible.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,21 +17,22 @@ import markdown
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.audit import entries_for, log_action
 from accounts.scoping import agencies_with_capability, has_capability, scope_queryset
-from reviews import entry, exports, summaries, workflow
+from reviews import completeness, entry, exports, printout, summaries, workflow
 from reviews.access import cases_for_user, get_case_for_user_or_404, get_review_for_user_or_404, reviews_for_user
 from reviews.forms import (
-    ROLE_KEYS,
     AnswerForm,
     FaceSheetForm,
     NoteForm,
@@ -45,14 +49,17 @@ from reviews.instrument import CURRENT_VERSION, INSTRUMENTS, get_instrument
 from reviews.instrument.describe import describe
 from reviews.instrument.questions import Kind
 from reviews.instrument.round4 import OUTCOME_OVERRIDE_VALUES, OVERRIDE_VALUES
+from reviews.interchange import export_document
 from reviews.models import CaseType, Participant, QANote, Review, Sample
-from reviews.scoring import InvalidAnswers, StaleReview, raw_answers, rescore, score_review
+from reviews.scoring import InvalidAnswers, StaleReview, raw_answers, score_review
 
 STALE_MESSAGE = (
     "Someone else saved this review after you opened it, so your change was NOT saved. "
     "It is still shown here: reload the page to see their changes, then enter it again."
 )
 
+
+ANSWER_CHANGES_PER_PAGE = 50
 
 # Face Sheet fields not typed on the Face Sheet page, and why.
 FIXED_FACE_SHEET = {
@@ -75,6 +82,7 @@ def _review(request: HttpRequest, pk: int) -> Review:
 
 
 @login_required
+@never_cache
 def case_list(request: HttpRequest) -> HttpResponse:
     _require(request.user, "review.view")
     cases = cases_for_user(request.user, "review.view").annotate(review_count=Count("reviews"))
@@ -87,8 +95,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
     reviews = {}
     for review in reviews_for_user(request.user, "review.view").filter(case__in=cases[:200]).order_by("-pur_start"):
         reviews.setdefault(review.case_id, []).append(review)
+    # "Start a review" only where the user may and the case has no review still open.
     rows = [
-        (case, reviews.get(case.pk, []), has_capability(request.user, "review.edit", case.agency))
+        (
+            case,
+            reviews.get(case.pk, []),
+            has_capability(request.user, "review.edit", case.agency)
+            and not any(r.status in workflow.OPEN for r in reviews.get(case.pk, [])),
+        )
         for case in cases[:200]
     ]
     return render(
@@ -108,28 +122,28 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def review_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = get_case_for_user_or_404(request.user, case_pk, "review.view")
     _require(request.user, "review.edit", case.agency)
-    form = StartReviewForm(request.POST or None, case=case)
+    form = StartReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        pur_start = form.cleaned_data["pur_start"]
         try:
-            with transaction.atomic():
-                review = Review.objects.create(
-                    case=case,
-                    pur_start=pur_start,
-                    face_sheet={"C_start": pur_start.isoformat(), "G": case.case_type},
-                )
-                review.reviewers.add(request.user)
-                rescore(review)
-                log_action("reviews.review.created", user=request.user, obj=review, data={"case": case.case_id})
+            review = workflow.start_review(case, request.user, form.cleaned_data["pur_start"])
+        except workflow.Refused as refused:
+            for problem in refused.problems:
+                form.add_error("pur_start", problem)
         except IntegrityError:
             form.add_error("pur_start", "This case already has a review for that period.")
         else:
-            messages.success(request, f"Review of {case.case_id} started. Add the participants, then answer the items.")
+            messages.success(
+                request,
+                f"Review of {case.case_id} started. Check the Face Sheet, add the participants, then answer the items.",
+            )
             return redirect("reviews:face_sheet", review.pk)
-    return render(request, "reviews/review_create.html", {"case": case, "form": form})
+    return render(
+        request, "reviews/review_create.html", {"case": case, "form": form, "open_review": workflow.open_review(case)}
+    )
 
 
 @login_required
+@never_cache
 def review_list(request: HttpRequest) -> HttpResponse:
     """The reviewer's own reviews (assigned), with status and what is missing."""
     _require(request.user, "review.view")
@@ -146,6 +160,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@never_cache
 def qa_queue(request: HttpRequest) -> HttpResponse:
     _require(request.user, "review.qa")
     statuses = [Review.Status.SUBMITTED, *workflow.WITH_QA, Review.Status.APPROVED, Review.Status.RETURNED]
@@ -165,21 +180,24 @@ def qa_queue(request: HttpRequest) -> HttpResponse:
 
 def _review_context(request: HttpRequest, review: Review, scoring=None) -> dict[str, Any]:
     scoring = scoring or score_review(review)
+    # One list decides what is missing: the sidebar, the navigator, the tabs and Submit read it.
+    missing = completeness.what_is_missing(review, scoring)
     return {
         "review": review,
         "scoring": scoring,
+        "missing_entries": missing,
         # A refused stale save keeps the page's old version, so every later save is refused until a reload.
         "stale_message": STALE_MESSAGE,
-        "sidebar": entry.sidebar(review, scoring),
-        "missing": entry.navigator(review, scoring),
+        "sidebar": entry.sidebar(review, scoring, missing),
+        "missing": entry.navigator(review, scoring, missing),
         "editable": workflow.can_edit(review, request.user),
-        "is_qa": has_capability(request.user, "review.qa", review.agency) and review.status in workflow.WITH_QA,
-        "can_override": has_capability(request.user, "review.override", review.agency)
-        and review.status in workflow.WITH_QA,
+        "is_qa": workflow.may_qa(review, request.user),
+        "can_override": workflow.may_qa(review, request.user, "review.override"),
     }
 
 
 @login_required
+@never_cache
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The case summary: status, actions, item and outcome ratings with reasons, notes, history."""
     review = _review(request, pk)
@@ -187,13 +205,18 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         {
             "actions": workflow.available_actions(review, request.user),
+            "withheld": workflow.withheld_actions(review, request.user),
+            "period_warnings": workflow.period_warnings(review) if review.status in workflow.EDITABLE else [],
             "item_ratings": list(review.item_ratings.select_related("override_by")),
             "outcome_ratings": list(review.outcome_ratings.select_related("override_by")),
             "notes": review.qa_notes.select_related("author", "replied_by", "resolved_by"),
             "changes": review.status_changes.select_related("user"),
             "audit": entries_for(review)[:30],
-            "answer_changes": entry.answer_changes(review),
-            "submission_problems": workflow.submission_problems(review, context["scoring"])
+            "answer_changes": Paginator(entry.answer_changes(review), ANSWER_CHANGES_PER_PAGE).get_page(
+                request.GET.get("changes_page")
+            ),
+            "changes_open": "changes_page" in request.GET,
+            "submission_problems": completeness.submission_messages(context["missing_entries"])
             if review.status in workflow.EDITABLE
             else [],
             "item_values": OVERRIDE_VALUES,
@@ -204,10 +227,49 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reviews/review_detail.html", context)
 
 
+# --- The review as one document: print, PDF, JSON -------------------------------------------------
+
+
+def _file_name(review: Review, ext: str) -> str:
+    case = re.sub(r"[^A-Za-z0-9_-]+", "-", review.case.case_id)
+    return f"review-{case}-{review.pur_start:%Y-%m-%d}.{ext}"
+
+
+@login_required
+@never_cache
+def review_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """The whole review on one printable page (instrument, answers, ratings, reasons, narratives, QA notes)."""
+    review = _review(request, pk)
+    return HttpResponse(printout.to_html(review, for_print=False))
+
+
+@login_required
+def review_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    review = _review(request, pk)
+    response = HttpResponse(printout.to_pdf(review), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_file_name(review, "pdf")}"'
+    response["Cache-Control"] = "private, no-store"
+    log_action("reviews.review.printed", user=request.user, obj=review, data={"format": "pdf"})
+    return response
+
+
+@login_required
+def review_json(request: HttpRequest, pk: int) -> HttpResponse:
+    """The review in the interchange format (spec osri.md §9), as `export_reviews` writes it."""
+    review = _review(request, pk)
+    body = json.dumps(export_document(review), indent=2, ensure_ascii=False) + "\n"
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_file_name(review, "json")}"'
+    response["Cache-Control"] = "private, no-store"
+    log_action("reviews.review.exported", user=request.user, obj=review, data={"format": "json"})
+    return response
+
+
 # --- Face Sheet and participants --------------------------------------------------------------
 
 
 @login_required
+@never_cache
 def face_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     review = _review(request, pk)
     context = _review_context(request, review)
@@ -223,8 +285,12 @@ def face_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         {
             "fields": fields,
-            "participants": review.participants.all(),
+            "participants": [
+                (p, ParticipantForm(initial=ParticipantForm.initial_for(p), prefix=f"p{p.pk}"))
+                for p in review.participants.all()
+            ],
             "participant_form": ParticipantForm(),
+            "qa_names": workflow.qa_names(review),
             "page": "face_sheet",
         }
     )
@@ -273,44 +339,55 @@ def face_sheet_save(request: HttpRequest, pk: int) -> HttpResponse:
 def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
     review = _review(request, pk)
     form = ParticipantForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Not added: " + " ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        return redirect("reviews:face_sheet", pk)
     try:
-        workflow.check_can_edit(review, request.user)
+        person = workflow.add_participant(
+            review,
+            request.user,
+            form.cleaned_data["role"],
+            form.cleaned_data["label"],
+            form.cleaned_data["target"],
+            form.details(),
+        )
     except workflow.Refused as refused:
         messages.error(request, str(refused))
-        return redirect("reviews:face_sheet", pk)
-    if form.is_valid():
-        role = form.cleaned_data["role"]
-        prefix = ROLE_KEYS[role]
-        taken = set(review.participants.values_list("key", flat=True))
-        number = 1
-        while f"{prefix}{number}" in taken:
-            number += 1
-        with transaction.atomic():
-            person = Participant.objects.create(
-                review=review,
-                key=f"{prefix}{number}",
-                role=role,
-                target=form.cleaned_data["target"] and role == "CHILD",
-                label=form.cleaned_data["label"],
-                details={"name": form.cleaned_data["name"]} if form.cleaned_data["name"] else {},
-            )
-            Review.objects.filter(pk=review.pk).update(version=review.version + 1)
-            rescore(review)
-            log_action(
-                "reviews.review.participant_added",
-                user=request.user,
-                obj=review,
-                data={"key": person.key, "role": role},
-            )
-        messages.success(request, f"{person.key} ({form.cleaned_data['role'].title()}) added.")
     else:
-        messages.error(request, "Choose the participant's role.")
+        messages.success(request, f"{person.key} ({person.get_role_display()}) added.")
     return redirect("reviews:face_sheet", pk)
 
 
 @login_required
 @require_POST
+def participant_edit(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+    review = _review(request, pk)
+    person = get_object_or_404(Participant, review=review, pk=person_pk)
+    prefix = f"p{person.pk}"
+    data = {
+        **request.POST.dict(),
+        f"{prefix}-role": person.role,
+        f"{prefix}-race": request.POST.getlist(f"{prefix}-race"),
+    }
+    form = ParticipantForm(data, prefix=prefix)
+    if not form.is_valid():
+        messages.error(request, "Not saved: " + " ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        return redirect("reviews:face_sheet", pk)
+    try:
+        workflow.update_participant(
+            review, request.user, person, form.cleaned_data["label"], form.cleaned_data["target"], form.details()
+        )
+    except workflow.Refused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"{person.key} saved.")
+    return redirect("reviews:face_sheet", pk)
+
+
+@login_required
+@never_cache
 def participant_remove(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+    """Confirm (GET, or POST without confirm), then remove a participant and flag what depended on them."""
     review = _review(request, pk)
     person = get_object_or_404(Participant, review=review, pk=person_pk)
     try:
@@ -318,17 +395,21 @@ def participant_remove(request: HttpRequest, pk: int, person_pk: int) -> HttpRes
     except workflow.Refused as refused:
         messages.error(request, str(refused))
         return redirect("reviews:face_sheet", pk)
-    if person.answers.exclude(value=None).exists():
-        # Removing them would silently delete answers: the reviewer clears those first.
-        codes = ", ".join(sorted(set(person.answers.values_list("question_code", flat=True))))
-        messages.error(request, f"{person.key} has answers ({codes}): clear them on the item pages first.")
+    if request.method == "POST" and request.POST.get("confirm"):
+        try:
+            flagged = workflow.remove_participant(review, request.user, person, _version(request))
+        except StaleReview:
+            messages.error(request, STALE_MESSAGE)
+            return redirect("reviews:face_sheet", pk)
+        text = f"{person.key} ({person.get_role_display()}) removed."
+        if flagged:
+            text += f" Check the answers to {', '.join(flagged)}: they are listed under What is missing."
+        messages.success(request, text)
         return redirect("reviews:face_sheet", pk)
-    with transaction.atomic():
-        person.delete()
-        Review.objects.filter(pk=review.pk).update(version=review.version + 1)
-        rescore(review)
-    messages.success(request, f"{person.key} removed.")
-    return redirect("reviews:face_sheet", pk)
+    own, dependent = workflow.participant_dependents(review, person)
+    context = _review_context(request, review)
+    context.update({"person": person, "own": own, "dependent": dependent, "page": "face_sheet"})
+    return render(request, "reviews/participant_remove.html", context)
 
 
 # --- Item pages and saving answers ------------------------------------------------------------
@@ -341,11 +422,12 @@ def _page_key(key: str) -> str:
 
 
 @login_required
+@never_cache
 def item(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     review = _review(request, pk)
     key = _page_key(key)
     context = _review_context(request, review)
-    page = entry.item_page(review, key, context["editable"], context["scoring"])
+    page = entry.item_page(review, key, context["editable"], context["scoring"], missing=context["missing_entries"])
     keys = list(entry.PAGE_KEYS)
     index = keys.index(key)
     context.update(
@@ -396,6 +478,16 @@ def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseBadRequest("unknown participant")
     prefix = prefix_for(code, person)
     clear_offer: dict[str, Any] | None = None
+    if request.POST.get("keep"):
+        # The reviewer looked at an answer flagged for a check and keeps it.
+        error = ""
+        try:
+            workflow.keep_answers(review, request.user, code, _version(request))
+        except StaleReview:
+            error = STALE_MESSAGE
+        except workflow.Refused as refused:
+            error = str(refused)
+        return _item_response(request, review, entry.item_number(question.item), prefix, None, error)
     if request.POST.get("clear"):
         value, error = None, ""  # the reviewer withdraws the answer
     else:
@@ -424,11 +516,16 @@ def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
             error = str(refused)
     key = entry.item_number(question.item)
     if request.POST.get("quiet"):
-        # Free-text answers are not re-rendered (the reviewer may still be typing): feedback only.
+        # Free text and table rows are not re-rendered (the reviewer may still be typing): feedback
+        # only. A table's other questions are refreshed (1A1's timeliness flags set 1A).
         review.refresh_from_db()
         context = _review_context(request, review)
         context.update({"prefix": prefix, "error": error, "oob_panels": True})
-        context["page"] = entry.item_page(review, key, context["editable"], context["scoring"])
+        context["page"] = entry.item_page(
+            review, key, context["editable"], context["scoring"], missing=context["missing_entries"]
+        )
+        if question.kind is Kind.TABLE and not error:
+            context["oob_blocks"] = [b for b in context["page"].blocks if b.question.code != code]
         return render(request, "reviews/partials/save_feedback.html", context)
     return _item_response(request, review, key, prefix, value, error, clear_offer)
 
@@ -502,7 +599,9 @@ def narrative_save(request: HttpRequest, pk: int) -> HttpResponse:
         key = entry.item_number(instrument.question(code).item)
     else:
         key = code
-    context["page"] = entry.item_page(review, key, context["editable"], context["scoring"])
+    context["page"] = entry.item_page(
+        review, key, context["editable"], context["scoring"], missing=context["missing_entries"]
+    )
     return render(request, "reviews/partials/save_feedback.html", context)
 
 
@@ -548,7 +647,14 @@ def _item_response(
     typed_map = {prefix: (typed, error)} if error else {}
     context.update(
         {
-            "page": entry.item_page(review, key, context["editable"], context["scoring"], typed=typed_map),
+            "page": entry.item_page(
+                review,
+                key,
+                context["editable"],
+                context["scoring"],
+                typed=typed_map,
+                missing=context["missing_entries"],
+            ),
             "saved_prefix": "" if error else prefix,
             "error": error,
             "clear_offer": clear_offer,
@@ -570,16 +676,21 @@ def review_transition(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseBadRequest("action missing")
     action = form.cleaned_data["action"]
     try:
-        workflow.transition(review, action, request.user, note=form.cleaned_data["note"])
+        workflow.transition(
+            review,
+            action,
+            request.user,
+            note=form.cleaned_data["note"],
+            expected_status=form.cleaned_data["expected_status"] or None,
+        )
     except workflow.Refused as refused:
         for problem in refused.problems:
             messages.error(request, problem)
     else:
-        review.refresh_from_db()
-        messages.success(
-            request, f"{workflow.ACTIONS[action].label}: the review is now {review.get_status_display().lower()}."
-        )
+        messages.success(request, workflow.ACTIONS[action].done)
         if action == "submit":
+            for warning in workflow.period_warnings(review):
+                messages.warning(request, warning)
             return redirect("reviews:review_list")
     return redirect("reviews:review_detail", pk)
 
@@ -696,8 +807,16 @@ def sample_list(request: HttpRequest) -> HttpResponse:
             agency_field="case__agency",
         )
         samples.append((sample, list(cases)))
+    # A case whose review is still open links to it instead of offering a second one.
+    case_ids = [entry.case_id for _, cases in samples for entry in cases]
+    open_reviews = {
+        r.case_id: r
+        for r in reviews_for_user(request.user, "review.view").filter(case__in=case_ids, status__in=workflow.OPEN)
+    }
     return render(
-        request, "reviews/sample_list.html", {"samples": samples, "reviews_url": reverse("reviews:case_list")}
+        request,
+        "reviews/sample_list.html",
+        {"samples": samples, "open_reviews": open_reviews, "reviews_url": reverse("reviews:case_list")},
     )
 
 

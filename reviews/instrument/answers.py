@@ -337,8 +337,14 @@ def _apply_consistency(
     elif isinstance(count, int) and count > 1:
         _forbid_na(answers, problems, "4B", f"4A = {count} (placement changes happened)", "4B-na-iff-one-placement")
     placements = get("4A1")
-    if placements and isinstance(count, int) and len(placements) != count:
-        problems.append(Problem("4A1", "4A1-rows-equal-4A", f"lists {len(placements)} placement(s) but 4A = {count}"))
+    # More rows than 4A counts is a contradiction; fewer is work not done yet, listed as missing
+    # by the entry screens (reviews.completeness), so a table can be saved row by row as it is typed.
+    if placements and isinstance(count, int) and len(placements) > count:
+        problems.append(
+            Problem(
+                "4A1", "4A1-rows-equal-4A", f"lists {len(placements)} placement(s) but 4A = {count}: change 4A first"
+            )
+        )
     if placements:
         # "Not applicable, this is the current placement" (Round 4) belongs to the last row only [I].
         early = [n for n, row in enumerate(placements[:-1], start=1) if row.get("change_reason") == CURRENT_PLACEMENT]

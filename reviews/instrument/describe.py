@@ -188,8 +188,9 @@ CONSISTENCY_CHECKS: tuple[tuple[str, str], ...] = (
         "R4-FAQ-S2",
     ),
     (
-        "`4B-na-iff-one-placement`: 4B is NA exactly when 4A is 1; `4A1-rows-equal-4A`: the placement table has 4A "
-        "rows [I]; `4C1-ticked-means-no`: a ticked 4C1 box makes 4C NO.",
+        "`4B-na-iff-one-placement`: 4B is NA exactly when 4A is 1; `4A1-rows-equal-4A`: the placement table has no "
+        "more rows than 4A counts, and fewer rows are listed as missing until it has 4A [I]; `4C1-ticked-means-no`: "
+        "a ticked 4C1 box makes 4C NO.",
         "SPEC",
     ),
     (

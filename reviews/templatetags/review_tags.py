@@ -8,7 +8,9 @@ from django import template
 
 from reviews.forms import label
 from reviews.instrument.items import ITEM_RATING_LABELS
+from reviews.instrument.labels import column_label as _column_label
 from reviews.instrument.outcomes import OUTCOME_RATING_LABELS
+from reviews.periods import QUARTER_RULE
 
 register = template.Library()
 
@@ -24,6 +26,17 @@ def answer_label(value: Any) -> str:
     if isinstance(value, dict):
         return "; ".join(f"{k}: {answer_label(v)}" for k, v in value.items())
     return label(str(value))
+
+
+@register.simple_tag
+def review_quarter_rule() -> str:
+    """The one definition of a review's quarter (reviews.periods), stated on every page that uses it."""
+    return QUARTER_RULE
+
+
+@register.filter
+def column_label(name: str) -> str:
+    return _column_label(name)
 
 
 @register.filter

@@ -33,9 +33,9 @@ INVALID = [
     ("4B NA with several placements", FC, {"4A": 2, "4B": "NA"}, {("4B", "4B-na-iff-one-placement")}),
     ("4B answered with one placement", FC, {"4A": 1, "4B": "YES"}, {("4B", "4B-na-iff-one-placement")}),
     (
-        "4A1 rows differ from 4A",
+        "4A1 lists more placements than 4A",
         FC,
-        {"4A": 2, "4A1": [{"placement_date": "2023-01-01", "placement_type": "GROUP_HOME"}]},
+        {"4A": 1, "4A1": [{"placement_date": "2023-01-01", "placement_type": "GROUP_HOME"}] * 2},
         {("4A1", "4A1-rows-equal-4A")},
     ),
     ("4A1 row missing a required column", FC, {"4A1": [{"placement_type": "GROUP_HOME"}]}, {("4A1", "allowed-values")}),

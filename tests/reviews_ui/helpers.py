@@ -9,11 +9,21 @@ from reviews.models import Review
 from reviews.scoring import record_answers
 from tests.reviews.factories import COMPLETE_FC, make_case, make_review
 
+# The tables COMPLETE_FC leaves out (its scoring tests do not need them; completeness does):
+# one placement for 4A = 1 and the one goal of 5A1.
+COMPLETE_FC_ROWS = {
+    "4A1": [{"placement_date": "2022-11-03", "placement_type": "FOSTER_NON_RELATIVE"}],
+    "5B1": [{"goal": "REUNIFICATION", "established": "2022-12-15"}],
+}
 
-def narratives_for(answers: dict) -> dict[str, str]:
-    """A "No" narrative for every answer that signals a concern."""
+
+def narratives_for(answers: dict, rationales: bool = True) -> dict[str, str]:
+    """A "No" narrative for every answer that signals a concern, and every item's rating rationale."""
     scoring = ROUND4.score("FOSTER_CARE", answers)
-    return {code: f"Synthetic narrative for {code}." for code in ROUND4.missing_narratives(scoring.answers, {})}
+    result = {code: f"Synthetic narrative for {code}." for code in ROUND4.missing_narratives(scoring.answers, {})}
+    if rationales:
+        result.update({str(n): f"Synthetic rationale for item {n}." for n in range(1, 19)})
+    return result
 
 
 def complete_review(
@@ -21,7 +31,7 @@ def complete_review(
 ) -> Review:
     """A foster care review with every item rated (drop= leaves answers out), assigned to `reviewer`."""
     review = make_review(make_case(case_id, agency=agency), pur_start=dt.date(2023, 4, 1))
-    answers = {k: v for k, v in COMPLETE_FC.items() if k not in drop}
+    answers = {k: v for k, v in {**COMPLETE_FC, **COMPLETE_FC_ROWS}.items() if k not in drop}
     record_answers(review, answers, narratives_for(answers))
     if reviewer is not None:
         review.reviewers.add(reviewer)

@@ -9,7 +9,7 @@ from reviews.models import QANote, Review
 from reviews.scoring import record_answers
 from tests.conftest import PASSWORD
 from tests.reviews.factories import COMPLETE_FC, make_case
-from tests.reviews_ui.helpers import narratives_for
+from tests.reviews_ui.helpers import COMPLETE_FC_ROWS, narratives_for
 
 S = Review.Status
 
@@ -44,7 +44,7 @@ def test_a_review_goes_from_entry_through_qa_to_approval(live_server, page, brow
     review = Review.objects.get(case=case)
 
     # Earlier sittings answered everything but item 14 (a short review to finish here).
-    answers = {k: v for k, v in COMPLETE_FC.items() if not k.startswith("14")}
+    answers = {k: v for k, v in {**COMPLETE_FC, **COMPLETE_FC_ROWS}.items() if not k.startswith("14")}
     record_answers(review, answers, narratives_for(answers))
 
     page.goto(f"{base}/reviews/{review.pk}/items/14/")
@@ -75,7 +75,7 @@ def test_a_review_goes_from_entry_through_qa_to_approval(live_server, page, brow
 
     page.goto(f"{base}/reviews/{review.pk}/")
     page.get_by_role("button", name="Submit for QA").click()
-    expect(page.get_by_text("the review is now submitted for qa")).to_be_visible()
+    expect(page.get_by_text("The review was submitted for QA.")).to_be_visible()
     review.refresh_from_db()
     assert review.status == S.SUBMITTED and review.pur_end is not None
 
@@ -94,7 +94,7 @@ def test_a_review_goes_from_entry_through_qa_to_approval(live_server, page, brow
     qa.goto(f"{base}/reviews/{review.pk}/")
     qa.get_by_label("Return to reviewer: note").fill("See the note on 14B.")
     qa.get_by_role("button", name="Return to reviewer").click()
-    expect(qa.get_by_text("the review is now returned to reviewer")).to_be_visible()
+    expect(qa.get_by_text("The review was returned to the reviewer")).to_be_visible()
 
     # The reviewer answers the note and resubmits.
     page.goto(f"{base}/reviews/{review.pk}/")
@@ -102,14 +102,14 @@ def test_a_review_goes_from_entry_through_qa_to_approval(live_server, page, brow
     page.get_by_role("button", name="Reply").click()
     expect(page.get_by_text("Reply saved on the note about 14B.")).to_be_visible()
     page.get_by_role("button", name="Submit for QA").click()
-    expect(page.get_by_text("the review is now submitted for qa")).to_be_visible()
+    expect(page.get_by_text("The review was submitted for QA.")).to_be_visible()
 
     # QA resolves the note and approves.
     qa.goto(f"{base}/reviews/{review.pk}/")
     qa.get_by_role("button", name="Start first-level QA").click()
     qa.get_by_role("button", name="Resolve").click()
     qa.get_by_role("button", name="Approve (first level)").click()
-    expect(qa.get_by_text("the review is now approved")).to_be_visible()
+    expect(qa.get_by_text("The review was approved at first level")).to_be_visible()
     review.refresh_from_db()
     assert review.status == S.APPROVED
     note = QANote.objects.get(review=review)

@@ -59,7 +59,7 @@ def test_the_demo_reviewer_completes_a_review_that_reaches_the_supervisors_summa
         {"code": "8B", "narrative-8B": "Birth father not visited: whereabouts known.", "version": review.version},
     )
     response = reviewer.post(reverse("reviews:transition", args=[review.pk]), {"action": "submit"}, follow=True)
-    assert "the review is now submitted for qa" in response.content.decode()
+    assert "The review was submitted for QA. It is read-only for you until QA returns it." in response.content.decode()
 
     qa = logged_in("qa_6za")
     for action in ("start_qa", "approve"):

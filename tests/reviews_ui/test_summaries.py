@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -10,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import County
-from reviews import summaries
+from reviews import periods, summaries
 from reviews.models import Participant, Review
 from reviews.scoring import record_answers, set_override
 from tests.reviews.factories import COMPLETE_FC, make_case, make_review
@@ -50,6 +51,8 @@ def fixture_reviews(personas):
     r4.case.save()
     r5 = complete_review(personas.reviewer_a, "SUM-5", "6ZA", S.SECOND_LEVEL_QA)
     set_override(r5, "14", "STRENGTH", "Seen alone at school.", personas.qa_a)
+    # Periods start on 2023-04-01 (2023Q2); the submitted ones ended on 2023-07-18 (2023Q3).
+    Review.objects.filter(pk__in=[r1.pk, r2.pk, r4.pk, r5.pk]).update(pur_end=dt.date(2023, 7, 18))
     return r1, r2, r3, r4, r5
 
 
@@ -94,10 +97,10 @@ def test_filters_by_agency_period_and_case_type(personas, fixture_reviews):
     state = personas.state_supervisor
     assert summaries.reviews_for_summary(state, summaries.Filters(agency="6ZB")).count() == 1
     assert summaries.reviews_for_summary(state, summaries.Filters(case_type="IN_HOME")).count() == 0
-    import datetime as dt
-
-    assert summaries.reviews_for_summary(state, summaries.Filters(start=dt.date(2023, 4, 2))).count() == 0
-    assert summaries.reviews_for_summary(state, summaries.Filters(end=dt.date(2023, 4, 1))).count() == 4
+    # The period filters on the day the period under review ended (2023-07-18 here).
+    assert summaries.reviews_for_summary(state, summaries.Filters(start=dt.date(2023, 7, 19))).count() == 0
+    assert summaries.reviews_for_summary(state, summaries.Filters(end=dt.date(2023, 7, 18))).count() == 4
+    assert summaries.reviews_for_summary(state, summaries.Filters(end=dt.date(2023, 7, 17))).count() == 0
 
 
 def test_parent_breakdown_counts_each_case_once(personas, fixture_reviews):
@@ -270,8 +273,28 @@ def test_a_bad_quarter_is_named(quarter):
     assert filters.start is None
 
 
-def test_the_quarter_filter_counts_reviews_starting_in_it(personas, fixture_reviews):
+def test_the_quarter_filter_counts_reviews_whose_period_ended_in_it(personas, fixture_reviews):
+    # The defect: "2023Q3" filtered on the period start, so these reviews (started in Q2) counted in Q2.
     q2, _ = summaries.parse_filters({"quarter": "2023Q2"})
     q3, _ = summaries.parse_filters({"quarter": "2023Q3"})
-    assert summaries.reviews_for_summary(personas.state_supervisor, q2).count() == 4
-    assert summaries.reviews_for_summary(personas.state_supervisor, q3).count() == 0
+    assert summaries.reviews_for_summary(personas.state_supervisor, q2).count() == 0
+    assert summaries.reviews_for_summary(personas.state_supervisor, q3).count() == 4
+
+
+def test_the_summaries_and_the_quarterly_report_count_the_same_reviews(personas, fixture_reviews):
+    from reports.quarterly import Quarter, Scope, reviews_in_quarter
+
+    state = personas.state_supervisor
+    for text in ("2023Q2", "2023Q3"):
+        filters, _ = summaries.parse_filters({"quarter": text})
+        summary = set(summaries.reviews_for_summary(state, filters).values_list("pk", flat=True))
+        report = set(reviews_in_quarter(state, Quarter.parse(text), Scope(None)).values_list("pk", flat=True))
+        assert summary == report, text
+    assert {periods.review_quarter(r) for r in Review.objects.all()} == {"2023Q3", None}
+
+
+def test_both_pages_state_the_definition(personas, client_for, fixture_reviews):
+    summary = client_for(personas.supervisor_a).get(reverse("reviews:summary")).content.decode()
+    report = client_for(personas.supervisor_a).get(reverse("reports:quarterly"), {"quarter": "2023Q3"}).content.decode()
+    for body in (summary, report):
+        assert "A review counts in the quarter in which its period under review ended (Face Sheet E" in body

@@ -113,11 +113,18 @@ def test_a_reviewer_starts_a_review_and_is_assigned(personas, client_for):
     review = Review.objects.get(case=case)
     assert response.status_code == 302 and response["Location"] == reverse("reviews:face_sheet", args=[review.pk])
     assert list(review.reviewers.all()) == [personas.reviewer_a]
-    assert review.face_sheet == {"C_start": "2023-07-01", "G": "FOSTER_CARE"}
+    # Face Sheet A (the site), B (the case name on file: its number until changed) and D are filled in.
+    assert review.face_sheet == {
+        "A": "Missouri, Jackson County (circuit 16), agency 6ZA",
+        "B": "UI-NEW-1",
+        "C_start": "2023-07-01",
+        "D": "Rita Reviewer",
+        "G": "FOSTER_CARE",
+    }
     assert review.item_ratings.get(item="14").effective == "INCOMPLETE"
     # A second review for the same period is refused with a message, nothing created.
     response = client.post(reverse("reviews:review_create", args=[case.pk]), {"pur_start": "2023-07-01"})
-    assert "already has a review for that period" in response.content.decode()
+    assert "already has a review in progress" in response.content.decode()
     assert Review.objects.filter(case=case).count() == 1
 
 
@@ -234,7 +241,7 @@ def test_the_qa_round_through_the_pages(personas, client_for, review_a):
     reviewer.post(transition, {"action": "submit"})
     qa.post(transition, {"action": "start_qa"})
     response = qa.post(transition, {"action": "approve"}, follow=True)
-    assert "resolve every QA note first (open on 14B)" in response.content.decode()
+    assert "Resolve every QA note first (open on 14B)." in response.content.decode()
     qa.post(reverse("reviews:note_resolve", args=[review_a.pk, note.pk]))
     qa.post(transition, {"action": "approve"})
     review_a.refresh_from_db()
@@ -278,7 +285,7 @@ def test_a_finalized_review_is_read_only_in_the_pages(personas, client_for, revi
     page = client.get(reverse("reviews:item", args=[review_b.pk, "14"])).content.decode()
     assert "Read-only for you" in page and 'name="q14B-case-value"' in page and "disabled" in page
     response = answer(client, review_b, "14B", "YES")
-    assert "answers are read-only" in response.content.decode()
+    assert "its answers cannot be changed now" in response.content.decode()
     assert review_b.answers.get(question_code="14B").value == "NO"
 
 
@@ -404,7 +411,7 @@ def test_face_sheet_fields_save_one_at_a_time_and_fixed_ones_are_refused(persona
     assert review_a.face_sheet["H"] == "NO"
 
 
-def test_participants_are_added_with_keys_and_people_with_answers_are_kept(personas, client_for):
+def test_participants_are_added_with_keys_and_removed_after_a_confirmation(personas, client_for):
     review = complete_review(personas.reviewer_a, case_id="UI-A-PP")
     client = client_for(personas.reviewer_a)
     url = reverse("reviews:participant_add", args=[review.pk])
@@ -417,16 +424,24 @@ def test_participants_are_added_with_keys_and_people_with_answers_are_kept(perso
     review.refresh_from_db()
     answer(client, review, "8B", "YES", person="f1")
     f1 = review.participants.get(key="f1")
-    response = client.post(reverse("reviews:participant_remove", args=[review.pk, f1.pk]), follow=True)
-    assert "f1 has answers (8B): clear them on the item pages first." in response.content.decode()
+    remove = reverse("reviews:participant_remove", args=[review.pk, f1.pk])
+    # Without the confirmation nothing happens: the page says what the removal touches.
+    for response in (client.get(remove), client.post(remove)):
+        body = response.content.decode()
+        assert "Remove f1 (Father, legal father)?" in body
+        assert "f1's own answers to <strong>8B</strong> are removed with them" in body
     assert review.participants.filter(key="f1").exists()
-    # f2 holds the role's earlier answer (8B = NO), kept for them when f1's answer changed.
-    assert review.answers.get(question_code="8B", participant__key="f2").value == "NO"
     client.post(url, {"role": "OTHER", "label": "maternal aunt"})
     aunt = review.participants.get(key="o1")
-    client.post(reverse("reviews:participant_remove", args=[review.pk, aunt.pk]))
+    review.refresh_from_db()
+    client.post(
+        reverse("reviews:participant_remove", args=[review.pk, aunt.pk]), {"confirm": "1", "version": review.version}
+    )
     assert not review.participants.filter(key="o1").exists()
     assert client_for(personas.viewer_a).post(url, {"role": "MOTHER"}).status_code == 403
+    assert client_for(personas.viewer_a).post(remove, {"confirm": "1"}).status_code == 403
+    assert client_for(personas.reviewer_b).post(remove, {"confirm": "1"}).status_code == 404
+    assert review.participants.filter(key="f1").exists()
 
 
 def test_the_navigator_lists_open_notes_waiting_for_a_reply(personas, client_for, review_a):
@@ -461,3 +476,27 @@ def test_state_pages_refuse_get_for_posts(personas, client_for, review_a):
     client = client_for(personas.reviewer_a)
     for name in ("answer", "narrative", "transition", "note_add", "override", "face_sheet_save"):
         assert client.get(reverse(f"reviews:{name}", args=[review_a.pk])).status_code == 405, name
+
+
+def test_the_answer_history_shows_the_true_count_and_pages_through_it(personas, client_for, review_a):
+    from reviews import entry, workflow
+
+    before = len(entry.answer_changes(review_a))
+    for n in range(112 - before):
+        review_a.refresh_from_db()
+        workflow.save_answers(
+            review_a, personas.reviewer_a, {"13C": "NO" if n % 2 else "YES"}, expected_version=review_a.version
+        )
+    assert len(entry.answer_changes(review_a)) == 112
+    client = client_for(personas.reviewer_a)
+    url = reverse("reviews:review_detail", args=[review_a.pk])
+    body = client.get(url).content.decode()
+    # The defect: "(50, latest 50)" while 112 changes existed.
+    assert "(112 changes; 1–50 shown, newest first)" in body
+    assert body.count('href="?changes_page=3#answer-history"') == 1
+    third = client.get(url, {"changes_page": 3})
+    assert len(third.context["answer_changes"]) == 12
+    assert "(112 changes; 101–112 shown, newest first)" in third.content.decode()
+    assert '<details class="mt-3" id="answer-history" open>' in third.content.decode()
+    oldest = third.context["answer_changes"][-1]
+    assert oldest.old is None  # the first answer ever given
