@@ -96,6 +96,14 @@ COMPLETE_FC = {
     "18APP": "NO",
 }
 
+# The tables COMPLETE_FC leaves out (its scoring tests do not need them; completeness does):
+# one placement for 4A = 1 and the one goal of 5A1.
+COMPLETE_FC_ROWS = {
+    "4A1": [{"placement_date": "2022-11-03", "placement_type": "FOSTER_NON_RELATIVE"}],
+    "5B1": [{"goal": "REUNIFICATION", "established": "2022-12-15"}],
+}
+
+
 COMPLETE_FC_ITEMS = {
     "1": "NA",
     "2": "NA",

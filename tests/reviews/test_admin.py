@@ -131,7 +131,7 @@ def test_a_workflow_action_the_rules_refuse_changes_nothing(admin_client):
     response = admin_client.post(
         "/admin/reviews/review/", {"action": "workflow_finalize", "_selected_action": [review.pk]}, follow=True
     )
-    assert "cannot finalize: the review is approved" in response.content.decode()
+    assert "“Finalize” is not possible now: this review was approved at first level" in response.content.decode()
     review.refresh_from_db()
     assert review.status == Review.Status.APPROVED and not ReviewStatusChange.objects.exists()
 

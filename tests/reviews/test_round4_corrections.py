@@ -14,7 +14,7 @@ from reviews.interchange import export_document, import_document
 from reviews.models import Answer, ItemRating, ParticipantRating, Review
 from reviews.scoring import InvalidAnswers, record_answers, rescore, set_override
 
-from .factories import COMPLETE_FC, make_case, make_review
+from .factories import COMPLETE_FC, COMPLETE_FC_ROWS, make_case, make_review
 from .test_validation import DOCUMENT
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +25,7 @@ PEOPLE = (("c1", "CHILD"), ("m1", "MOTHER"), ("f1", "FATHER"))
 # both parents not applicable to item 8, sibling visits not needed for so short a separation.
 SHORT_SEPARATION = {
     **COMPLETE_FC,
+    **COMPLETE_FC_ROWS,  # the tables completeness asks for (4A1 for 4A = 1, 5B1 for 5A1's goal)
     "7APP": "YES",
     "7A": "NO",
     "7B": "NO",

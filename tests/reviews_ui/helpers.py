@@ -7,14 +7,7 @@ import datetime as dt
 from reviews.instrument import ROUND4
 from reviews.models import Review
 from reviews.scoring import record_answers
-from tests.reviews.factories import COMPLETE_FC, make_case, make_review
-
-# The tables COMPLETE_FC leaves out (its scoring tests do not need them; completeness does):
-# one placement for 4A = 1 and the one goal of 5A1.
-COMPLETE_FC_ROWS = {
-    "4A1": [{"placement_date": "2022-11-03", "placement_type": "FOSTER_NON_RELATIVE"}],
-    "5B1": [{"goal": "REUNIFICATION", "established": "2022-12-15"}],
-}
+from tests.reviews.factories import COMPLETE_FC, COMPLETE_FC_ROWS, make_case, make_review
 
 
 def narratives_for(answers: dict, rationales: bool = True) -> dict[str, str]:

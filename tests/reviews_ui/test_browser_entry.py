@@ -116,7 +116,8 @@ def test_the_face_sheet_uses_date_pickers_real_labels_and_records_interviews(liv
     with page.expect_response(lambda r: r.url.endswith("/face-sheet/save/")):
         page.locator(f"#form-fs{entry.code} input[type=date]").fill("2022-11-03")
     expect(page.locator(f"#form-fs{discharge.code} select")).to_contain_text("Not yet discharged")
-    expect(page.locator("#form-fsM1")).to_contain_text("Neglect (not including medical neglect)")
+    reasons = next(s for s in ROUND4.face_sheet if s.kind == "multi" and "NEGLECT" in s.options)  # N1 in Round 4
+    expect(page.locator(f"#form-fs{reasons.code}")).to_contain_text("Neglect (not including medical neglect)")
     review.refresh_from_db()
     assert (review.face_sheet[entry.code], review.face_sheet[discharge.code]) == ("2022-11-03", "NOT_YET_DISCHARGED")
 
