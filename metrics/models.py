@@ -392,12 +392,13 @@ class SubstantiatedReport(Record):
     incident_day = models.IntegerField(null=True)
     disposition_date = models.DateField(null=True)
     disposition_day = models.IntegerField(null=True)
-    episode_id = id_field(blank=True, help_text="the episode containing the report date")
-    # the episode's facts, copied so metric queries need no join
+    episode_id = id_field(blank=True, help_text="the episode containing the report date; empty = none")
+    # the episode's facts, copied so metric queries need no join; empty when the report falls on a
+    # day the child is in no episode (valid in the extract: such a report counts for no episode)
     removal_day = models.IntegerField(null=True)
     discharge_day = models.IntegerField(null=True)
     age18_day = models.IntegerField(null=True)
-    under18_at_removal = models.BooleanField(default=True)
+    under18_at_removal = models.BooleanField(null=True)
 
 
 class PermanencyGoal(Record):

@@ -829,6 +829,16 @@ class Ep(NamedTuple):
         }
 
 
+# The episode facts of a row that falls in no episode (a report on a day the child is not in care).
+NO_EPISODE = {
+    "episode_id": "",
+    "removal_day": None,
+    "discharge_day": None,
+    "age18_day": None,
+    "under18_at_removal": None,
+}
+
+
 class Span(NamedTuple):
     """One piece of responsibility for an episode: days [start_day, end_day] with one owner."""
 
@@ -1076,7 +1086,7 @@ class Derivation:
         for rep in substantiated.values():
             rep["disposition_day"] = _days(rep["disposition_date"])
             ep = self.episode_on(rep["child_id"], rep["report_day"])
-            rep.update(ep.facts() if ep else {"episode_id": ""})
+            rep.update(ep.facts() if ep else NO_EPISODE)
             yield rep
 
     def goal_spans(self) -> Iterator[dict]:
