@@ -84,11 +84,21 @@ class ImportRun(Record):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     step = models.CharField(max_length=200, blank=True)
-    problems = models.JSONField(default=list, help_text="every ERROR and WARNING found")
+    problems = models.JSONField(
+        default=list, help_text="the ERRORs and WARNINGs found, at most METRICS_IMPORT_MAX_PROBLEMS of each"
+    )
+    error_count = models.PositiveIntegerField(default=0, help_text="every ERROR found, listed or not")
+    warning_count = models.PositiveIntegerField(default=0, help_text="every WARNING found, listed or not")
     extract = models.ForeignKey(Extract, null=True, blank=True, on_delete=models.SET_NULL)
     created_by = models.ForeignKey(django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    # Written while the import runs (metrics.imports.Heartbeat); a run silent for too long is failed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    retry_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries", help_text="the failed run"
+    )
 
     class Meta:
         ordering = ["-created_at"]
