@@ -56,7 +56,7 @@ def vacuum(url: str) -> None:
 
 
 def step(name: str, *args: str) -> tuple[float, float, str]:
-    # A million children is about 2.1 GB of CSV, above the import's default size limit (1 GB).
+    # A million children is about 2.1 GB of CSV, above the import's default size limit (512 MB).
     env = {"METRICS_IMPORT_MAX_MB": "8192", **os.environ, "DEBUG": "true"}
     started = time.perf_counter()
     proc = subprocess.Popen(

@@ -169,7 +169,7 @@ SURVEYS_PUBLIC_BASE_URL = envstr("SURVEYS_PUBLIC_BASE_URL", "")
 
 # Metrics extract import (docs/operations.md, "Extract import limits"): what one import may cost,
 # checked while reading; a bundle over a limit is refused with a message naming the file and limit.
-METRICS_IMPORT_MAX_MB = envint("METRICS_IMPORT_MAX_MB", 1024, minimum=1)  # CSV files together, uncompressed
+METRICS_IMPORT_MAX_MB = envint("METRICS_IMPORT_MAX_MB", 512, minimum=1)  # CSV files together, uncompressed
 METRICS_IMPORT_MAX_RATIO = envint("METRICS_IMPORT_MAX_RATIO", 100, minimum=1)  # per zip member
 METRICS_IMPORT_MAX_LINE_LENGTH = envint("METRICS_IMPORT_MAX_LINE_LENGTH", 65536, minimum=1000)  # characters
 METRICS_IMPORT_MAX_PROBLEMS = envint("METRICS_IMPORT_MAX_PROBLEMS", 1000, minimum=1)  # listed, per severity
