@@ -92,6 +92,9 @@ except ValueError as exc:  # dj-database-url raises ValueError for unknown schem
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait instead of failing when the dev server and a Celery task write at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Write-ahead log: pages keep reading while a background import writes its tables (in the
+    # default journal mode a long write locks readers out: "database is locked").
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL;"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

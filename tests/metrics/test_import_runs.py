@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError
+from django.db import IntegrityError, OperationalError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -67,6 +67,27 @@ def test_a_running_import_without_heartbeat_is_marked_failed_when_its_page_is_op
     assert (dead.status, alive.status) == ("FAILED", "RUNNING")
     assert dead.step.startswith("Failed: no sign of life for 10 minutes") and dead.finished_at is not None
     assert "Retry this import" in page and reverse("metrics:import_retry", args=[dead.pk]) in page
+
+
+@pytest.mark.django_db
+def test_the_page_still_shows_when_the_database_is_too_busy_to_mark_a_stale_run(
+    client_for, personas, tmp_path, monkeypatch
+):
+    """SQLite while an import writes: the check cannot write, so it leaves the run for the next one."""
+    from django.db.models.query import QuerySet
+
+    run = _run(tmp_path / "x.zip", minutes_ago=11)
+    client = client_for(personas.state_admin)
+
+    def locked(self, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(QuerySet, "update", locked)
+    response = client.get(reverse("metrics:import_detail", args=[run.pk]))
+    monkeypatch.undo()
+    run.refresh_from_db()
+    assert response.status_code == 200 and run.status == "RUNNING"
+    assert fail_stale_imports() == [run.pk]
 
 
 @pytest.mark.django_db
@@ -359,3 +380,19 @@ def test_a_failed_computation_leaves_no_running_run(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         compute("2023-07")
     assert not MetricRun.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_sqlite_each_step_is_also_written_in_the_import_transaction(tmp_path):
+    """SQLite has one writer: during the import's write transaction the heartbeat thread cannot
+    write, so the step is written by the import's own connection and is visible with its commit."""
+    from django.db import connection, transaction
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL: the heartbeat thread writes during the import's transaction")
+    run = _run(tmp_path / "x.zip", minutes_ago=30)
+    with Heartbeat(run.pk, every=3600) as heartbeat, transaction.atomic():
+        heartbeat.progress(70, "writing Placement")
+        fresh = ImportRun.objects.get(pk=run.pk)
+        assert (fresh.progress, fresh.step) == (70, "writing Placement")
+        assert fresh.heartbeat_at > run.heartbeat_at
