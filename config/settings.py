@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import envbool, envint, envlist, envstr
+from config.env import envbool, envchoice, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -95,6 +95,9 @@ except ValueError as exc:  # dj-database-url raises ValueError for unknown schem
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait instead of failing when the dev server and a Celery task write at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Write-ahead log: pages keep reading while a background import writes its tables (in the
+    # default journal mode a long write locks readers out: "database is locked").
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL;"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -193,9 +196,24 @@ SURVEYS_PUBLIC_BASE_URL = envstr("SURVEYS_PUBLIC_BASE_URL", "")
 # reviewer; second-level QA and finalization by someone other than the first-level approver.
 REVIEWS_SEPARATE_DUTIES = envbool("REVIEWS_SEPARATE_DUTIES", True)
 
+# Metrics extract import (docs/operations.md, "Extract import limits"): what one import may cost,
+# checked while reading; a bundle over a limit is refused with a message naming the file and limit.
+METRICS_IMPORT_MAX_MB = envint("METRICS_IMPORT_MAX_MB", 512, minimum=1)  # CSV files together, uncompressed
+METRICS_IMPORT_MAX_RATIO = envint("METRICS_IMPORT_MAX_RATIO", 100, minimum=1)  # per zip member
+METRICS_IMPORT_MAX_LINE_LENGTH = envint("METRICS_IMPORT_MAX_LINE_LENGTH", 65536, minimum=1000)  # characters
+METRICS_IMPORT_MAX_PROBLEMS = envint("METRICS_IMPORT_MAX_PROBLEMS", 1000, minimum=1)  # listed, per severity
+# A running import writes a heartbeat every N seconds (0: only at each progress step); one silent for
+# METRICS_IMPORT_STALE_MINUTES is marked failed (its worker died) and may be retried.
+METRICS_IMPORT_HEARTBEAT_SECONDS = envint("METRICS_IMPORT_HEARTBEAT_SECONDS", 15, minimum=0)
+METRICS_IMPORT_STALE_MINUTES = envint("METRICS_IMPORT_STALE_MINUTES", 10, minimum=1)
+
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", "") or None
 CELERY_RESULT_BACKEND = envstr("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
+# Without a broker, long tasks started from a page (an extract import, a computation) run in a
+# background thread of the web process, so the request answers at once ("thread"); "inline" runs
+# them inside the request (the tests do, to see their outcome).
+TASKS_WITHOUT_BROKER = envchoice("TASKS_WITHOUT_BROKER", "thread", {"thread", "inline"})
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

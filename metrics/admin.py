@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db import transaction
 
+from config.background import enqueue
 from metrics.models import AgencyRegion, ImportRun, MetricRun, MetricWeight, RegionalGoal, SettingsVersion
 from metrics.tasks import compute_metrics_task
 
@@ -40,7 +41,7 @@ def recompute(modeladmin, request, queryset):
     for run in queryset:
         first, last = run.period_from, run.period_through
         transaction.on_commit(
-            lambda first=first, last=last: compute_metrics_task.delay(first, last, user_id=request.user.pk)
+            lambda first=first, last=last: enqueue(compute_metrics_task, first, last, user_id=request.user.pk)
         )
     messages.info(request, f"{queryset.count()} computation(s) queued.")
 
@@ -54,5 +55,5 @@ class MetricRunAdmin(admin.ModelAdmin):
 
 @admin.register(ImportRun)
 class ImportRunAdmin(admin.ModelAdmin):
-    list_display = ("id", "original_name", "status", "progress", "created_by", "created_at")
+    list_display = ("id", "original_name", "status", "progress", "created_by", "created_at", "heartbeat_at")
     readonly_fields = ("problems",)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import zipfile
 
 from django import forms
+from django.conf import settings
 
 
 class ImportForm(forms.Form):
@@ -12,6 +13,12 @@ class ImportForm(forms.Form):
 
     def clean_bundle(self):
         upload = self.cleaned_data["bundle"]
+        limit = settings.METRICS_IMPORT_MAX_MB
+        if upload.size > limit * 1024 * 1024:
+            raise forms.ValidationError(
+                f"The file is {upload.size / (1024 * 1024):.1f} MB, more than the import limit of {limit} MB "
+                "(METRICS_IMPORT_MAX_MB)."
+            )
         if not zipfile.is_zipfile(upload):
             raise forms.ValidationError("The bundle must be a .zip file of CSV files.")
         upload.seek(0)

@@ -84,11 +84,21 @@ class ImportRun(Record):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     step = models.CharField(max_length=200, blank=True)
-    problems = models.JSONField(default=list, help_text="every ERROR and WARNING found")
+    problems = models.JSONField(
+        default=list, help_text="the ERRORs and WARNINGs found, at most METRICS_IMPORT_MAX_PROBLEMS of each"
+    )
+    error_count = models.PositiveIntegerField(default=0, help_text="every ERROR found, listed or not")
+    warning_count = models.PositiveIntegerField(default=0, help_text="every WARNING found, listed or not")
     extract = models.ForeignKey(Extract, null=True, blank=True, on_delete=models.SET_NULL)
     created_by = models.ForeignKey(django_settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    # Written while the import runs (metrics.imports.Heartbeat); a run silent for too long is failed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    retry_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries", help_text="the failed run"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -392,12 +402,13 @@ class SubstantiatedReport(Record):
     incident_day = models.IntegerField(null=True)
     disposition_date = models.DateField(null=True)
     disposition_day = models.IntegerField(null=True)
-    episode_id = id_field(blank=True, help_text="the episode containing the report date")
-    # the episode's facts, copied so metric queries need no join
+    episode_id = id_field(blank=True, help_text="the episode containing the report date; empty = none")
+    # the episode's facts, copied so metric queries need no join; empty when the report falls on a
+    # day the child is in no episode (valid in the extract: such a report counts for no episode)
     removal_day = models.IntegerField(null=True)
     discharge_day = models.IntegerField(null=True)
     age18_day = models.IntegerField(null=True)
-    under18_at_removal = models.BooleanField(default=True)
+    under18_at_removal = models.BooleanField(null=True)
 
 
 class PermanencyGoal(Record):

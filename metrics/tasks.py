@@ -3,54 +3,21 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.utils import timezone
 
 from accounts.audit import log_action
 from accounts.models import User
 from metrics.compute import compute
 from metrics.dates import Month
-from metrics.extract.load import LoadResult, load_bundle
-from metrics.models import ImportRun, MetricRun
+from metrics.imports import import_audit_data, run_import
+from metrics.models import MetricRun
 
-
-def import_audit_data(result: LoadResult) -> dict:
-    """Counts for the audit log of an import: outcome, problems, rows per file (no row contents)."""
-    data = {"status": result.status, "errors": len(result.report.errors), "warnings": len(result.report.warnings)}
-    if result.extract is not None:
-        data |= {"extract": result.extract.extract_id, "rows": result.extract.row_counts}
-    return data
+__all__ = ["compute_metrics_task", "import_audit_data", "import_extract_task"]
 
 
 @shared_task
 def import_extract_task(import_run_id: int) -> str:
-    """Load the uploaded bundle of an ImportRun; the run records progress and every problem."""
-    run = ImportRun.objects.select_related("created_by").get(pk=import_run_id)
-    run.status = ImportRun.Status.RUNNING
-    run.save(update_fields=["status"])
-    log_action("metrics.import.started", user=run.created_by, obj=run, data={"file": run.original_name})
-
-    def progress(pct: int, step: str) -> None:
-        ImportRun.objects.filter(pk=run.pk).update(progress=pct, step=step)
-
-    try:
-        result = load_bundle(run.path, progress=progress)
-    except Exception as exc:  # noqa: BLE001 - any failure must be shown on the page, not lost in a log
-        ImportRun.objects.filter(pk=run.pk).update(
-            status=ImportRun.Status.FAILED, step=str(exc)[:200], finished_at=timezone.now()
-        )
-        # The message stays on the run's page; the log names the kind of failure only.
-        log_action("metrics.import.failed", user=run.created_by, obj=run, data={"error": type(exc).__name__})
-        raise
-    ImportRun.objects.filter(pk=run.pk).update(
-        status=result.status,
-        progress=100,
-        step=result.report.summary(),
-        problems=result.report.as_dicts(),
-        extract=result.extract,
-        finished_at=timezone.now(),
-    )
-    log_action("metrics.import.finished", user=run.created_by, obj=run, data=import_audit_data(result))
-    return result.status
+    """Load the uploaded bundle of an ImportRun (metrics.imports.run_import)."""
+    return run_import(import_run_id)
 
 
 @shared_task

@@ -12,16 +12,18 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.scoping import get_agency_for_user, has_capability
+from config.background import enqueue
 from metrics import pages, registry, successors
 from metrics.compute import latest_run
 from metrics.export import write_csv
-from metrics.extract.report import problems_csv
+from metrics.extract.report import ERROR, WARNING, more_text, problems_csv
 from metrics.forms import ComputeForm, ImportForm
+from metrics.imports import RetryRefused, fail_stale_imports, retry_import, start_import
 from metrics.models import ImportRun
-from metrics.tasks import compute_metrics_task, import_extract_task
+from metrics.tasks import compute_metrics_task
 
 
 def _require_view(request: HttpRequest) -> None:
@@ -102,6 +104,7 @@ def _require_import(request: HttpRequest) -> None:
 @require_http_methods(["GET", "POST"])
 def import_extract(request: HttpRequest) -> HttpResponse:
     _require_import(request)
+    fail_stale_imports()
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["bundle"]
@@ -111,27 +114,60 @@ def import_extract(request: HttpRequest) -> HttpResponse:
         with open(path, "wb") as fh:
             for chunk in upload.chunks():
                 fh.write(chunk)
-        with transaction.atomic():
-            run = ImportRun.objects.create(path=str(path), original_name=upload.name, created_by=request.user)
-            transaction.on_commit(lambda: import_extract_task.delay(run.pk))
+        # Runs after the commit: through Celery, or without a broker in a thread (never in this request).
+        run = start_import(path, upload.name, request.user)
         return redirect("metrics:import_detail", pk=run.pk)
     runs = ImportRun.objects.all()[:20]
     return render(request, "metrics/import.html", {"form": form, "runs": runs})
 
 
+PROBLEMS_SHOWN = 1000  # per severity on the page; the CSV has every listed problem
+
+
 @login_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_import(request)
+    fail_stale_imports()
     run = get_object_or_404(ImportRun, pk=pk)
+    errors = [p for p in run.problems if p["severity"] == ERROR]
+    warnings = [p for p in run.problems if p["severity"] == WARNING]
+    error_count, warning_count = max(run.error_count, len(errors)), max(run.warning_count, len(warnings))
     if request.GET.get("format") == "csv":
-        response = HttpResponse(problems_csv(run.problems), content_type="text/csv")
+        omitted = {ERROR: error_count - len(errors), WARNING: warning_count - len(warnings)}
+        response = HttpResponse(problems_csv(run.problems, omitted), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="import_{run.pk}_report.csv"'
         return response
     template = "metrics/_import_status.html" if request.htmx else "metrics/import_detail.html"
-    errors = [p for p in run.problems if p["severity"] == "ERROR"]
-    warnings = [p for p in run.problems if p["severity"] == "WARNING"]
-    context = {"run": run, "errors": errors[:1000], "warnings": warnings[:1000], "compute_form": ComputeForm()}
+    shown_errors, shown_warnings = errors[:PROBLEMS_SHOWN], warnings[:PROBLEMS_SHOWN]
+    context = {
+        "run": run,
+        "errors": shown_errors,
+        "warnings": shown_warnings,
+        "error_count": error_count,
+        "warning_count": warning_count,
+        "more_errors": _more(ERROR, error_count, shown_errors),
+        "more_warnings": _more(WARNING, warning_count, shown_warnings),
+        "compute_form": ComputeForm(),
+    }
     return render(request, template, context)
+
+
+def _more(severity: str, total: int, shown: list) -> str:
+    return more_text(severity, total - len(shown), len(shown)) if total > len(shown) else ""
+
+
+@login_required
+@require_POST
+def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a failed import again (its worker died, or it failed unexpectedly) as a new run."""
+    _require_import(request)
+    run = get_object_or_404(ImportRun, pk=pk)
+    try:
+        retry = retry_import(run, request.user)
+    except RetryRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("metrics:import_detail", pk=run.pk)
+    return redirect("metrics:import_detail", pk=retry.pk)
 
 
 @login_required
@@ -145,6 +181,6 @@ def compute(request: HttpRequest) -> HttpResponse:
         return redirect("metrics:import")
     first, last = form.cleaned_data["first"], form.cleaned_data["last"]
     user_id = request.user.pk
-    transaction.on_commit(lambda: compute_metrics_task.delay(first, last, user_id=user_id))
+    transaction.on_commit(lambda: enqueue(compute_metrics_task, first, last, user_id=user_id))
     messages.success(request, f"Computation of {first} to {last} started; the dashboard shows it when it is done.")
     return redirect("metrics:dashboard")

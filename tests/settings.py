@@ -24,3 +24,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Serve static files from the app folders without collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Background tasks run inside the request, so a test sees their outcome; the heartbeat thread is
+# started only by the tests about it.
+TASKS_WITHOUT_BROKER = "inline"
+METRICS_IMPORT_HEARTBEAT_SECONDS = 0

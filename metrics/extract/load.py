@@ -23,27 +23,47 @@ import contextlib
 import csv
 import hashlib
 import io
+import lzma
 import re
 import sys
+import unicodedata
 import zipfile
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from metrics import models
 from metrics.dates import add_months, birthday
 from metrics.extract.report import ImportReport
-from metrics.extract.schema import BY_NAME, CONGREGATE, FILES, NOT_PLACEMENT_SETTINGS, FileSpec
+from metrics.extract.schema import (
+    BY_NAME,
+    CONGREGATE,
+    FILES,
+    ID_LENGTH,
+    INT_RANGE,
+    NOT_PLACEMENT_SETTINGS,
+    Column,
+    FileSpec,
+)
 
-ID_RE = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
+ID_RE = re.compile(rf"^[A-Za-z0-9_.\-]{{1,{ID_LENGTH}}}$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+INT_RE = re.compile(r"^[+-]?[0-9]+$")
+DEC_RE = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)$")
+# Control characters other than tab and line ends: PostgreSQL cannot store NUL in text at all.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MIN_DATE = date(1990, 1, 1)
+# The computation's calendar (CalendarMonth) ends in 2100; later dates would also overflow the
+# derived 18th birthdays and re-entry limits.
+MAX_DATE = date(2100, 12, 31)
 PARENT_FINAL = {"POE", "CA", "UNS", "UNS_PSI", "FA"}
 
 # Files read row by row in both passes (never held in memory), in the order they are validated:
@@ -60,8 +80,50 @@ STREAMED = (
     "education_records.csv",
 )
 CHUNK = 1 << 20
+# A zip member that expands to no more than this is never refused for its compression ratio
+# (small files of repeated values compress far better than a whole extract).
+RATIO_FLOOR = 1 << 20
 
 Progress = Callable[[int, str], None]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one import may cost (docs/operations.md): checked while reading, never after."""
+
+    max_bytes: int  # the bundle's CSV files together, uncompressed
+    max_ratio: int  # uncompressed / compressed size of one zip member
+    max_line: int  # characters in one line of a file
+    max_problems: int  # errors (and, separately, warnings) listed in the report
+
+    @classmethod
+    def from_settings(cls) -> Limits:
+        return cls(
+            max_bytes=settings.METRICS_IMPORT_MAX_MB * 1024 * 1024,
+            max_ratio=settings.METRICS_IMPORT_MAX_RATIO,
+            max_line=settings.METRICS_IMPORT_MAX_LINE_LENGTH,
+            max_problems=settings.METRICS_IMPORT_MAX_PROBLEMS,
+        )
+
+    @property
+    def max_mb(self) -> str:
+        return f"{self.max_bytes / (1024 * 1024):g}"
+
+
+class BundleRefused(Exception):
+    """The bundle breaks a limit or cannot be read safely: it is refused at once, nothing more is
+    read. The problem is reported as an ERROR (`rule` empty: the problems are already reported)."""
+
+    def __init__(self, file: str = "", line: int | None = None, rule: str = "", message: str = "") -> None:
+        super().__init__(message)
+        self.file, self.line, self.rule, self.message = file, line, rule, message
+
+
+class Source(NamedTuple):
+    """One CSV file of the bundle: how to open it, and its compressed size when it is a zip member."""
+
+    open: Callable[[], IO[bytes]]
+    compressed: int | None = None
 
 
 class Row:
@@ -85,6 +147,7 @@ class Bundle:
     """The kept files' rows, the names of every file present, row counts and the checksum."""
 
     sources: dict[str, Callable[[], IO[bytes]]] = field(default_factory=dict)
+    limits: Limits | None = None
     files: dict[str, list[Row]] = field(default_factory=dict)
     present: list[str] = field(default_factory=list)
     readable: set[str] = field(default_factory=set)
@@ -115,52 +178,152 @@ class LoadResult:
 
 
 @contextlib.contextmanager
-def _open_sources(path: Path) -> Iterator[dict[str, Callable[[], IO[bytes]]]]:
-    """File name -> a function opening the file as a fresh binary stream (nothing read yet)."""
+def _open_sources(path: Path, report: ImportReport, limits: Limits) -> Iterator[dict[str, Source]]:
+    """File name -> its Source (nothing read yet). Unsafe or colliding zip member names (ZIP1, ZIP2)
+    and sizes declared above the limits (LIM1, LIM2) refuse the bundle before anything is read."""
     if path.is_dir():
-        yield {p.name: (lambda p=p: p.open("rb")) for p in sorted(path.iterdir()) if p.suffix == ".csv"}
+        files = [p for p in sorted(path.iterdir()) if p.suffix == ".csv" and p.is_file()]
+        total = sum(p.stat().st_size for p in files)
+        if total > limits.max_bytes:
+            largest = max(files, key=lambda p: p.stat().st_size)
+            raise BundleRefused(largest.name, None, "LIM1", _size_message(total, limits))
+        yield {p.name: Source(lambda p=p: p.open("rb")) for p in files}
         return
     if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            members = [i for i in archive.infolist() if i.filename.endswith(".csv") and not i.is_dir()]
-            yield {Path(i.filename).name: (lambda info=i: archive.open(info)) for i in members}
+        try:
+            archive = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise BundleRefused(path.name, None, "FILE4", f"the .zip archive is damaged ({exc})") from exc
+        with archive:
+            members = _safe_members(archive.infolist(), report, limits)
+            yield {Path(i.filename).name: Source(lambda info=i: archive.open(info), i.compress_size) for i in members}
         return
     raise FileNotFoundError(f"{path} is neither a directory nor a .zip of CSV files")
 
 
-def _scan(name: str, opener: Callable[[], IO[bytes]], report: ImportReport) -> tuple[bytes, bool]:
-    """(sha256 of the bytes, is valid UTF-8), reading the file once in chunks."""
+def _member_parts(name: str) -> list[str]:
+    return [part for part in re.split(r"[/\\]", name) if part not in ("", ".")]
+
+
+def _safe_members(infos: list[zipfile.ZipInfo], report: ImportReport, limits: Limits) -> list[zipfile.ZipInfo]:
+    """The zip's CSV members, once every member name is safe and unique and the declared sizes are
+    within the limits; otherwise every problem is reported and the bundle refused.
+
+    A member name must be relative without `..` (ZIP2), and no two members may have the same name or
+    the same file name once folders, case and Unicode form are set aside (ZIP1): the loader reads
+    members by file name, so `sub/../../manifest.csv` or a second `children.csv` in another folder
+    would silently replace a file."""
+    seen: dict[str, str] = {}
+    refused = False
+    for info in infos:
+        name = info.filename
+        shown = name if len(name) <= 120 else name[:120] + "…"
+        if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in _member_parts(name):
+            report.error(shown, None, "", "", "ZIP2", "unsafe member name (absolute or with ..): refused")
+            refused = True
+            continue
+        if info.is_dir():
+            continue
+        parts = _member_parts(name)
+        key = unicodedata.normalize("NFC", parts[-1] if parts else name).casefold()
+        if key in seen:
+            other = seen[key]
+            what = "the same name as" if other == name else "the same file name as"
+            report.error(shown, None, "", "", "ZIP1", f"{what} member {other}: duplicate members are refused")
+            refused = True
+            continue
+        seen[key] = name
+    if refused:
+        raise BundleRefused()
+    members = [i for i in infos if i.filename.endswith(".csv") and not i.is_dir()]
+    total = sum(i.file_size for i in members)
+    if total > limits.max_bytes:
+        largest = max(members, key=lambda i: i.file_size)
+        raise BundleRefused(Path(largest.filename).name, None, "LIM1", _size_message(total, limits))
+    for info in members:
+        if info.file_size > RATIO_FLOOR and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+            raise BundleRefused(
+                Path(info.filename).name, None, "LIM2", _ratio_message(info.file_size, info.compress_size, limits)
+            )
+    return members
+
+
+def _size_message(size: int, limits: Limits) -> str:
+    return (
+        f"the bundle's CSV files are {size:,} bytes uncompressed, more than the limit of {limits.max_mb} MB "
+        "(METRICS_IMPORT_MAX_MB): refused, nothing was loaded"
+    )
+
+
+def _ratio_message(size: int, compressed: int, limits: Limits) -> str:
+    return (
+        f"expands from {compressed:,} to at least {size:,} bytes, more than {limits.max_ratio} times its compressed "
+        "size (METRICS_IMPORT_MAX_RATIO): refused as a possible zip bomb, nothing was loaded"
+    )
+
+
+# Reading a damaged, encrypted or oddly compressed zip member raises one of these.
+DAMAGED = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, RuntimeError, NotImplementedError)
+
+
+class Budget:
+    """Bytes read so far in the checksum pass, against the bundle limits. Zip headers can lie about
+    sizes, so the bytes actually read are counted as well as the declared sizes checked."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits, self.total = limits, 0
+
+    def spend(self, name: str, source: Source, read: int, chunk: int) -> None:
+        self.total += chunk
+        if self.total > self.limits.max_bytes:
+            raise BundleRefused(name, None, "LIM1", _size_message(self.total, self.limits))
+        if (
+            source.compressed is not None
+            and read > RATIO_FLOOR
+            and read > self.limits.max_ratio * max(source.compressed, 1)
+        ):
+            raise BundleRefused(name, None, "LIM2", _ratio_message(read, source.compressed, self.limits))
+
+
+def _scan(name: str, source: Source, report: ImportReport, budget: Budget) -> tuple[bytes, bool]:
+    """(sha256 of the bytes, is valid UTF-8), reading the file once in chunks within the budget."""
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
     offset, valid = 0, True
-    with opener() as stream:
-        while chunk := stream.read(CHUNK):
-            digest.update(chunk)
-            if valid:
-                pending = len(decoder.getstate()[0])
-                try:
-                    decoder.decode(chunk)
-                except UnicodeDecodeError as exc:
-                    where = offset - pending + exc.start
-                    report.error(name, None, "", "", "FILE4", f"not UTF-8 ({exc.reason} at byte {where})")
-                    valid = False
-            offset += len(chunk)
-        if valid:
-            try:
-                decoder.decode(b"", final=True)
-            except UnicodeDecodeError as exc:
-                report.error(name, None, "", "", "FILE4", f"not UTF-8 ({exc.reason} at byte {offset})")
-                valid = False
+    try:
+        with source.open() as stream:
+            while chunk := stream.read(CHUNK):
+                budget.spend(name, source, offset + len(chunk), len(chunk))
+                digest.update(chunk)
+                if valid:
+                    pending = len(decoder.getstate()[0])
+                    try:
+                        decoder.decode(chunk)
+                    except UnicodeDecodeError as exc:
+                        where = offset - pending + exc.start
+                        report.error(name, None, "", "", "FILE4", f"not UTF-8 ({exc.reason} at byte {where})")
+                        valid = False
+                offset += len(chunk)
+    except DAMAGED as exc:
+        report.error(name, None, "", "", "FILE4", f"unreadable: damaged, encrypted or unsupported zip member ({exc})")
+        return digest.digest(), False
+    if valid:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            report.error(name, None, "", "", "FILE4", f"not UTF-8 ({exc.reason} at byte {offset})")
+            valid = False
     return digest.digest(), valid
 
 
 _DATES: dict[str, date] = {}
 
 
-def _parse_value(spec_type: str, codes: tuple[str, ...], raw: str) -> tuple[Any, str | None]:
+def _parse_value(column: Column, raw: str) -> tuple[Any, str | None]:
     """(value, problem) for one non-empty field."""
+    spec_type = column.type
     if spec_type == "id":
-        return (raw, None) if ID_RE.match(raw) else (None, "not an id ([A-Za-z0-9_.-], up to 64 characters)")
+        return (raw, None) if ID_RE.match(raw) else (None, f"not an id ([A-Za-z0-9_.-], up to {ID_LENGTH} characters)")
     if spec_type == "date":
         # Dates repeat across millions of rows: share one object per distinct date.
         known = _DATES.get(raw)
@@ -174,34 +337,60 @@ def _parse_value(spec_type: str, codes: tuple[str, ...], raw: str) -> tuple[Any,
         except ValueError:
             return None, "not a calendar date"
     if spec_type == "int":
-        try:
-            return int(raw), None
-        except ValueError:
+        if not INT_RE.match(raw):
             return None, "not an integer"
+        value = int(raw)
+        low, high = INT_RANGE
+        if not low <= value <= high:
+            return None, f"integer out of range ({low} to {high})"
+        return value, None
     if spec_type == "dec":
         if "," in raw:
             return None, "not a decimal (no thousands separator allowed)"
-        try:
-            return Decimal(raw), None
-        except InvalidOperation:
+        if not DEC_RE.match(raw):
             return None, "not a decimal"
+        return _decimal(column, raw)
     if spec_type in ("code", "yn"):
+        codes = column.codes
         return (sys.intern(raw), None) if raw in codes else (None, f"not one of {', '.join(codes)}")
+    if column.max_length is not None and len(raw) > column.max_length:
+        return None, f"longer than {column.max_length} characters"
+    if CONTROL_RE.search(raw):
+        return None, "contains a control character (NUL, or another below 0x20 other than tab and line ends)"
     return raw, None
 
 
-def open_bundle(path: Path, sources: dict[str, Callable[[], IO[bytes]]], report: ImportReport) -> Bundle:
-    """Checksum and UTF-8 check of every file; FILE1-FILE3 for missing and unknown files."""
-    bundle = Bundle(present=sorted(sources))
+def _decimal(column: Column, raw: str) -> tuple[Decimal | None, str | None]:
+    """A decimal rounded half-up to the column's places (as the database would store it), refused
+    when its whole part does not fit the column."""
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        return None, "not a decimal"
+    if column.digits is None:
+        return value, None
+    digits, places = column.digits
+    if value.as_tuple().exponent < -places:
+        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if abs(value) >= Decimal(10) ** (digits - places):
+        return None, f"too large (at most {digits - places} digits before the decimal point)"
+    return value, None
+
+
+def open_bundle(path: Path, sources: dict[str, Source], report: ImportReport, limits: Limits) -> Bundle:
+    """Checksum and UTF-8 check of every file within the size limits; FILE1-FILE3 for missing and
+    unknown files."""
+    bundle = Bundle(present=sorted(sources), limits=limits)
     digest = hashlib.sha256()
+    budget = Budget(limits)
     for name in sorted(sources):
-        file_digest, valid = _scan(name, sources[name], report)
+        file_digest, valid = _scan(name, sources[name], report, budget)
         digest.update(name.encode())
         digest.update(file_digest)
         if name in BY_NAME:
             bundle.readable.add(name)
             if valid:
-                bundle.sources[name] = sources[name]
+                bundle.sources[name] = sources[name].open
     bundle.checksum = digest.hexdigest()
     for name in sorted(set(sources) - set(BY_NAME)):
         report.warning(name, None, "", "", "FILE2", "unknown file, ignored")
@@ -221,10 +410,15 @@ def read_rows(spec: FileSpec, bundle: Bundle, report: ImportReport) -> Iterator[
     opener = bundle.sources.get(spec.name)
     if opener is None:
         return
+    max_line = bundle.limits.max_line if bundle.limits else sys.maxsize
     with opener() as binary:
         text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
-        reader = csv.reader(text)
-        header = next(reader, None)
+        reader = csv.reader(_lines(text, spec.name, max_line))
+        try:
+            header = next(reader, None)
+        except csv.Error as exc:
+            report.error(spec.name, reader.line_num, "", "", "FILE4", f"unreadable CSV ({exc})")
+            return
         if header is None:
             report.error(spec.name, 1, "", "", "FILE5", "empty file: a header row is required")
             return
@@ -240,21 +434,36 @@ def read_rows(spec: FileSpec, bundle: Bundle, report: ImportReport) -> Iterator[
         # The common cases inline (text as is, a known date, a well-formed id, a listed code);
         # anything else through _parse_value, which also names the problem.
         fast = [
-            (i, n, column, column.type, {code: sys.intern(code) for code in column.codes}) for i, n, column in positions
+            (
+                i,
+                n,
+                column,
+                column.type,
+                {code: sys.intern(code) for code in column.codes},
+                column.max_length or sys.maxsize,
+            )
+            for i, n, column in positions
         ]
         required = [(index[c.name], c) for c in spec.columns if c.required]
-        width, known_dates, id_match = len(spec.columns), _DATES, ID_RE.match
-        for raw in reader:
+        width, known_dates, id_match, control = len(spec.columns), _DATES, ID_RE.match, CONTROL_RE.search
+        while True:
+            try:
+                raw = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:  # a field over csv's own size limit: the rest cannot be trusted
+                report.error(spec.name, reader.line_num, "", "", "FILE4", f"unreadable CSV ({exc})")
+                return
             line = reader.line_num
             if not raw or raw == [""]:
                 continue
             values: list[Any] = [None] * width
             length = len(raw)
-            for i, n, column, kind, codes in fast:
+            for i, n, column, kind, codes, max_length in fast:
                 cell = raw[i].strip() if i < length else ""
                 if cell == "":
                     continue
-                if kind == "text":
+                if kind == "text" and len(cell) <= max_length and not control(cell):
                     values[n] = cell
                     continue
                 if kind == "date":
@@ -262,9 +471,9 @@ def read_rows(spec: FileSpec, bundle: Bundle, report: ImportReport) -> Iterator[
                 elif kind == "id":
                     value = cell if id_match(cell) else None
                 else:
-                    value = codes.get(cell)  # None for int and dec, which have no codes
+                    value = codes.get(cell)  # None for text, int and dec, which have no codes
                 if value is None:
-                    value, problem = _parse_value(kind, column.codes, cell)
+                    value, problem = _parse_value(column, cell)
                     if problem:
                         report.error(spec.name, line, column.name, cell, "GEN3", problem)
                 values[n] = value
@@ -275,8 +484,24 @@ def read_rows(spec: FileSpec, bundle: Bundle, report: ImportReport) -> Iterator[
 
 
 def _has_bad_value(report: ImportReport, name: str, line: int, column) -> bool:
-    last = report.problems[-1] if report.problems else None
-    return bool(last and last.file == name and last.line == line and last.column == column.name)
+    return report.last == (name, line, column.name)
+
+
+def _lines(text: IO[str], name: str, limit: int) -> Iterator[str]:
+    """The file's lines, refusing the bundle at the first line longer than `limit` characters (line
+    end not counted) without reading the rest of that line."""
+    readline = text.readline
+    number = 0
+    while line := readline(limit + 2):
+        number += 1
+        if len(line) > limit and len(line.rstrip("\r\n")) > limit:
+            raise BundleRefused(
+                name,
+                number,
+                "LIM3",
+                f"line longer than {limit:,} characters (METRICS_IMPORT_MAX_LINE_LENGTH): refused, nothing was loaded",
+            )
+        yield line
 
 
 # --------------------------------------------------------------------------------------------
@@ -352,8 +577,8 @@ def _check_dates(bundle: Bundle, report: ImportReport, as_of: date | None) -> No
                 value = row[name]
                 if value is None:
                     continue
-                if value < MIN_DATE:
-                    report.error(spec.name, row.line, name, value, "GEN6", "date before 1990-01-01")
+                if value < MIN_DATE or value > MAX_DATE:
+                    report.error(spec.name, row.line, name, value, "GEN6", "date outside 1990-01-01 to 2100-12-31")
                 if as_of and value > as_of and spec.name != "manifest.csv":
                     if spec.name == "children.csv" and name == "date_of_birth":
                         report.error(spec.name, row.line, name, value, "CH1", f"date of birth after as_of_date {as_of}")
@@ -739,8 +964,8 @@ class StreamedChecks:
             value = row[column]
             if value is None:
                 continue
-            if value < MIN_DATE:
-                report.error(name, row.line, column, value, "GEN6", "date before 1990-01-01")
+            if value < MIN_DATE or value > MAX_DATE:
+                report.error(name, row.line, column, value, "GEN6", "date outside 1990-01-01 to 2100-12-31")
             if self.as_of and value > self.as_of:
                 report.error(name, row.line, column, value, "GEN5", f"date after as_of_date {self.as_of}")
 
@@ -827,6 +1052,16 @@ class Ep(NamedTuple):
             "age18_day": self.age18_day,
             "under18_at_removal": self.under18_at_removal,
         }
+
+
+# The episode facts of a row that falls in no episode (a report on a day the child is not in care).
+NO_EPISODE = {
+    "episode_id": "",
+    "removal_day": None,
+    "discharge_day": None,
+    "age18_day": None,
+    "under18_at_removal": None,
+}
 
 
 class Span(NamedTuple):
@@ -1076,7 +1311,7 @@ class Derivation:
         for rep in substantiated.values():
             rep["disposition_day"] = _days(rep["disposition_date"])
             ep = self.episode_on(rep["child_id"], rep["report_day"])
-            rep.update(ep.facts() if ep else {"episode_id": ""})
+            rep.update(ep.facts() if ep else NO_EPISODE)
             yield rep
 
     def goal_spans(self) -> Iterator[dict]:
@@ -1412,14 +1647,24 @@ def _copy_replace(model, fields: list, rows: Iterable[dict]) -> None:
             cursor.execute(definition)
 
 
-def load_bundle(path: str | Path, progress: Progress | None = None) -> LoadResult:
-    """Validate and load the bundle at `path` (see module docstring)."""
+def load_bundle(path: str | Path, progress: Progress | None = None, limits: Limits | None = None) -> LoadResult:
+    """Validate and load the bundle at `path` (see module docstring) within `limits` (by default the
+    METRICS_IMPORT_* settings): a bundle over a limit is refused at once (REJECTED)."""
     say = progress or (lambda pct, step: None)
-    report = ImportReport()
-    path = Path(path)
-    with _open_sources(path) as sources:
+    limits = limits or Limits.from_settings()
+    report = ImportReport(limit=limits.max_problems)
+    try:
+        return _load(Path(path), say, report, limits)
+    except BundleRefused as refused:
+        if refused.rule:
+            report.error(refused.file, refused.line, "", "", refused.rule, refused.message)
+        return LoadResult("REJECTED", report)
+
+
+def _load(path: Path, say: Progress, report: ImportReport, limits: Limits) -> LoadResult:
+    with _open_sources(path, report, limits) as sources:
         say(2, "checking files")
-        bundle = open_bundle(path, sources, report)
+        bundle = open_bundle(path, sources, report, limits)
         say(10, "validating")
         as_of = validate(bundle, report)
         if report.has_errors or as_of is None:

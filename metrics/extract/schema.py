@@ -45,6 +45,11 @@ FINDINGS = ("POE", "CA", "UNS", "UNS_PSI", "FA", "PENDING")
 GOAL_TYPES = ("REU", "RLV", "ADO", "LTFC", "EMA", "GDN", "NYE")
 
 
+# Bounds every column of a type shares (the model fields agree: tests/metrics/test_import_hostile.py).
+ID_LENGTH = 64  # section 7.1: ids are text up to 64 characters
+INT_RANGE = (-(2**31), 2**31 - 1)  # int columns are stored in 32-bit integer fields
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -52,10 +57,23 @@ class Column:
     required: bool = False
     codes: tuple[str, ...] = ()
     fk: tuple[str, str] | None = None  # (file, column) the value must exist in
+    max_length: int | None = None  # text: characters, the model field's max_length
+    digits: tuple[int, int] | None = None  # dec: (max_digits, decimal_places) of the model field
 
 
-def col(name: str, type_: str = "text", req: bool = False, codes: tuple[str, ...] = (), fk=None) -> Column:
-    return Column(name, type_, req, codes, fk)
+def col(
+    name: str,
+    type_: str = "text",
+    req: bool = False,
+    codes: tuple[str, ...] = (),
+    fk=None,
+    max_length: int | None = None,
+    digits: tuple[int, int] | None = None,
+) -> Column:
+    return Column(name, type_, req, codes, fk, max_length, digits)
+
+
+NAME = 200  # names and titles
 
 
 @dataclass(frozen=True)
@@ -77,11 +95,11 @@ FILES: tuple[FileSpec, ...] = (
         "Extract",
         (
             col("extract_id", "id", True),
-            col("schema_version", "text", True),
+            col("schema_version", "text", True, max_length=16),
             col("state", "code", True, ("MO",)),
             col("as_of_date", "date", True),
-            col("source_system", "text", True),
-            col("generated_at", "text"),
+            col("source_system", "text", True, max_length=64),
+            col("generated_at", "text", max_length=64),
         ),
         ("extract_id",),
     ),
@@ -90,10 +108,10 @@ FILES: tuple[FileSpec, ...] = (
         "ExtractAgency",
         (
             col("agency_code", "id", True),
-            col("agency_name", "text", True),
-            col("abbreviation"),
+            col("agency_name", "text", True, max_length=NAME),
+            col("abbreviation", max_length=32),
             col("agency_type", "code", True, ("CD", "FCCM")),
-            col("parent_organization"),
+            col("parent_organization", max_length=NAME),
             col("active_from", "date"),
             col("active_to", "date"),
             col("successor_agency_code", "id", fk=("agencies.csv", "agency_code")),
@@ -103,7 +121,7 @@ FILES: tuple[FileSpec, ...] = (
     FileSpec(
         "circuits.csv",
         "ExtractCircuit",
-        (col("circuit_code", "id", True), col("circuit_name"), col("region")),
+        (col("circuit_code", "id", True), col("circuit_name", max_length=NAME), col("region", max_length=64)),
         ("circuit_code",),
     ),
     FileSpec(
@@ -111,9 +129,9 @@ FILES: tuple[FileSpec, ...] = (
         "ExtractCounty",
         (
             col("county_fips", "id", True),
-            col("county_name", "text", True),
+            col("county_name", "text", True, max_length=NAME),
             col("circuit_code", "id", True, fk=("circuits.csv", "circuit_code")),
-            col("region"),
+            col("region", max_length=64),
         ),
         ("county_fips",),
     ),
@@ -170,7 +188,7 @@ FILES: tuple[FileSpec, ...] = (
             col("agency_code", "id", True, fk=("agencies.csv", "agency_code")),
             col("office_county_fips", "id", True, fk=("counties.csv", "county_fips")),
             col("supervisor_worker_id", "id", fk=("workers.csv", "worker_id")),
-            col("fte", "dec"),
+            col("fte", "dec", digits=(6, 4)),
         ),
         ("worker_id", "period_start"),
     ),
@@ -331,7 +349,7 @@ FILES: tuple[FileSpec, ...] = (
             col("training_id", "id", True),
             col("worker_id", "id", True, fk=("workers.csv", "worker_id")),
             col("course_code", "id", True),
-            col("course_title"),
+            col("course_title", max_length=NAME),
             col("completion_date", "date"),
             col("status", "code", True, ("COMPLETED", "IN_PROGRESS", "FAILED")),
         ),
@@ -348,7 +366,7 @@ FILES: tuple[FileSpec, ...] = (
             col("request_date", "date"),
             col("return_date", "date", True),
             col("reason", "code", True, ("CATASTROPHIC_COST", "COURT_ORDER", "OTHER")),
-            col("cost_amount", "dec"),
+            col("cost_amount", "dec", digits=(14, 2)),
             col("court_order_date", "date"),
         ),
         ("return_id",),
@@ -423,10 +441,10 @@ FILES: tuple[FileSpec, ...] = (
         (
             col("record_id", "id", True),
             col("child_id", "id", True, fk=("children.csv", "child_id")),
-            col("school_year", "text", True),
+            col("school_year", "text", True, max_length=16),
             col("enrolled_from", "date"),
             col("enrolled_to", "date"),
-            col("grade", "text"),
+            col("grade", "text", max_length=4),
             col("year_end_status", "code", codes=("PROMOTED", "RETAINED", "GRADUATED", "GED", "WITHDRAWN", "UNKNOWN")),
         ),
         ("record_id",),
@@ -435,7 +453,7 @@ FILES: tuple[FileSpec, ...] = (
     FileSpec(
         "holidays.csv",
         "Holiday",
-        (col("holiday_date", "date", True), col("name")),
+        (col("holiday_date", "date", True), col("name", max_length=NAME)),
         ("holiday_date",),
         optional=True,
     ),

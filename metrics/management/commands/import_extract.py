@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.audit import log_action
 from metrics.extract.load import load_bundle
-from metrics.tasks import import_audit_data
+from metrics.imports import import_audit_data
 
 
 class Command(BaseCommand):
