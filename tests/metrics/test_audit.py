@@ -79,7 +79,7 @@ def test_an_import_that_crashes_is_audited_as_failed(upload, monkeypatch, person
     def crash(path, progress=None):
         raise RuntimeError("disk full while copying C1")
 
-    monkeypatch.setattr("metrics.tasks.load_bundle", crash)
+    monkeypatch.setattr("metrics.imports.load_bundle", crash)
     with pytest.raises(RuntimeError):
         upload(removal_episodes=[EPISODE])
     [failed] = entries("metrics.import.failed")
