@@ -174,8 +174,36 @@ PROBES: list[Probe] = [
         method="POST",
         fetch="review.view",
         act="review.edit",
+        ok=(200,),  # without "confirm": the confirmation page, nothing removed
+    ),
+    Probe(
+        "reviews:participant_remove",
+        args=lambda world: [world.review_b_edit.pk, world.participant_b.pk],
+        fetch="review.view",
+        act="review.edit",
+        markers=("{case}",),  # the confirmation page
+    ),
+    Probe(
+        "reviews:participant_remove",
+        args=lambda world: [world.review_b_edit.pk, world.participant_b.pk],
+        method="POST",
+        data=lambda world: {"confirm": "1", "version": version("review_b_edit")(world)},
+        fetch="review.view",
+        act="review.edit",
         ok=(302,),
     ),
+    Probe(
+        "reviews:participant_edit",
+        args=lambda world: [world.review_b_edit.pk, world.participant_b.pk],
+        method="POST",
+        data=lambda world: {f"p{world.participant_b.pk}-label": "Crawl changed label"},
+        fetch="review.view",
+        act="review.edit",
+        ok=(302,),
+    ),
+    Probe("reviews:review_print", args=B_QA, fetch="review.view", markers=("{case}",)),
+    Probe("reviews:review_json", args=B_QA, fetch="review.view", markers=("{case}",)),
+    Probe("reviews:review_pdf", args=B_QA, fetch="review.view"),
     Probe(
         "reviews:answer",
         args=B_EDIT,
@@ -262,6 +290,13 @@ PROBES: list[Probe] = [
     Probe("metrics:import", statewide="metrics.import"),
     Probe("metrics:import", method="POST", data=lambda _: {}, statewide="metrics.import"),
     Probe("metrics:import_detail", args=lambda world: [world.import_run.pk], statewide="metrics.import"),
+    Probe(
+        "metrics:import_retry",
+        args=lambda world: [world.import_run.pk],
+        method="POST",
+        statewide="metrics.import",
+        ok=(302,),  # back to the run with "only a failed import can be retried"
+    ),
     Probe(
         "metrics:compute",
         method="POST",
@@ -557,8 +592,8 @@ def fingerprint_6zb() -> tuple:
         Case.objects.filter(agency__code="6ZB").count(),
         sorted(Review.objects.filter(**b).values_list("pk", "status", "version", "face_sheet")),
         sorted(QANote.objects.filter(**rb).values_list("pk", "text", "reply", "resolved")),
-        sorted(Participant.objects.filter(**rb).values_list("pk", "key")),
-        sorted((a.pk, str(a.value), a.narrative) for a in ReviewAnswer.objects.filter(**rb)),
+        sorted((p.pk, p.key, p.label, str(p.details)) for p in Participant.objects.filter(**rb)),
+        sorted((a.pk, str(a.value), a.narrative, a.needs_review) for a in ReviewAnswer.objects.filter(**rb)),
         sorted(ItemRating.objects.filter(**rb).values_list("pk", "effective")),
         sorted(SampleCase.objects.filter(**b).values_list("pk", "eliminated")),
         sorted(Wave.objects.filter(agency__code="6ZB").values_list("pk", "name")),
