@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.audit import entries_for, log_action
 from accounts.scoping import has_capability, holds_statewide
+from config.security import STANDALONE_DOCUMENT_POLICY
 from reports import publishing, rendering, versions
 from reports.models import RenderedFile, Report, ReportVersion
 from reports.quarterly import (
@@ -236,6 +237,9 @@ def changes_page(request: HttpRequest, quarter: str, scope: str) -> HttpResponse
 def _file_response(request, report: Report, snapshot: dict, fmt: str, content: bytes) -> HttpResponse:
     response = HttpResponse(content, content_type=rendering.CONTENT_TYPES[fmt])
     disposition = "inline" if fmt == "html" else "attachment"
+    if fmt == "html":
+        # The standalone document (print.html) is no app page: its styles are inline, it has no script.
+        response["Content-Security-Policy"] = STANDALONE_DOCUMENT_POLICY
     response["Content-Disposition"] = f'{disposition}; filename="{rendering.filename(snapshot, fmt)}"'
     log_action(
         "reports.report.downloaded",
