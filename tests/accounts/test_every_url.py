@@ -574,7 +574,7 @@ PROBES: list[Probe] = [
         markers=("{report_words}", "{draft_words}"),
     ),
     # Downloads: the working copy for those who may see drafts, the latest version for other readers.
-    # PDF and Word take seconds to lay out: JSON and Excel for everyone, and one kept PDF.
+    # PDF and Word take seconds to lay out: JSON, Excel and HTML for everyone, and one kept PDF.
     Probe(
         "reports:report_download",
         args=written("2023Q3", "6ZB", "xlsx"),
@@ -603,6 +603,13 @@ PROBES: list[Probe] = [
         require="report.view",
         agency="report.view",
         markers=('"scope": "{code}"', '"status": "published"'),
+    ),
+    Probe(
+        "reports:version_download",
+        args=written("2023Q3", "6ZB", 1, "html"),  # the standalone document the PDF is made from
+        require="report.view",
+        agency="report.view",
+        markers=("{report_words}",),
     ),
     Probe(
         "reports:version_download",
