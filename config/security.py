@@ -8,6 +8,12 @@ run code. htmx is told not to insert its own <style> element (base.html's htmx-c
 
 Static files are answered by WhiteNoise before these middlewares run, so they keep their long
 public cache and carry no policy of their own.
+
+One kind of response is not an app page: the written report as a standalone document
+(templates/reports/document/print.html, WeasyPrint's input for the PDF, also downloadable as
+report.html). It carries its print styles in a <style> block so that it stands alone, and is served
+under STANDALONE_DOCUMENT_POLICY instead: no script at all, nothing loaded, inline styles only, and
+sandboxed. A response that sets its own Content-Security-Policy keeps it.
 """
 
 from __future__ import annotations
@@ -30,6 +36,15 @@ POLICY = (
 )
 
 
+# For a standalone document (no script, no form, no link to load): styles inline and nothing else.
+# `sandbox` gives it an opaque origin, so it cannot read the app's cookies or pages even if a text
+# in it were crafted; default-src 'none' refuses every load, so inline styles cannot fetch anything.
+STANDALONE_DOCUMENT_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'; sandbox"
+)
+
+
 def policy_header(nonce: str) -> str:
     directives = [f"{name} {value.format(nonce=nonce)}" for name, value in POLICY]
     if settings.CSP_REPORT_URI:
@@ -48,6 +63,9 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         # Django's own debug pages (DEBUG only) are styled and scripted inline.
         if settings.DEBUG and response.status_code in (404, 500):
+            return response
+        # A response with a policy of its own (STANDALONE_DOCUMENT_POLICY) keeps it, alone.
+        if "Content-Security-Policy" in response.headers:
             return response
         header = "Content-Security-Policy-Report-Only" if settings.CSP_REPORT_ONLY else "Content-Security-Policy"
         response.headers.setdefault(header, policy_header(request.csp_nonce))

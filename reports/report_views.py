@@ -3,12 +3,18 @@
 Views are thin: access through reports.quarterly.resolve_scope (403 without report.view, 404 for
 an agency outside the user's scope) and reports.publishing (report.edit / report.publish per
 agency); the rules live in reports.publishing, the figures in reports.document.
+
+A report never published is known only to those who may see its drafts (report.edit or
+report.publish in its agency): to everyone else every URL of it answers 404, as if it did not
+exist, whether they read it or try a step on it. A report with a published version is visible to
+report.view holders; a step on it without the capability is refused (403).
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +23,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.audit import entries_for, log_action
-from accounts.scoping import holds_statewide
+from accounts.scoping import has_capability, holds_statewide
+from config.security import STANDALONE_DOCUMENT_POLICY
 from reports import publishing, rendering, versions
 from reports.models import RenderedFile, Report, ReportVersion
 from reports.quarterly import (
@@ -61,6 +68,8 @@ def _published(report: Report | None) -> list[ReportVersion]:
 def report_list(request: HttpRequest) -> HttpResponse:
     """Every quarterly report the user may open, and a picker to open (or start) another."""
     user = request.user
+    if not has_capability(user, publishing.VIEW):
+        raise PermissionDenied("Reports need the report.view capability.")
     agencies = report_agencies(user)
     reports = Report.objects.filter(agency__in=agencies)
     if holds_statewide(user, "report.view"):
@@ -92,12 +101,12 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def report_open(request: HttpRequest) -> HttpResponse:
     """The picker's target: the report page of the chosen quarter and scope."""
+    scope = resolve_scope(request.user, request.GET.get("agency"))
     try:
         quarter = Quarter.parse(request.GET.get("quarter", ""))
     except ValueError as exc:
         messages.error(request, str(exc))
         return redirect("reports:report_list")
-    scope = resolve_scope(request.user, request.GET.get("agency"))
     return redirect(_url("report", quarter, scope))
 
 
@@ -228,6 +237,9 @@ def changes_page(request: HttpRequest, quarter: str, scope: str) -> HttpResponse
 def _file_response(request, report: Report, snapshot: dict, fmt: str, content: bytes) -> HttpResponse:
     response = HttpResponse(content, content_type=rendering.CONTENT_TYPES[fmt])
     disposition = "inline" if fmt == "html" else "attachment"
+    if fmt == "html":
+        # The standalone document (print.html) is no app page: its styles are inline, it has no script.
+        response["Content-Security-Policy"] = STANDALONE_DOCUMENT_POLICY
     response["Content-Disposition"] = f'{disposition}; filename="{rendering.filename(snapshot, fmt)}"'
     log_action(
         "reports.report.downloaded",
@@ -292,7 +304,9 @@ def _back(period: Quarter, scope: Scope, anchor: str = "") -> HttpResponse:
 
 def _step(request: HttpRequest, quarter: str, scope: str, action, success: str, anchor: str = "") -> HttpResponse:
     period, scope_, report = _open(request, quarter, scope)
-    if report is None:
+    # A draft never published is not disclosed to those who may not see drafts: 404, as when there
+    # is no report, rather than a 403 that would tell them it exists.
+    if report is None or not (publishing.may_see_drafts(request.user, report) or report.versions.exists()):
         raise Http404("No report for this quarter yet.")
     try:
         action(report)

@@ -35,11 +35,13 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.models import STATE_AGENCY_CODE, Membership
+from accounts.models import STATE_AGENCY_CODE, Membership, User
 from accounts.scoping import CAPABILITIES
+from reports.models import RenderedFile, Report, ReportVersion
 from reviews.models import Answer as ReviewAnswer
 from reviews.models import Case, ItemRating, Participant, QANote, Review, SampleCase
 from surveys.models import ContactUpload, FollowUpRequest, Invitation, Wave
@@ -81,6 +83,11 @@ def upload(rows: str) -> Callable[[World], dict]:
 
 def version(review_attr: str) -> Callable[[World], int]:
     return lambda world: Review.objects.get(pk=getattr(world, review_attr).pk).version
+
+
+def written(quarter: str, scope: str = "6ZB", *rest) -> Callable[[World], list]:
+    """The path parameters of a written report's URL: quarter, scope ("all" = statewide), then the rest."""
+    return lambda _: [quarter, scope, *rest]
 
 
 B_QA = lambda world: [world.review_b_qa.pk]  # noqa: E731 - a table of lambdas reads better
@@ -519,6 +526,228 @@ PROBES: list[Probe] = [
         require="report.view",
         statewide="report.view",
     ),
+    # --- reports: the written report (tests/accounts/world.py, _reports) -----------------------
+    # 6ZB: 2023Q3 published and re-issued (a draft of version 2 open beside version 1), 2022Q4
+    # published, 2023Q2 a draft never published, 2023Q1 in review; 6ZA: 2023Q3 published; statewide:
+    # 2023Q3 a draft. The agency in the URL is resolved first (404 without a role there, 403 without
+    # report.view); a report never published is found only by those who may see drafts (report.edit;
+    # see test_report_publish_comes_with_report_edit), for everyone else it does not exist (404).
+    Probe("reports:report_list", require="report.view", markers=("{agency_name}", "/quarterly/2023Q3/{code}/v1/")),
+    Probe(
+        "reports:report_open",
+        query=lambda _: {"quarter": "2023Q3", "agency": "6ZB"},
+        require="report.view",
+        agency="report.view",
+        ok=(302,),
+    ),
+    Probe(
+        "reports:report_open",
+        query=lambda _: {"quarter": "2023Q3", "agency": "all"},
+        require="report.view",
+        statewide="report.view",
+        ok=(302,),
+    ),
+    Probe(
+        "reports:report",
+        args=written("2023Q3"),
+        require="report.view",
+        agency="report.view",
+        act="report.edit",
+        act_refused=302,  # readers who may not see drafts are sent to the latest published version
+        markers=("{draft_words}",),
+        shows="report.edit",
+    ),
+    Probe(
+        "reports:report",
+        args=written("2022Q4"),
+        require="report.view",
+        agency="report.view",
+        act="report.edit",
+        act_refused=302,
+        markers=("{report_words}",),
+    ),
+    Probe(
+        "reports:report",
+        args=written("2023Q2"),
+        require="report.view",
+        agency="report.view",
+        fetch="report.edit",
+        markers=("{draft_words}",),
+    ),
+    Probe(
+        "reports:report",
+        args=written("2023Q1"),
+        require="report.view",
+        agency="report.view",
+        fetch="report.edit",
+        markers=("{draft_words}",),
+    ),
+    Probe("reports:report", args=written("2023Q3", "all"), require="report.view", statewide="report.view"),
+    Probe(
+        "reports:version",
+        args=written("2023Q3", "6ZB", 1),
+        require="report.view",
+        agency="report.view",
+        markers=("{report_words}",),
+    ),
+    Probe(
+        "reports:version",
+        args=written("2023Q3", "6ZA", 1),
+        owner="6ZA",
+        require="report.view",
+        agency="report.view",
+        markers=("{report_words}",),
+    ),
+    Probe("reports:report_changes", args=written("2023Q3"), require="report.view", agency="report.view"),
+    Probe(
+        "reports:report_changes",
+        args=written("2023Q3"),
+        query=lambda _: {"from": "1", "to": "draft"},
+        require="report.view",
+        agency="report.view",
+        fetch="report.edit",
+        markers=("{report_words}", "{draft_words}"),
+    ),
+    # Downloads: the working copy for those who may see drafts, the latest version for other readers.
+    # PDF and Word take seconds to lay out: JSON, Excel and HTML for everyone, and one kept PDF.
+    Probe(
+        "reports:report_download",
+        args=written("2023Q3", "6ZB", "xlsx"),
+        require="report.view",
+        agency="report.view",
+        markers=("draft, version 2",),
+        shows="report.edit",
+    ),
+    Probe(
+        "reports:report_download",
+        args=written("2023Q2", "6ZB", "json"),
+        require="report.view",
+        agency="report.view",
+        fetch="report.edit",
+        markers=('"scope": "{code}"',),
+    ),
+    Probe(
+        "reports:report_download",
+        args=written("2023Q3", "all", "json"),
+        require="report.view",
+        statewide="report.view",
+    ),
+    Probe(
+        "reports:version_download",
+        args=written("2023Q3", "6ZB", 1, "json"),
+        require="report.view",
+        agency="report.view",
+        markers=('"scope": "{code}"', '"status": "published"'),
+    ),
+    Probe(
+        "reports:version_download",
+        args=written("2023Q3", "6ZB", 1, "html"),  # the standalone document the PDF is made from
+        require="report.view",
+        agency="report.view",
+        markers=("{report_words}",),
+    ),
+    Probe(
+        "reports:version_download",
+        args=written("2023Q3", "6ZB", 1, "pdf"),  # the kept file (kept_pdf)
+        require="report.view",
+        agency="report.view",
+    ),
+    Probe(
+        "reports:version_download",
+        args=written("2023Q3", "6ZA", 1, "xlsx"),
+        owner="6ZA",
+        require="report.view",
+        agency="report.view",
+        markers=("published, version 1",),
+    ),
+    # Steps (POST): redirected back to the report, with a message when the step cannot be taken now.
+    Probe(
+        "reports:report_start",
+        args=written("2024Q1"),
+        method="POST",
+        require="report.view",
+        agency="report.view",
+        act="report.edit",
+        ok=(302,),
+    ),
+    Probe(
+        "reports:report_start",
+        args=written("2024Q1", "all"),
+        method="POST",
+        require="report.view",
+        statewide="report.view",
+        act="report.edit",
+        ok=(302,),
+    ),
+    Probe(
+        "reports:report_texts",
+        args=written("2023Q2"),
+        method="POST",
+        data=lambda _: {"introduction": "Changed by the crawl."},
+        require="report.view",
+        agency="report.view",
+        fetch="report.edit",
+        ok=(302,),
+    ),
+    Probe(
+        "reports:report_texts",
+        args=written("2023Q3", "all"),
+        method="POST",
+        data=lambda _: {"introduction": "Changed by the crawl."},
+        require="report.view",
+        statewide="report.view",
+        act="report.edit",
+        ok=(302,),
+    ),
+    Probe(
+        "reports:report_commentary",
+        args=written("2023Q3"),
+        method="POST",
+        data=lambda _: {"measure": "worker_child_visits", "commentary": "Changed by the crawl."},
+        require="report.view",
+        agency="report.view",
+        act="report.edit",
+        ok=(302,),
+    ),
+    Probe(
+        "reports:report_submit",
+        args=written("2023Q2"),
+        method="POST",
+        require="report.view",
+        agency="report.view",
+        fetch="report.edit",
+        ok=(302,),
+    ),
+    Probe(
+        "reports:report_return",
+        args=written("2023Q1"),
+        method="POST",
+        data=lambda _: {"note": "Please add the commentary."},
+        require="report.view",
+        agency="report.view",
+        fetch="report.edit",
+        ok=(302,),
+    ),
+    Probe(
+        "reports:report_publish",
+        args=written("2023Q1"),
+        method="POST",
+        require="report.view",
+        agency="report.view",
+        fetch="report.edit",
+        act="report.publish",
+        ok=(302,),
+    ),
+    Probe(
+        "reports:report_reissue",
+        args=written("2022Q4"),
+        method="POST",
+        data=lambda _: {"reason": "Figures corrected."},
+        require="report.view",
+        agency="report.view",
+        act="report.edit",
+        ok=(302,),
+    ),
 ]
 
 
@@ -556,13 +785,13 @@ def expected_statuses(probe: Probe, who: Holder) -> tuple[int, ...]:
         return (403,)
     if probe.statewide and not who.statewide(probe.statewide):
         return (403,)
-    if probe.fetch and probe.fetch not in who.caps(probe.owner):
-        return (404,)
-    if probe.agency:
+    if probe.agency:  # an agency named in the URL is checked before the object found in it
         if not who.has_role_in(probe.owner):
             return (404,)
         if probe.agency not in who.caps(probe.owner):
             return (403,)
+    if probe.fetch and probe.fetch not in who.caps(probe.owner):
+        return (404,)
     if probe.act and probe.act not in who.caps(probe.owner):
         return (probe.act_refused,)
     return probe.ok
@@ -588,6 +817,7 @@ def fingerprint_6zb() -> tuple:
     """Every 6ZB row a POST could change."""
     b = {"case__agency__code": "6ZB"}
     rb = {"review__case__agency__code": "6ZB"}
+    reports = Q(agency__code="6ZB") | Q(agency__isnull=True)
     return (
         Case.objects.filter(agency__code="6ZB").count(),
         sorted(Review.objects.filter(**b).values_list("pk", "status", "version", "face_sheet")),
@@ -600,6 +830,22 @@ def fingerprint_6zb() -> tuple:
         sorted(Invitation.objects.filter(agency__code="6ZB").values_list("pk", "sent_at", "reminders_sent")),
         ContactUpload.objects.filter(wave__agency__code="6ZB").count(),
         sorted(FollowUpRequest.objects.filter(agency__code="6ZB").values_list("pk", "status")),
+        # written reports of 6ZB and the statewide ones (which cover 6ZB), with their versions and files
+        sorted(
+            (
+                r.pk,
+                r.quarter,
+                r.status,
+                r.texts,
+                r.reissue_reason,
+                r.review_snapshot,
+                r.last_edited_by_id,
+                r.submitted_at,
+            )
+            for r in Report.objects.filter(reports)
+        ),
+        sorted(ReportVersion.objects.filter(report__in=Report.objects.filter(reports)).values_list("pk", "number")),
+        RenderedFile.objects.filter(version__report__in=Report.objects.filter(reports)).count(),
     )
 
 
@@ -684,12 +930,34 @@ PERSONAS = [
 ]
 
 
+def test_report_publish_comes_with_report_edit():
+    """A report never published is found by those who may see drafts (report.edit or report.publish,
+    reports.publishing.may_see_drafts); the table asks report.edit, which every role granting
+    report.publish also grants."""
+    for role, capabilities in CAPABILITIES.items():
+        assert "report.publish" not in capabilities or "report.edit" in capabilities, role
+
+
 def test_the_persona_list_is_every_persona(personas):
     assert sorted(PERSONAS) == sorted(vars(personas))
 
 
+@pytest.fixture(scope="module")
+def kept_pdf(shared_world, django_db_blocker):
+    """6ZB's version 1 PDF, downloaded once by its publisher, so the view keeps it (a PDF takes seconds
+    to lay out; the crawl then reads the kept file for every persona)."""
+    with django_db_blocker.unblock():
+        client = Client()
+        client.force_login(
+            User.objects.get(username="crawl_report_publisher_6zb"), backend="django.contrib.auth.backends.ModelBackend"
+        )
+        response = client.get(reverse("reports:version_download", args=["2023Q3", "6ZB", 1, "pdf"]))
+        assert response.status_code == 200 and response.content.startswith(b"%PDF")
+        assert RenderedFile.objects.filter(version__report=shared_world.report_b_reissued, format="pdf").count() == 1
+
+
 @pytest.mark.parametrize("persona", [*PERSONAS, "anonymous"])
-def test_every_url_refuses_or_hides_what_the_persona_may_not_see(world, personas, client_for, persona):
+def test_every_url_refuses_or_hides_what_the_persona_may_not_see(world, kept_pdf, personas, client_for, persona):
     if persona == "anonymous":
         holder = Holder("anonymous", Client(), anonymous=True)
     else:

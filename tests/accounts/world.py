@@ -1,5 +1,6 @@
 """Data in two agencies (6ZA and 6ZB) for the scoping tests: reviews, a sample, computed metrics,
-survey waves with responses, invitations and follow-up requests, and an import run.
+survey waves with responses, invitations and follow-up requests, an import run, and written quarterly
+reports (drafts, one in review, published versions, the statewide draft).
 
 Each piece of an agency's data carries a marker string (MARKS) that appears on a page only when the page
 shows that data (a case id, a child id, a wave name, a comment, a contact's name, a follow-up e-mail),
@@ -12,9 +13,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from accounts.models import Agency, User
+from accounts.models import STATE_AGENCY_CODE, Agency, Membership, Role, User
 from metrics.dates import Month
 from metrics.models import ImportRun, MetricRun
+from reports import publishing
+from reports.models import Report
+from reports.quarterly import Quarter, Scope
 from reviews.models import Participant, QANote, Review, Sample, SampleCase
 from surveys import sampling
 from surveys.models import FollowUpRequest, Invitation, Survey, Wave
@@ -34,6 +38,8 @@ MARKER_CAPABILITIES: dict[str, set[str]] = {
     "invitee": {"surveys.manage"},  # a contact reached by e-mail
     "follow_up": {"surveys.follow_up"},  # a respondent asking to be contacted: e-mail and phone
     "phone": {"surveys.follow_up"},
+    "report_words": {"report.view"},  # the team's text in a published version of the agency's report
+    "draft_words": {"report.edit", "report.publish"},  # the team's text in a draft never published
 }
 MARKS: dict[str, dict[str, str]] = {
     code: {
@@ -46,6 +52,8 @@ MARKS: dict[str, dict[str, str]] = {
         "follow_up": f"follow-up-{code.lower()}@example.org",
         "phone": phone,
         "agency_name": name,  # as shown in agency pickers
+        "report_words": f"Published words of {code}.",
+        "draft_words": f"Draft words of {code}.",
     }
     for code, x, phone, name in (
         ("6ZA", "A", "573-555-0198", "Alliance Permanency Program"),
@@ -83,6 +91,13 @@ class World:
     follow_up_a: FollowUpRequest
     follow_up_b: FollowUpRequest
     invitation_b: Invitation
+    # written reports (see _reports)
+    report_a_published: Report
+    report_b_published: Report
+    report_b_reissued: Report
+    report_b_draft: Report
+    report_b_in_review: Report
+    report_statewide: Report
     extra: dict = field(default_factory=dict)
 
 
@@ -202,9 +217,64 @@ def _surveys(a: Agency, b: Agency) -> dict:
     }
 
 
+def _reports(a: Agency, b: Agency) -> dict:
+    """Written reports taken through reports.publishing by the people who would: each agency's
+    supervisor drafts, a second supervisor publishes, CD staff draft the statewide report.
+
+    - 6ZA 2023Q3 and 6ZB 2022Q4: published (version 1), their text MARKS[code]["report_words"];
+    - 6ZB 2023Q3: published (version 1, "report_words"), then re-issued: a draft of version 2 with
+      "draft_words" is open beside it;
+    - 6ZB 2023Q2: a draft never published ("draft_words"): only its editors know it exists;
+    - 6ZB 2023Q1: in review (submitted, not published);
+    - statewide 2023Q3: a draft.
+    """
+
+    def supervisor(username: str, agency: Agency) -> User:
+        user = User.objects.create_user(username, first_name="Crawl", last_name=username.title())
+        Membership.objects.create(user=user, agency=agency, role=Role.SUPERVISOR)
+        return user
+
+    cd = Agency.objects.get(code=STATE_AGENCY_CODE)
+    editors = {
+        code: supervisor(f"crawl_report_editor_{code.lower()}", agency) for code, agency in (("6ZA", a), ("6ZB", b))
+    }
+    publishers = {
+        code: supervisor(f"crawl_report_publisher_{code.lower()}", agency) for code, agency in (("6ZA", a), ("6ZB", b))
+    }
+    q1, q2, q3 = (Quarter(2023, n) for n in (1, 2, 3))
+    q4_2022 = Quarter(2022, 4)
+
+    def draft(code: str, agency: Agency, quarter: Quarter, words: str) -> Report:
+        report = publishing.start(editors[code], quarter, Scope(agency))
+        publishing.edit(report, editors[code], {"introduction": words})
+        return report
+
+    def published(code: str, agency: Agency, quarter: Quarter) -> Report:
+        report = draft(code, agency, quarter, MARKS[code]["report_words"])
+        publishing.publish(publishing.submit(report, editors[code]), publishers[code])
+        return Report.objects.get(pk=report.pk)
+
+    report_a = published("6ZA", a, q3)
+    report_b_published = published("6ZB", b, q4_2022)
+    report_b = published("6ZB", b, q3)
+    publishing.reissue(report_b, editors["6ZB"], "Figures corrected after a recompute.")
+    publishing.edit(report_b, editors["6ZB"], {"introduction": MARKS["6ZB"]["draft_words"]})
+    report_b_draft = draft("6ZB", b, q2, MARKS["6ZB"]["draft_words"])
+    report_b_in_review = publishing.submit(draft("6ZB", b, q1, MARKS["6ZB"]["draft_words"]), editors["6ZB"])
+    statewide = publishing.start(supervisor("crawl_report_editor_cd", cd), q3, Scope(None))
+    return {
+        "report_a_published": report_a,
+        "report_b_published": report_b_published,
+        "report_b_reissued": Report.objects.get(pk=report_b.pk),
+        "report_b_draft": Report.objects.get(pk=report_b_draft.pk),
+        "report_b_in_review": Report.objects.get(pk=report_b_in_review.pk),
+        "report_statewide": statewide,
+    }
+
+
 def build_world(folder: Path) -> World:
     a, b = Agency.objects.get(code="6ZA"), Agency.objects.get(code="6ZB")
-    return World(a=a, b=b, **_reviews(), **_metrics(folder), **_surveys(a, b))
+    return World(a=a, b=b, **_reviews(), **_metrics(folder), **_surveys(a, b), **_reports(a, b))
 
 
 def assign(world: World, users: list[User]) -> None:

@@ -22,6 +22,8 @@ from openpyxl import load_workbook
 
 from accounts.models import Agency
 from metrics.models import ImportRun, MetricResult
+from reports import publishing
+from reports.quarterly import Quarter, resolve_scope
 from reviews.models import ItemRating
 from surveys.models import Answer, Question, Response, Section
 from tests.metrics.bundle import build
@@ -104,6 +106,8 @@ EXPORT_URLS = {
     "surveys:export_responses",
     "metrics:metric",  # ?format=csv and ?format=trend_csv
     "metrics:import_detail",  # ?format=csv (the import report)
+    "reports:report_download",  # the written report's working copy: report.xlsx
+    "reports:version_download",  # a published version: v1/report.xlsx
 }
 
 
@@ -124,7 +128,7 @@ def test_the_walk_covers_every_export_url():
     assert exports - EXPORT_URLS == set()
 
 
-def test_every_web_export_neutralises_every_text_cell(hostile, personas, client_for):
+def test_every_web_export_neutralises_every_text_cell(hostile, personas, client_for, make_user):
     state = client_for(personas.state_supervisor)
     seen: dict[str, list] = {}
     for table in ("items", "outcomes", "parents", "ani"):
@@ -141,6 +145,16 @@ def test_every_web_export_neutralises_every_text_cell(hostile, personas, client_
     metric = reverse("metrics:metric", args=["worker_child_visits"])
     seen["metric.csv"] = csv_cells(get(state, metric, period="2023-07", format="csv").content.decode())
     seen["trend.csv"] = csv_cells(get(state, metric, period="2023-08", format="trend_csv").content.decode())
+    # The written report's workbook: the draft (figures read now) and a published version (frozen).
+    analyst = make_user("state_analyst", ("supervisor", "CD"))
+    for scope in ("all", "6ZA"):
+        user = personas.state_supervisor
+        report = publishing.start(user, Quarter(2023, 3), resolve_scope(user, scope))
+        draft = reverse("reports:report_download", args=["2023Q3", scope, "xlsx"])
+        seen[f"written {scope} draft.xlsx"] = xlsx_cells(get(state, draft).content)
+        publishing.publish(publishing.submit(report, user), analyst)
+        version = reverse("reports:version_download", args=["2023Q3", scope, 1, "xlsx"])
+        seen[f"written {scope} v1.xlsx"] = xlsx_cells(get(state, version).content)
 
     assert {name: unsafe(cells) for name, cells in seen.items() if unsafe(cells)} == {}
     expected = {
@@ -154,6 +168,10 @@ def test_every_web_export_neutralises_every_text_cell(hostile, personas, client_
         "responses.csv": ["'" + PAYLOAD, "'" + ANSWER, "'" + AGENCY_CODE],
         "metric.csv": ["'" + EXTRACT_KEY, "-50.000000", "-50.0"],
         "trend.csv": ["'" + EXTRACT_KEY, "-50.0"],
+        "written all draft.xlsx": ["'" + QUESTION],
+        "written all v1.xlsx": ["'" + QUESTION],
+        "written 6ZA draft.xlsx": ["'" + QUESTION, f"'{AGENCY_NAME} (6ZA)"],  # the scope on the About sheet
+        "written 6ZA v1.xlsx": ["'" + QUESTION, f"'{AGENCY_NAME} (6ZA)"],
     }
     missing = {name: [v for v in values if v not in seen[name]] for name, values in expected.items()}
     assert {name: values for name, values in missing.items() if values} == {}

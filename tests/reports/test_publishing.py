@@ -256,3 +256,42 @@ def test_a_viewer_reads_and_downloads_only_the_published_version(q3, personas, c
     assert download.status_code == 200 and b'"status": "published"' in download.content
     assert AuditEntry.objects.filter(action="reports.report.downloaded", user=personas.viewer_a).count() == 1
     assert client_for(personas.viewer_b).get(URL.format(scope="6ZA") + "v1/").status_code == 404
+
+
+def test_a_step_on_a_draft_never_published_does_not_disclose_it(q3, personas, client_for, make_user):
+    """To a reader without report.edit, a draft never published does not exist: 404 for a step on it
+    as for reading it; once a version is published the report is visible, and a step is refused (403)."""
+    second = make_user("admin_a2", ("administrator", "6ZA"))
+    report = publishing.start(personas.supervisor_a, Q3, resolve_scope(personas.supervisor_a, "6ZA"))
+    viewer = client_for(personas.viewer_a)
+    steps = {
+        "texts/": {"introduction": "A viewer's text."},
+        "commentary/": {"measure": "worker_child_visits", "commentary": "A viewer's note."},
+        "submit/": {},
+        "return/": {"note": "no"},
+        "publish/": {},
+        "reissue/": {"reason": "no"},
+    }
+    for step, data in steps.items():
+        assert viewer.post(URL.format(scope="6ZA") + step, data).status_code == 404, step
+    assert viewer.get(URL.format(scope="6ZA")).status_code == 404
+    publishing.publish(publishing.submit(report, personas.supervisor_a), second)
+    for step, data in steps.items():
+        assert viewer.post(URL.format(scope="6ZA") + step, data).status_code == 403, step
+    report.refresh_from_db()
+    assert (report.status, report.versions.count()) == ("published", 1)
+    assert "A viewer" not in str(report.texts)
+
+
+def test_the_list_of_written_reports_refuses_those_without_report_view(q3, personas, client_for):
+    assert client_for(personas.reviewer_a).get("/reports/written/").status_code == 403
+    assert client_for(personas.qa_a).get("/reports/written/").status_code == 403
+    assert client_for(personas.viewer_a).get("/reports/written/").status_code == 200
+
+
+def test_the_picker_asks_for_report_view_before_reading_the_quarter(q3, personas, client_for):
+    reviewer = client_for(personas.reviewer_a)
+    assert reviewer.get("/reports/written/open/", {"quarter": "nonsense", "agency": "6ZA"}).status_code == 403
+    supervisor = client_for(personas.supervisor_a)
+    response = supervisor.get("/reports/written/open/", {"quarter": "nonsense", "agency": "6ZA"})
+    assert response.status_code == 302 and response.url == "/reports/written/"
