@@ -695,7 +695,10 @@ def sample_list(request: HttpRequest) -> HttpResponse:
         cases = scope_queryset(
             sample.cases.select_related("case__agency", "case__county"), request.user, "case__agency"
         )
-        samples.append((sample, list(cases)))
+        # "start a review" only where the user may start one (an administrator may not)
+        samples.append(
+            (sample, [(entry, has_capability(request.user, "review.edit", entry.case.agency)) for entry in cases])
+        )
     return render(
         request, "reviews/sample_list.html", {"samples": samples, "reviews_url": reverse("reviews:case_list")}
     )
