@@ -1,7 +1,9 @@
 """Navigation by capability: each entry appears for users who hold its capability.
 
 Apps add their pages here by URL name; an entry whose URL is not (yet) installed is
-left out, so the menu never links to a page that does not exist.
+left out, so the menu never links to a page that does not exist. The menu (base.html) and the
+home page's cards are both made from `entries_for`: a card says what the user can do there and
+in which agencies, from the same capabilities that put the entry in the menu.
 """
 
 from __future__ import annotations
@@ -10,7 +12,13 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
-from accounts.scoping import has_capability, is_state_staff
+from accounts.models import STATE_AGENCY_CODE
+from accounts.scoping import CAPABILITIES, _memberships, has_capability, is_state_staff
+
+# Up to this many entries the menu is a row of links; more are grouped by section into
+# drop-downs so that the menu fits a 1280 px window (the state administrator has 13).
+FLAT_MENU_MAX = 5
+ALL_AGENCIES = "all agencies"
 
 
 @dataclass(frozen=True)
@@ -22,11 +30,18 @@ class NavEntry:
     section: str
     # Pages for state (CD) staff only, whatever the role grants within an agency.
     state_only: bool = False
+    # More the page lets a user do who also holds these capabilities: (capability, sentence).
+    more: tuple[tuple[str, str], ...] = ()
 
 
 NAVIGATION: list[NavEntry] = [
     NavEntry(
-        "Case reviews", "reviews:case_list", "review.view", "Open cases, start and continue OSRI reviews.", "Reviews"
+        "Case reviews",
+        "reviews:case_list",
+        "review.view",
+        "Open cases and read their OSRI reviews.",
+        "Reviews",
+        more=(("review.edit", "Start and continue reviews."),),
     ),
     NavEntry(
         "My reviews", "reviews:review_list", "review.edit", "Reviews you are entering, with what is missing.", "Reviews"
@@ -100,8 +115,25 @@ NAVIGATION: list[NavEntry] = [
 ]
 
 
+def agencies_where(user, capability: str) -> str:
+    """Where `user` may do `capability`: "all agencies" (a state role, a superuser) or agency codes.
+
+    A capability counts in the agencies of the roles that grant it (issue 10's rule, also
+    accounts.scoping's once agency-level capabilities land there).
+    """
+    if user.is_superuser:
+        return ALL_AGENCIES
+    codes = set()
+    for membership in _memberships(user):
+        if capability in CAPABILITIES[membership.role]:
+            if membership.agency.code == STATE_AGENCY_CODE:
+                return ALL_AGENCIES
+            codes.add(membership.agency.code)
+    return ", ".join(sorted(codes))
+
+
 def entries_for(user) -> list[dict]:
-    """The navigation entries this user may use, with resolved URLs."""
+    """The navigation entries this user may use, with resolved URLs, what they can do there and where."""
     if not user.is_authenticated:
         return []
     visible = []
@@ -110,11 +142,43 @@ def entries_for(user) -> list[dict]:
             # The Django admin is not agency-scoped: only staff accounts get it.
             if not user.is_staff:
                 continue
+            where = ""
         elif not has_capability(user, entry.capability) or (entry.state_only and not is_state_staff(user)):
             continue
+        else:
+            where = agencies_where(user, entry.capability)
         try:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
-        visible.append({"title": entry.title, "url": url, "description": entry.description, "section": entry.section})
+        sentences = [entry.description]
+        for capability, sentence in entry.more:
+            if has_capability(user, capability):
+                also = agencies_where(user, capability)
+                sentences.append(sentence if also == where else f"{sentence[:-1]} (in {also}).")
+        visible.append(
+            {
+                "title": entry.title,
+                "url": url,
+                "description": " ".join(sentences),
+                "section": entry.section,
+                "where": where,
+            }
+        )
     return visible
+
+
+def menu_for(entries: list[dict]) -> list[dict]:
+    """The menu: the entries as links, or, when there are many, one drop-down per section of two or more."""
+    if len(entries) <= FLAT_MENU_MAX:
+        return [{"title": e["title"], "url": e["url"]} for e in entries]
+    sections: dict[str, list[dict]] = {}
+    for entry in entries:
+        sections.setdefault(entry["section"], []).append(entry)
+    menu = []
+    for section, members in sections.items():
+        if len(members) == 1:
+            menu.append({"title": members[0]["title"], "url": members[0]["url"]})
+        else:
+            menu.append({"title": section, "entries": [{"title": e["title"], "url": e["url"]} for e in members]})
+    return menu

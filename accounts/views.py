@@ -7,7 +7,6 @@ from django.shortcuts import render
 from django.template import loader
 
 from accounts.forms import LoginForm
-from accounts.models import Role
 from accounts.navigation import entries_for
 from accounts.scoping import agencies_for_user, is_state_staff
 
@@ -19,7 +18,7 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def home(request):
-    """Each role sees what it can do, grouped by section."""
+    """What the user can do, grouped by section: the menu's entries as cards, each saying where."""
     memberships = request.user.memberships.select_related("agency")
     sections: dict[str, list[dict]] = {}
     for entry in entries_for(request.user):
@@ -32,18 +31,8 @@ def home(request):
             "sections": sections,
             "state_staff": is_state_staff(request.user),
             "agency_count": agencies_for_user(request.user).count(),
-            "role_help": ROLE_HELP,
         },
     )
-
-
-ROLE_HELP = {
-    Role.REVIEWER: "enter case reviews (OSRI), save as you go and submit them for QA.",
-    Role.QA_REVIEWER: "check submitted reviews, leave notes, return, override ratings with a reason and approve.",
-    Role.SUPERVISOR: "follow review summaries, the metrics dashboard and survey results for your agency.",
-    Role.AGENCY_VIEWER: "read your agency's reviews, dashboard and survey results.",
-    Role.ADMINISTRATOR: "manage users and memberships, import extracts, draw samples and run surveys.",
-}
 
 
 @login_required
