@@ -17,6 +17,15 @@ from metrics.models import MetricResult, MetricRun, MetricUnit
 
 BAND_CLASS = {"E": "success", "D": "info", "C": "warning", "B": "orange", "A": "danger"}
 BAND_COLOUR = {"E": "#198754", "D": "#0dcaf0", "C": "#ffc107", "B": "#fd7e14", "A": "#dc3545", "": "#6c757d"}
+# Text on a band's colour: white where it reaches 4.5:1 (green, red, grey), black on cyan, yellow, orange.
+BAND_TEXT = {
+    "#198754": "#fff",
+    "#0dcaf0": "#000",
+    "#ffc107": "#000",
+    "#fd7e14": "#000",
+    "#dc3545": "#fff",
+    "#6c757d": "#fff",
+}
 
 
 def may_import(user: User) -> bool:
@@ -48,6 +57,10 @@ class Row:
         if self.result.meets is False:
             return BAND_COLOUR["A"]
         return BAND_COLOUR[""]
+
+    @property
+    def band_text_colour(self) -> str:
+        return BAND_TEXT[self.band_colour]
 
 
 def _fixed(value, places: int) -> str:
