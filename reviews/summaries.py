@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from accounts import charts
 from accounts.models import User
 from reviews.access import reviews_for_user
 from reviews.instrument import get_instrument
@@ -364,3 +365,43 @@ def drill_down(reviews: QuerySet[Review], params: Any) -> tuple[QuerySet[Review]
             reviews = reviews.exclude(pk__in=with_no)
         return reviews, f"{code}: {what or 'sufficient'}"
     return reviews, "all counted reviews"
+
+
+def summary_charts(items: list[Row], outcomes: list[Row], parents: list[Row]) -> dict[str, dict]:
+    """The summary page's charts (accounts.charts): percent of applicable cases, with n, 0-100 %."""
+
+    def percent_chart(title: str, rows: list[Row], measure: str, labels: list[str], short, horizontal=False):
+        return charts.chart(
+            title=title,
+            labels=labels,
+            short=short,
+            series=[charts.Series(f"% {measure}", [r.percent for r in rows], n=[r.applicable for r in rows])],
+            unit="%",
+            axis_title=f"% {measure} (of applicable cases)",
+            horizontal=horizontal,
+        )
+
+    return {
+        "items": percent_chart(
+            "Percent Strength by item",
+            items,
+            "Strength",
+            [f"Item {r.key}: {r.label}" for r in items],
+            [r.key for r in items],
+        ),
+        "outcomes": percent_chart(
+            "Percent substantially achieved by outcome",
+            outcomes,
+            "substantially achieved",
+            [f"{r.key}: {r.label}" for r in outcomes],
+            [r.key for r in outcomes],
+        ),
+        "parents": percent_chart(
+            "Percent sufficient by person and aspect (items 8, 14, 15)",
+            parents,
+            "sufficient",
+            [f"{r.group}, {r.label} ({r.key})" for r in parents],
+            [f"{r.key} {r.label}" for r in parents],
+            horizontal=True,
+        ),
+    }

@@ -726,11 +726,7 @@ def summary(request: HttpRequest) -> HttpResponse:
     ani = summaries.ani_reasons(reviews)
     overall_items = items if not group_by else summaries.item_performance(reviews)
     overall_outcomes = outcomes if not group_by else summaries.outcome_performance(reviews)
-    chart = {
-        "items": {"labels": [r.key for r in overall_items], "values": [r.percent for r in overall_items]},
-        "outcomes": {"labels": [r.key for r in overall_outcomes], "values": [r.percent for r in overall_outcomes]},
-        "parents": {"labels": [r.label for r in parents], "values": [r.percent for r in parents]},
-    }
+    charts = summaries.summary_charts(overall_items, overall_outcomes, parents)
     params = filters.params()
     if group_by:
         params["group_by"] = group_by
@@ -747,7 +743,7 @@ def summary(request: HttpRequest) -> HttpResponse:
             "outcomes": outcomes,
             "parents": parents,
             "ani": ani,
-            "chart": chart,
+            "charts": charts,
             "query": urlencode(params),
             "agencies": agencies_for_user(request.user).order_by("code"),
             "case_types": summaries.CASE_TYPE_LABELS,
