@@ -102,4 +102,3 @@ def test_every_chart_is_drawn_by_the_shared_helper():
     for path, text in sources.items():
         if "chart.umd.min.js" in text:
             assert "js/charts.js" in text, f"{path.relative_to(ROOT)} loads Chart.js without static/js/charts.js"
-
