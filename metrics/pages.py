@@ -121,7 +121,9 @@ def default_period(results: QuerySet[MetricResult]) -> str:
         bounds[period] = (min(first, start), max(last, end))
     if not metrics:
         return ""
-    return max(metrics, key=lambda p: (len(metrics[p]), bounds[p][1], bounds[p][0]))
+    # a rolling metric's month and fiscal year can cover the same days: the month is the report period
+    kind = {p: 2 if "Q" not in p and not p.startswith("FFY") else 1 if "Q" in p else 0 for p in metrics}
+    return max(metrics, key=lambda p: (len(metrics[p]), bounds[p][1], bounds[p][0], kind[p]))
 
 
 def dashboard(user: User, period: str | None) -> dict:
