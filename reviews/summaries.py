@@ -367,6 +367,27 @@ def drill_down(reviews: QuerySet[Review], params: Any) -> tuple[QuerySet[Review]
     return reviews, "all counted reviews"
 
 
+STATUS_SET_LABELS = {"reported": "Approved and later (passed first-level QA)", "all": "All but eliminated"}
+
+
+def filter_context(filters: Filters, group_by: str, agencies: str) -> list[tuple[str, str]]:
+    """The summary's filters in words, for an export to say what it shows.
+
+    `agencies` says where the user may see summaries ("all agencies", "6ZA, 6ZB"), named when no
+    agency is chosen.
+    """
+    agency = filters.agency or f"All you may see ({agencies})"
+    return [
+        ("Period under review from", filters.start.isoformat() if filters.start else "any date"),
+        ("Period under review to", filters.end.isoformat() if filters.end else "any date"),
+        ("Agency", agency),
+        ("Circuit", str(filters.circuit) if filters.circuit else "All"),
+        ("Case type", CASE_TYPE_LABELS.get(filters.case_type, "All")),
+        ("Reviews counted", STATUS_SET_LABELS[filters.statuses]),
+        ("Grouped by", GROUPS[group_by][1] if group_by else "Nothing"),
+    ]
+
+
 def summary_charts(items: list[Row], outcomes: list[Row], parents: list[Row]) -> dict[str, dict]:
     """The summary page's charts (accounts.charts): percent of applicable cases, with n, 0-100 %."""
 

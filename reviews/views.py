@@ -19,11 +19,13 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from accounts.audit import entries_for, log_action
+from accounts.navigation import agencies_where
 from accounts.scoping import agencies_for_user, has_capability, scope_queryset
 from reviews import entry, exports, summaries, workflow
 from reviews.access import cases_for_user, get_case_for_user_or_404, get_review_for_user_or_404, reviews_for_user
@@ -771,8 +773,14 @@ def summary_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     if fmt == "csv":
         response = HttpResponse(exports.to_csv(header, body), content_type="text/csv; charset=utf-8")
     else:
+        # the spreadsheet says what it shows: filters, how many reviews, who exported it and when
+        context = [
+            *summaries.filter_context(filters, group_by, agencies_where(request.user, "report.view")),
+            ("Reviews", reviews.count()),
+            ("Exported", f"{timezone.localtime():%Y-%m-%d %H:%M} by {request.user.get_username()}"),
+        ]
         response = HttpResponse(
-            exports.to_xlsx(table, header, body),
+            exports.to_xlsx(table, header, body, heading=f"Review summaries: {exports.TITLES[table]}", context=context),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
