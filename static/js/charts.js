@@ -32,13 +32,15 @@
     return n === null || n === undefined ? "" : "n = " + n;
   }
 
-  // The category label: shortened to the room there is, with its n (one series) under or after it.
+  // The category label: shortened to the room there is, with its n (one series) under or after it;
+  // where upright bars are too narrow for it, n is left to the tooltip and the table.
   function categoryLabel(spec, index, width) {
     var limit = spec.horizontal ? (width < 500 ? 24 : 48) : 14;
     var label = shorten(spec.short_labels[index], limit);
     var n = nText(spec, index);
     if (!n) { return label; }
-    return spec.horizontal ? label + " (" + n + ")" : [label, n];
+    if (spec.horizontal) { return label + " (" + n + ")"; }
+    return width / spec.labels.length >= 28 ? [label, n.replace(/ /g, "")] : label;
   }
 
   function formatAxis(spec, value) {
@@ -141,6 +143,8 @@
             ctx.textAlign = "left"; ctx.textBaseline = "middle";
             write(text, 0, 0);
             ctx.restore();
+          } else if (bar.width < 14) {
+            return; // too narrow to write on (a phone): the value is in the tooltip and the table
           } else if (ctx.measureText(text).width <= bar.width + 6) {
             ctx.textAlign = "center"; ctx.textBaseline = "bottom";
             write(text, bar.x, bar.y - 3);
@@ -178,7 +182,7 @@
     var categoryAxis = {
       title: { display: Boolean(spec.label_title), text: spec.label_title, color: INK, font: FONT },
       ticks: {
-        color: INK, font: FONT, autoSkip: false, maxRotation: spec.horizontal ? 0 : 60,
+        color: INK, font: FONT, autoSkip: false, maxRotation: spec.horizontal ? 0 : 90,
         callback: function (value, index) { return categoryLabel(spec, index, this.chart.width); }
       },
       grid: { display: false }
