@@ -2,7 +2,8 @@
 
 The reviewer answers on an item page and moves to the next item; the QA reviewer adds a note and
 returns the review; the reviewer replies to the note and submits; the QA reviewer resolves it.
-Every control reached on the way shows where the focus is (an outline of at least 2px).
+Every control reached on the way shows where the focus is (an outline of at least 2px), and the
+pages in the states the crawl may not meet (open notes with Reply, Resolve and Delete) pass axe-core.
 """
 
 from __future__ import annotations
@@ -33,6 +34,16 @@ FOCUSED = """() => {
     onScreen: rect.bottom > 0 && rect.top < window.innerHeight && rect.width > 0,
   };
 }"""
+
+
+def axe_problems(page: Page) -> list[str]:
+    """axe-core's serious and critical violations on the page now shown (as tests/smoke/test_accessibility.py)."""
+    page.add_script_tag(url=page.url.split("/reviews/")[0] + "/static/vendor/axe.min.js")
+    return page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(' | '))"
+    )
 
 
 def log_in(page: Page, base: str, username: str) -> None:
@@ -143,6 +154,7 @@ def test_the_qa_note_flow_by_keyboard(live_server, browser, personas):
     expect(qa.get_by_text("Note added on 14B.")).to_be_visible()
     note = QANote.objects.get(review=review)
     assert (note.question_code, note.text) == ("14B", "Was the child seen alone at any visit?")
+    assert axe_problems(qa) == []  # the note with its Resolve and Delete buttons
 
     qa.goto(f"{base}/reviews/{review.pk}/")
     tab_to(qa, "Return to reviewer: note")
@@ -156,6 +168,7 @@ def test_the_qa_note_flow_by_keyboard(live_server, browser, personas):
     reviewer = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     log_in(reviewer, base, "reviewer_a")
     reviewer.goto(f"{base}/reviews/{review.pk}/items/14/")
+    assert axe_problems(reviewer) == []  # the note with its Reply box
     tab_to(reviewer, "Reply to the QA note on 14B")
     reviewer.keyboard.type("Yes, once at school; the narrative says so now.")
     tab_to(reviewer, "Reply", tag="BUTTON")
@@ -165,6 +178,7 @@ def test_the_qa_note_flow_by_keyboard(live_server, browser, personas):
     assert note.reply == "Yes, once at school; the narrative says so now."
 
     reviewer.goto(f"{base}/reviews/{review.pk}/")
+    assert axe_problems(reviewer) == []  # the summary's QA notes, answered
     tab_to(reviewer, "Submit for QA", tag="BUTTON")
     submit(reviewer)
     review.refresh_from_db()
