@@ -109,3 +109,60 @@ def xlsx_append(sheet: Any, row: Iterable[Any]) -> None:
     openpyxl stores any string starting with ``=`` as a formula; after `safe_cell` none does.
     """
     sheet.append(safe_row(row))
+
+
+# Column widths in characters: at least the header, at most this (longer text wraps in its cell).
+XLSX_MAX_WIDTH = 60
+
+
+def xlsx_table(
+    sheet: Any,
+    *,
+    title: str,
+    context: Sequence[tuple[str, Any]],
+    header: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+) -> None:
+    """Write a table that says what it shows: a title, the filters and export date, then the table.
+
+    Layout: the title (bold) in A1, one "label | value" row per context item (filters, period,
+    who exported it and when), a blank row, the header (bold, with filter buttons, frozen so it
+    stays in view) and the rows. Each column is as wide as its longest header or value, up to
+    XLSX_MAX_WIDTH characters; longer text wraps. Every cell goes through `safe_cell`.
+    """
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True)
+    xlsx_append(sheet, [title])
+    sheet.cell(row=1, column=1).font = Font(bold=True, size=13)
+    for label, value in context:
+        xlsx_append(sheet, [label, value])
+        sheet.cell(row=sheet.max_row, column=1).font = bold
+    sheet.append([])  # a blank row between the context and the table
+    xlsx_append(sheet, header)
+    header_row = sheet.max_row
+    for cell in sheet[header_row]:
+        cell.font = bold
+    widths = [len(str(h)) for h in header]
+    widths[0] = max([widths[0], *(len(str(label)) for label, _ in context)])
+    for row in rows:
+        xlsx_append(sheet, row)
+        for i, value in enumerate(row[: len(widths)]):
+            widths[i] = max(widths[i], len(_display(value)))
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = min(width, XLSX_MAX_WIDTH) + 2
+        if width > XLSX_MAX_WIDTH:
+            for (cell,) in sheet.iter_rows(min_row=header_row + 1, min_col=i, max_col=i):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    last = get_column_letter(len(header))
+    sheet.freeze_panes = f"A{header_row + 1}"
+    sheet.auto_filter.ref = f"A{header_row}:{last}{max(sheet.max_row, header_row)}"
+
+
+def _display(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)

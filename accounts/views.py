@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.template import loader
 
 from accounts.forms import LoginForm
-from accounts.models import STATE_AGENCY_CODE, Agency, Role
+from accounts.models import STATE_AGENCY_CODE, Agency
 from accounts.navigation import entries_for
 from accounts.passwords import PasswordResetForm, too_many_resets
 
@@ -37,7 +37,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 @login_required
 def home(request):
-    """Each role sees what it can do, grouped by section."""
+    """What the user can do, grouped by section: the menu's entries as cards, each saying where."""
     memberships = list(request.user.memberships.select_related("agency"))
     # The page lists each role with its agency; a role's rights hold only there (see accounts.scoping).
     state_staff = request.user.is_superuser or any(m.agency.code == STATE_AGENCY_CODE for m in memberships)
@@ -53,18 +53,8 @@ def home(request):
             "sections": sections,
             "state_staff": state_staff,
             "agency_count": agency_count,
-            "role_help": ROLE_HELP,
         },
     )
-
-
-ROLE_HELP = {
-    Role.REVIEWER: "enter case reviews (OSRI), save as you go and submit them for QA.",
-    Role.QA_REVIEWER: "check submitted reviews, leave notes, return, override ratings with a reason and approve.",
-    Role.SUPERVISOR: "follow review summaries, the metrics dashboard and survey results for your agency.",
-    Role.AGENCY_VIEWER: "read your agency's reviews, dashboard and survey results.",
-    Role.ADMINISTRATOR: "manage users and memberships, import extracts, draw samples and run surveys.",
-}
 
 
 @login_required

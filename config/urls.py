@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from accounts import views as account_views
@@ -11,6 +13,8 @@ urlpatterns = [
     path("surveys/", include("surveys.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico on pages without an icon link (the admin, error pages).
+    path("favicon.ico", lambda request: redirect(static("favicon.ico"), permanent=True)),
 ]
 
 handler403 = "accounts.views.permission_denied"

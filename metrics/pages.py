@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
+from accounts import charts
 from accounts.models import STATE_AGENCY_CODE, Agency, User
 from accounts.scoping import has_capability, scope_queryset_by_codes
 from metrics import registry, successors
@@ -20,6 +21,15 @@ CAPABILITY = "metrics.view"
 
 BAND_CLASS = {"E": "success", "D": "info", "C": "warning", "B": "orange", "A": "danger"}
 BAND_COLOUR = {"E": "#198754", "D": "#0dcaf0", "C": "#ffc107", "B": "#fd7e14", "A": "#dc3545", "": "#6c757d"}
+# Text on a band's colour: white where it reaches 4.5:1 (green, red, grey), black on cyan, yellow, orange.
+BAND_TEXT = {
+    "#198754": "#fff",
+    "#0dcaf0": "#000",
+    "#ffc107": "#000",
+    "#fd7e14": "#000",
+    "#dc3545": "#fff",
+    "#6c757d": "#fff",
+}
 
 
 def may_import(user: User) -> bool:
@@ -39,6 +49,15 @@ class Row:
         return _fixed(self.result.value_rounded, self.metric.precision)
 
     @property
+    def value_with_unit(self) -> str:
+        """87.1% or 3.52 per 100,000 days in care."""
+        if self.result.value_rounded is None:
+            return "no entries"
+        if self.metric.unit == "PERCENT":
+            return f"{self.value_text}%"
+        return f"{self.value_text} {self.metric.unit_label}"
+
+    @property
     def benchmark_text(self) -> str:
         return _fixed(self.result.benchmark, self.metric.precision)
 
@@ -51,6 +70,10 @@ class Row:
         if self.result.meets is False:
             return BAND_COLOUR["A"]
         return BAND_COLOUR[""]
+
+    @property
+    def band_text_colour(self) -> str:
+        return BAND_TEXT[self.band_colour]
 
 
 def _fixed(value, places: int) -> str:
@@ -91,12 +114,29 @@ def scoped_results(user: User, run: MetricRun) -> QuerySet[MetricResult]:
     return results.exclude(dimension="AGENCY") | agency_rows
 
 
+def default_period(results: QuerySet[MetricResult]) -> str:
+    """The latest period with every metric: of the periods reporting the most metrics, the one ending
+    last, and of those the shortest (the month before its quarter and federal fiscal year)."""
+    state = results.filter(dimension="STATE").values_list("period", "metric", "period_start", "period_end")
+    metrics: dict[str, set[str]] = {}
+    bounds: dict[str, tuple] = {}
+    for period, metric, start, end in state:
+        metrics.setdefault(period, set()).add(metric)
+        first, last = bounds.get(period, (start, end))
+        bounds[period] = (min(first, start), max(last, end))
+    if not metrics:
+        return ""
+    # a rolling metric's month and fiscal year can cover the same days: the month is the report period
+    kind = {p: 2 if "Q" not in p and not p.startswith("FFY") else 1 if "Q" in p else 0 for p in metrics}
+    return max(metrics, key=lambda p: (len(metrics[p]), bounds[p][1], bounds[p][0], kind[p]))
+
+
 def dashboard(user: User, period: str | None) -> dict:
     run = latest_run()
     if run is None:
         return {"run": None}
     periods = periods_of(run)
-    period = period if period in periods else (months_of(run) or periods)[-1]
+    period = period if period in periods else default_period(run.results.all()) or periods[-1]
     results = scoped_results(user, run).filter(period=period).exclude(period_type="QUARTER")
     if "Q" in period:
         results = scoped_results(user, run).filter(period=period, period_type="QUARTER")
@@ -131,8 +171,10 @@ def metric_page(user: User, metric: Metric, period: str | None, join: bool = Fal
     if run is None:
         return {"run": None, "metric": metric}
     periods = sorted(set(run.results.filter(metric=metric.code).values_list("period", flat=True)))
-    months = [p for p in periods if "Q" not in p]
-    period = period if period in periods else (months or periods or [""])[-1]
+    # the trend is monthly: quarters and federal fiscal years are not points on it
+    months = [p for p in periods if "Q" not in p and not p.startswith("FFY")]
+    if period not in periods:
+        period = default_period(run.results.filter(metric=metric.code)) or (months or periods or [""])[-1]
     results = scoped_results(user, run).filter(metric=metric.code)
     this = results.filter(period=period)
     if "Q" in period:
@@ -160,6 +202,20 @@ def metric_page(user: User, metric: Metric, period: str | None, join: bool = Fal
         ]
         if len(monthly) == 3 and all(v is not None for v in monthly):
             mean_of_months = _fixed(sum(monthly) / 3, metric.precision)
+    chart = {
+        "labels": [row.result.key for row in agencies],
+        "values": [
+            float(row.result.value_rounded) if row.result.value_rounded is not None else None for row in agencies
+        ],
+        "colours": [row.band_colour for row in agencies],
+        "benchmark": float(state.benchmark) if state and state.benchmark is not None else None,
+        # each agency's own benchmark (they differ where a regional goal applies)
+        "benchmarks": [float(row.result.benchmark) if row.result.benchmark is not None else None for row in agencies],
+        "months": months,
+        # agencies with no entries in any month add nothing to the trend chart
+        "trend": successors.chart_trend(trend, months),
+        "unit": metric.unit,
+    }
     return {
         "run": run,
         "metric": metric,
@@ -175,23 +231,45 @@ def metric_page(user: User, metric: Metric, period: str | None, join: bool = Fal
         "joined": [s for s in trend if s.joined_from],
         "trend_series": trend,
         "months": months,
-        "chart": {
-            "labels": [row.result.key for row in agencies],
-            "values": [
-                float(row.result.value_rounded) if row.result.value_rounded is not None else None for row in agencies
-            ],
-            "colours": [row.band_colour for row in agencies],
-            "benchmark": float(state.benchmark) if state and state.benchmark is not None else None,
-            # each agency's own benchmark (they differ where a regional goal applies)
-            "benchmarks": [
-                float(row.result.benchmark) if row.result.benchmark is not None else None for row in agencies
-            ],
-            "months": months,
-            # agencies with no entries in any month add nothing to the trend chart
-            "trend": successors.chart_trend(trend, months),
-            "unit": metric.unit,
-        },
+        "chart": chart,
+        "charts": _metric_charts(metric, period, agencies, chart, state.comparator if state else ""),
     }
+
+
+def _metric_charts(metric: Metric, period: str, agencies: list[Row], chart: dict, comparator: str) -> dict:
+    """The metric page's two charts: value by agency against the benchmark, and the monthly trend."""
+    unit = "%" if metric.unit == "PERCENT" else ""
+    # n is the number of children or events counted, for percentages; a rate's denominator is days.
+    counts = [int(row.result.denominator) for row in agencies] if unit == "%" else None
+    own_goals = any(b is not None for b in chart["benchmarks"])
+    common = {
+        "unit": unit,
+        "axis_title": metric.unit_label if unit == "%" else f"{metric.title} ({metric.unit_label})",
+        "decimals": metric.precision,
+        "goal_label": "Benchmark",
+        "goal_text": ""
+        if chart["benchmark"] is None
+        else f"{comparator} {charts.format_value(chart['benchmark'], metric.precision, unit)}".strip(),
+        "empty": "no entries",
+    }
+    by_agency = charts.chart(
+        title=f"{metric.title}, {period}, by agency",
+        labels=chart["labels"],
+        series=[charts.Series(metric.unit_label, chart["values"], n=counts, colours=chart["colours"])],
+        goal=chart["benchmarks"] if own_goals else chart["benchmark"],
+        label_title="Agency",
+        **common,
+    )
+    trend = charts.chart(
+        title=f"{metric.title} by month",
+        kind="line",
+        labels=chart["months"],
+        series=[charts.Series(key, values, emphasis=key == "MO") for key, values in chart["trend"].items()],
+        goal=chart["benchmark"],
+        label_title="Month",
+        **common,
+    )
+    return {"by_agency": by_agency, "trend": trend}
 
 
 def units_for(user: User, run: MetricRun, metric: Metric, period: str, agency_code: str) -> QuerySet[MetricUnit]:

@@ -8,10 +8,17 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from accounts.exports import csv_writer, xlsx_append
+from accounts.exports import csv_writer, xlsx_table
 from reviews.summaries import AniReasons, NaReasonRow, Row
 
 TABLES = ("items", "outcomes", "parents", "parents_na", "ani")
+TITLES = {
+    "items": "Item performance",
+    "outcomes": "Outcome performance",
+    "parents": "Visits with parents, siblings and the child (items 8, 14, 15)",
+    "parents_na": "Why parents were not applicable (items 12B, 13, 15)",
+    "ani": "Why items were ANI",
+}
 
 
 def performance_table(rows: Iterable[Row], key_title: str, achieved_title: str) -> tuple[list[str], list[list[Any]]]:
@@ -51,14 +58,19 @@ def to_csv(header: Sequence[str], body: Iterable[Sequence[Any]]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def to_xlsx(title: str, header: Sequence[str], body: Iterable[Sequence[Any]]) -> bytes:
+def to_xlsx(
+    title: str,
+    header: Sequence[str],
+    body: Iterable[Sequence[Any]],
+    *,
+    heading: str = "",
+    context: Sequence[tuple[str, Any]] = (),
+) -> bytes:
+    """One table in a workbook: its heading and filters above it (accounts.exports.xlsx_table)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
-    xlsx_append(sheet, header)
-    for row in body:
-        xlsx_append(sheet, row)
-    sheet.freeze_panes = "A2"
+    xlsx_table(sheet, title=heading or title, context=context, header=header, rows=body)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from accounts import charts
 from accounts.models import User
 from reviews.access import reviews_for_user
 from reviews.instrument import get_instrument
@@ -382,3 +383,64 @@ def parent_na_reasons(reviews: QuerySet[Review]) -> list[NaReasonRow]:
         NaReasonRow(r["item"], r["question_code"], r["slot"].title(), r["na_reason"], r["people"], r["cases"])
         for r in rows
     ]
+
+
+STATUS_SET_LABELS = {"reported": "Approved and later (passed first-level QA)", "all": "All but eliminated"}
+
+
+def filter_context(filters: Filters, group_by: str, agencies: str) -> list[tuple[str, str]]:
+    """The summary's filters in words, for an export to say what it shows.
+
+    `agencies` says where the user may see summaries ("all agencies", "6ZA, 6ZB"), named when no
+    agency is chosen.
+    """
+    agency = filters.agency or f"All you may see ({agencies})"
+    return [
+        ("Period under review from", filters.start.isoformat() if filters.start else "any date"),
+        ("Period under review to", filters.end.isoformat() if filters.end else "any date"),
+        ("Agency", agency),
+        ("Circuit", str(filters.circuit) if filters.circuit else "All"),
+        ("Case type", CASE_TYPE_LABELS.get(filters.case_type, "All")),
+        ("Reviews counted", STATUS_SET_LABELS[filters.statuses]),
+        ("Grouped by", GROUPS[group_by][1] if group_by else "Nothing"),
+    ]
+
+
+def summary_charts(items: list[Row], outcomes: list[Row], parents: list[Row]) -> dict[str, dict]:
+    """The summary page's charts (accounts.charts): percent of applicable cases, with n, 0-100 %."""
+
+    def percent_chart(title: str, rows: list[Row], measure: str, labels: list[str], short, horizontal=False):
+        return charts.chart(
+            title=title,
+            labels=labels,
+            short=short,
+            series=[charts.Series(f"% {measure}", [r.percent for r in rows], n=[r.applicable for r in rows])],
+            unit="%",
+            axis_title=f"% {measure} (of applicable cases)",
+            horizontal=horizontal,
+        )
+
+    return {
+        "items": percent_chart(
+            "Percent Strength by item",
+            items,
+            "Strength",
+            [f"Item {r.key}: {r.label}" for r in items],
+            [r.key for r in items],
+        ),
+        "outcomes": percent_chart(
+            "Percent substantially achieved by outcome",
+            outcomes,
+            "substantially achieved",
+            [f"{r.key}: {r.label}" for r in outcomes],
+            [r.key for r in outcomes],
+        ),
+        "parents": percent_chart(
+            "Percent sufficient by person and aspect (items 8, 14, 15)",
+            parents,
+            "sufficient",
+            [f"{r.group}, {r.label} ({r.key})" for r in parents],
+            [f"{r.key} {r.label}" for r in parents],
+            horizontal=True,
+        ),
+    }

@@ -23,12 +23,14 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.audit import entries_for, log_action
+from accounts.navigation import agencies_where
 from accounts.scoping import agencies_with_capability, has_capability, scope_queryset
 from reviews import completeness, entry, exports, printout, summaries, workflow
 from reviews.access import cases_for_user, get_case_for_user_or_404, get_review_for_user_or_404, reviews_for_user
@@ -806,9 +808,12 @@ def sample_list(request: HttpRequest) -> HttpResponse:
             capability="review.sample",
             agency_field="case__agency",
         )
-        samples.append((sample, list(cases)))
+        # "start a review" only where the user may start one (an administrator may not)
+        samples.append(
+            (sample, [(entry, has_capability(request.user, "review.edit", entry.case.agency)) for entry in cases])
+        )
     # A case whose review is still open links to it instead of offering a second one.
-    case_ids = [entry.case_id for _, cases in samples for entry in cases]
+    case_ids = [entry.case_id for _, rows in samples for entry, _ in rows]
     open_reviews = {
         r.case_id: r
         for r in reviews_for_user(request.user, "review.view").filter(case__in=case_ids, status__in=workflow.OPEN)
@@ -842,11 +847,7 @@ def summary(request: HttpRequest) -> HttpResponse:
     ani = summaries.ani_reasons(reviews)
     overall_items = items if not group_by else summaries.item_performance(reviews)
     overall_outcomes = outcomes if not group_by else summaries.outcome_performance(reviews)
-    chart = {
-        "items": {"labels": [r.key for r in overall_items], "values": [r.percent for r in overall_items]},
-        "outcomes": {"labels": [r.key for r in overall_outcomes], "values": [r.percent for r in overall_outcomes]},
-        "parents": {"labels": [r.label for r in parents], "values": [r.percent for r in parents]},
-    }
+    charts = summaries.summary_charts(overall_items, overall_outcomes, parents)
     params = filters.params()
     if group_by:
         params["group_by"] = group_by
@@ -863,7 +864,7 @@ def summary(request: HttpRequest) -> HttpResponse:
             "outcomes": outcomes,
             "parents": parents,
             "ani": ani,
-            "chart": chart,
+            "charts": charts,
             "query": urlencode(params),
             "agencies": agencies_with_capability(request.user, "report.view").order_by("code"),
             "case_types": summaries.CASE_TYPE_LABELS,
@@ -893,8 +894,14 @@ def summary_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     if fmt == "csv":
         response = HttpResponse(exports.to_csv(header, body), content_type="text/csv; charset=utf-8")
     else:
+        # the spreadsheet says what it shows: filters, how many reviews, who exported it and when
+        context = [
+            *summaries.filter_context(filters, group_by, agencies_where(request.user, "report.view")),
+            ("Reviews", reviews.count()),
+            ("Exported", f"{timezone.localtime():%Y-%m-%d %H:%M} by {request.user.get_username()}"),
+        ]
         response = HttpResponse(
-            exports.to_xlsx(table, header, body),
+            exports.to_xlsx(table, header, body, heading=f"Review summaries: {exports.TITLES[table]}", context=context),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'

@@ -22,8 +22,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts import charts
 from accounts.audit import log_action
 from accounts.exports import CsvWriter, csv_writer
+from accounts.measure_names import name_for
 from accounts.models import User
 from accounts.scoping import (
     agencies_with_capability,
@@ -279,22 +281,16 @@ def results_page(request: HttpRequest) -> HttpResponse:
         invitations = invitations.filter(agency=chosen["agency"])
     if chosen.get("group"):
         invitations = invitations.filter(group=chosen["group"])
-    chart = [
-        {"label": r.code, "value": float(r.percent_favourable), "n": r.n}
-        for r in closed
-        if r.percent_favourable is not None
-    ]
     breakdowns = {}
     if selected:
         breakdowns = {
             by: results.breakdown(responses, selected, by, shown_by=shown_by) for by in ("agency", "group", "wave")
         }
     trend = [
-        {"label": row.label, "value": float(row.result.percent_favourable), "n": row.result.n}
-        for row in breakdowns.get("wave", [])
-        if not row.suppressed and row.result.percent_favourable is not None
+        row for row in breakdowns.get("wave", []) if not row.suppressed and row.result.percent_favourable is not None
     ]
     query = request.GET.urlencode()
+    selected_text = next((r.text for r in question_results if r.code == selected), "")
     return render(
         request,
         "surveys/results.html",
@@ -304,17 +300,58 @@ def results_page(request: HttpRequest) -> HttpResponse:
             "results": question_results,
             "closed": closed,
             "selected": selected,
-            "selected_text": next((r.text for r in question_results if r.code == selected), ""),
+            "selected_text": selected_text,
             "breakdowns": breakdowns,
             "comments": comments,
             "withheld": withheld,
             "rates": _rate_rows(invitations),
-            "chart": chart,
-            "trend": trend,
+            "chart": _favourable_chart(closed) if closed else None,
+            "trend": _trend_chart(trend, selected_text) if len(trend) > 1 else None,
             "query": query,
             "min_cell": results.min_cell(),
-            "measures": sorted({t for r in question_results for t in r.tags}),
+            "measures": sorted(
+                ({"code": t, "name": name_for(t)} for t in {t for r in question_results for t in r.tags}),
+                key=lambda m: m["name"],
+            ),
+            # each question with the measures it informs, by name
+            "tagged": [(r, [(t, name_for(t)) for t in r.tags]) for r in question_results],
         },
+    )
+
+
+def _favourable_chart(closed: list[results.QuestionResult]) -> dict:
+    """Percent favourable per closed question, labelled with the question (shortened), with n."""
+    return charts.chart(
+        title="Percent favourable by question",
+        labels=[r.text for r in closed],
+        series=[
+            charts.Series(
+                "% favourable",
+                [r.percent_favourable for r in closed],
+                n=[None if r.suppressed else r.n for r in closed],
+                missing=["suppressed (fewer responses than the minimum)" if r.suppressed else "" for r in closed],
+            )
+        ],
+        unit="%",
+        axis_title="% favourable (agree or strongly agree)",
+        horizontal=True,
+        label_title="Question",
+    )
+
+
+def _trend_chart(rows: list, question: str) -> dict:
+    return charts.chart(
+        title=f"Percent favourable by wave: {charts.shorten(question, 80)}",
+        kind="line",
+        labels=[row.label for row in rows],
+        series=[
+            charts.Series(
+                "% favourable", [row.result.percent_favourable for row in rows], n=[row.result.n for row in rows]
+            )
+        ],
+        unit="%",
+        axis_title="% favourable",
+        label_title="Wave",
     )
 
 
@@ -441,7 +478,7 @@ def measure(request: HttpRequest, code: str) -> HttpResponse:
     rows = results.results_for_measure(
         code, request.user, wave=chosen.get("wave"), agency=chosen.get("agency"), group=chosen.get("group") or None
     )
-    return render(request, "surveys/measure.html", {"code": code, "rows": rows, "form": form})
+    return render(request, "surveys/measure.html", {"code": code, "name": name_for(code), "rows": rows, "form": form})
 
 
 # --- follow-up requests ---------------------------------------------------------------------

@@ -48,6 +48,16 @@ PERCENT, PER_100K_DAYS, PER_1K_DAYS, AVERAGE, RATIO, PER_1K_CHILDREN, USD = (
 )
 SCALE = {PERCENT: 100, PER_100K_DAYS: 100_000, PER_1K_DAYS: 1000, AVERAGE: 1, RATIO: 1, PER_1K_CHILDREN: 1000, USD: 1}
 PRECISION = {PERCENT: 1, PER_100K_DAYS: 2, PER_1K_DAYS: 2, AVERAGE: 2, RATIO: 2, PER_1K_CHILDREN: 2, USD: 2}
+# What a value is counted in, for people (pages, charts); the codes stay in files and exports.
+UNIT_LABELS = {
+    PERCENT: "%",
+    PER_100K_DAYS: "per 100,000 days in care",
+    PER_1K_DAYS: "per 1,000 days in care",
+    AVERAGE: "average",
+    RATIO: "ratio",
+    PER_1K_CHILDREN: "per 1,000 children",
+    USD: "US dollars",
+}
 FAR_FUTURE = 10**7  # a day number after any real date (date.max is 3652059)
 
 
@@ -121,6 +131,10 @@ class Metric:
     @property
     def precision(self) -> int:
         return PRECISION[self.unit]
+
+    @property
+    def unit_label(self) -> str:
+        return UNIT_LABELS[self.unit]
 
     def applies(self, month: Month) -> bool:
         """School-year measures are reported once a year, with June's data."""

@@ -59,7 +59,7 @@ def test_the_metric_page_shows_counts_and_its_csv_is_scoped(client_for, personas
     client = client_for(personas.viewer_a)
     page = client.get(reverse("metrics:metric", args=["worker_child_visits"]), {"period": "2023-07"}).content.decode()
     assert "1 / 2" in page  # statewide numerator / denominator
-    assert "chart.umd.min.js" in page and "chart-data" in page
+    assert "chart.umd.min.js" in page and 'data-qa-chart="by-agency-data"' in page and "js/charts.js" in page
     csv_text = client.get(
         reverse("metrics:metric", args=["worker_child_visits"]), {"period": "2023-07", "format": "csv"}
     ).content.decode()

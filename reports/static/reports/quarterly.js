@@ -8,26 +8,11 @@
   document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
     var data = charts[canvas.dataset.chart];
     if (!data) { return; }
-    var datasets = [{ type: "bar", label: data.title, data: data.values, backgroundColor: "#0d6efd" }];
-    if (data.benchmark !== null) {
-      datasets.push({
-        type: "line", label: "Goal", data: data.labels.map(function () { return data.benchmark; }),
-        borderColor: "#dc3545", borderDash: [6, 4], pointRadius: 0, fill: false
-      });
-    }
-    new Chart(canvas, {
-      type: "bar",
-      data: { labels: data.labels, datasets: datasets },
-      options: {
-        animation: false,  // printed charts must be complete at once
-        maintainAspectRatio: false,
-        scales: { y: { beginAtZero: true, suggestedMax: data.unit === "PERCENT" ? 100 : undefined } },
-        plugins: { legend: { position: "bottom" } }
-      }
-    });
-  });
-  // Charts redraw at the paper's width before printing.
-  window.addEventListener("beforeprint", function () {
-    Object.values(Chart.instances || {}).forEach(function (chart) { chart.resize(); });
+    // The project's chart options (static/js/charts.js): goal line, axis from zero, values on the bars.
+    QACharts.render(canvas, QACharts.complete({
+      title: data.title, labels: data.labels, unit: data.unit === "PERCENT" ? "%" : "",
+      series: [{ label: data.title, values: data.values }],
+      goal: data.benchmark, goal_label: "Goal", empty: "no data"
+    }));
   });
 })();
