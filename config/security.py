@@ -45,6 +45,14 @@ STANDALONE_DOCUMENT_POLICY = (
 )
 
 
+# A printable page of the app (the whole case review, reviews.views.review_print): like a standalone
+# document (no script at all, inline styles only, nothing loaded), but not sandboxed, so that its
+# links (PDF and JSON downloads, back to the review) work as links.
+PRINT_PAGE_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+
+
 def policy_header(nonce: str) -> str:
     directives = [f"{name} {value.format(nonce=nonce)}" for name, value in POLICY]
     if settings.CSP_REPORT_URI:

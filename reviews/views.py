@@ -32,6 +32,7 @@ from django.views.decorators.http import require_POST
 from accounts.audit import entries_for, log_action
 from accounts.navigation import agencies_where
 from accounts.scoping import agencies_with_capability, has_capability, scope_queryset
+from config.security import PRINT_PAGE_POLICY
 from reviews import completeness, entry, exports, printout, summaries, workflow
 from reviews.access import cases_for_user, get_case_for_user_or_404, get_review_for_user_or_404, reviews_for_user
 from reviews.forms import (
@@ -242,7 +243,10 @@ def _file_name(review: Review, ext: str) -> str:
 def review_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The whole review on one printable page (instrument, answers, ratings, reasons, narratives, QA notes)."""
     review = _review(request, pk)
-    return HttpResponse(printout.to_html(review, for_print=False))
+    response = HttpResponse(printout.to_html(review, for_print=False))
+    # A standalone document with its print styles inline: no script, nothing loaded (config.security).
+    response["Content-Security-Policy"] = PRINT_PAGE_POLICY
+    return response
 
 
 @login_required

@@ -27,6 +27,9 @@ STANDALONE_DOCUMENTS = {
     # The written report: WeasyPrint's input for the PDF (reports.rendering.to_pdf) and the
     # report.html download (reports.report_views).
     "templates/reports/document/print.html",
+    # The whole case review: WeasyPrint's input for its PDF and the printable page (reviews.views.review_print,
+    # under config.security.PRINT_PAGE_POLICY: the same, not sandboxed, so its download links work).
+    "templates/reviews/print.html",
 }
 INLINE_HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.I)
 SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.I)

@@ -85,3 +85,16 @@ def test_other_agencies_and_strangers_are_refused(personas, client_for, make_use
     assert client_for(make_user("no_role")).get(url).status_code == 404
     assert client.get(url).status_code == 302  # not logged in: to the login page
     assert client_for(personas.state_supervisor).get(url).status_code == 200
+
+
+def test_the_printable_page_runs_no_script_and_loads_nothing(personas, client_for, finalized):
+    """The page keeps its print styles inline (it is also WeasyPrint's input), so it is served under
+    its own policy: inline styles only, no script, nothing loaded; its links still work (not sandboxed)."""
+    from config.security import PRINT_PAGE_POLICY
+
+    response = client_for(personas.supervisor_a).get(reverse("reviews:review_print", args=[finalized.pk]))
+    assert response["Content-Security-Policy"] == PRINT_PAGE_POLICY
+    assert "script-src" not in response["Content-Security-Policy"] and "sandbox" not in PRINT_PAGE_POLICY
+    body = response.content.decode()
+    assert "<script" not in body and "onclick" not in body
+    assert reverse("reviews:review_pdf", args=[finalized.pk]) in body
