@@ -14,7 +14,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages without an icon link (the admin, error pages).
-    path("favicon.ico", lambda request: redirect(static("favicon.ico"), permanent=True)),
+    path("favicon.ico", lambda request: redirect(static("favicon.ico"), permanent=True), name="favicon"),
 ]
 
 handler403 = "accounts.views.permission_denied"

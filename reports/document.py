@@ -307,7 +307,9 @@ def _surveys_json(section: MeasureSection) -> dict[str, Any]:
     return {
         "tagged": bool(section.measure.survey_tags),
         "results": results,
-        "withheld": any(line.withheld for line in section.surveys),
+        # Versions frozen before complementary suppression pooled only the agencies' published
+        # cells and said so (True); the statewide figure now counts every response.
+        "withheld": False,
     }
 
 

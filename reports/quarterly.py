@@ -272,8 +272,6 @@ class SurveyLine:
     suppressed: bool
     has_favourable: bool
     tags: tuple[str, ...] = ()
-    # Statewide only: some agency's cell was suppressed and left out of this pooled figure.
-    withheld: bool = False
 
     @classmethod
     def of(cls, r: QuestionResult) -> SurveyLine:
@@ -470,60 +468,20 @@ def review_lines(
 def survey_results(user: User, quarter: Quarter, scope: Scope) -> list[SurveyLine]:
     """Tagged questions' results per respondent group, for responses submitted in the quarter.
 
-    One agency: the surveys app's results for that agency, suppressed cells as it returns them.
-    Statewide: the sum of the agencies' *published* cells only. Pooling every response instead
-    would let a reader subtract the published agencies from the statewide figure and find a
-    suppressed agency's count (statewide 5 of 8, 6ZA 4 of 5: 6ZB 1 of 3). Counts come from
-    `surveys.results.question_results` per agency; a cell it suppresses contributes nothing.
+    One agency or statewide, the surveys app's own results over every response of the scope,
+    shown or suppressed by the one suppression pattern the surveys pages use
+    (`surveys.results.disclosure`, primary and complementary). That pattern already hides what
+    subtraction would give: when 6ZB's youth cell is small, 6ZA's youth cell is hidden too, so
+    the statewide figure (published) minus 6ZA's (hidden) gives nothing.
     """
     responses = submitted_responses_for_user(user, CAPABILITY).filter(
         submitted_on__gte=quarter.start, submitted_on__lte=quarter.end
     )
-    tagged = Question.objects.filter(pk__in=MeasureTag.objects.filter(code__in=all_survey_tags()).values("question_id"))
-    shown_by = disclosure()  # one suppression pattern, the surveys pages' own
     if scope.agency is not None:
-        cells = question_results(
-            responses.filter(agency=scope.agency), questions=tagged, by_group=True, shown_by=shown_by
-        )
-        return [SurveyLine.of(r) for r in cells]
-    pooled: dict[tuple[str, str], dict] = {}
-    agency_ids = responses.order_by("agency_id").values_list("agency_id", flat=True).distinct()
-    for agency_id in agency_ids:
-        agency_cells = question_results(
-            responses.filter(agency_id=agency_id), questions=tagged, by_group=True, shown_by=shown_by
-        )
-        for r in agency_cells:
-            line = pooled.setdefault(
-                (r.code, r.group),
-                {"result": r, "favourable": 0, "base": 0, "published": 0, "withheld": False, "tags": set()},
-            )
-            line["tags"] |= set(r.tags)
-            if r.suppressed:
-                line["withheld"] = True
-                continue
-            line["favourable"] += r.favourable
-            line["base"] += r.base
-            line["published"] += 1
-    lines = []
-    for line in pooled.values():
-        r = line["result"]
-        suppressed = line["published"] == 0
-        lines.append(
-            SurveyLine(
-                code=r.code,
-                text=r.text,
-                group=r.group,
-                group_label=dict(RespondentGroup.choices).get(r.group, r.group),
-                favourable=0 if suppressed else line["favourable"],
-                n=0 if suppressed else line["base"],
-                percent=None if suppressed or not r.has_favourable else percent(line["favourable"], line["base"]),
-                suppressed=suppressed,
-                has_favourable=r.has_favourable,
-                tags=tuple(sorted(line["tags"])),
-                withheld=line["withheld"] and not suppressed,
-            )
-        )
-    return lines
+        responses = responses.filter(agency=scope.agency)
+    tagged = Question.objects.filter(pk__in=MeasureTag.objects.filter(code__in=all_survey_tags()).values("question_id"))
+    cells = question_results(responses, questions=tagged, by_group=True, shown_by=disclosure())
+    return [SurveyLine.of(r) for r in cells]
 
 
 # --------------------------------------------------------------------------------------------

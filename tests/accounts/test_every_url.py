@@ -96,6 +96,7 @@ B_EDIT = lambda world: [world.review_b_edit.pk]  # noqa: E731
 PROBES: list[Probe] = [
     # --- accounts -------------------------------------------------------------------------
     Probe("home"),
+    Probe("favicon", public=True, ok=(301,), anonymous_ok=(301,)),  # to the vendored icon
     Probe("login", public=True, ok=(302,), anonymous_ok=(200,)),
     Probe("logout", public=True, ok=(405,), anonymous_ok=(405,)),  # POST only; not posted: it would log out
     Probe("password_change"),

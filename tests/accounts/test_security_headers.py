@@ -164,7 +164,7 @@ def test_the_standalone_report_is_served_only_under_its_own_policy(personas, cli
     base = "/reports/quarterly/2023Q3/all/"
     documents = [base + "report.html", base + "v1/report.html"]  # the draft's, version 1's
     pages = ["/reports/written/", base, base + "v1/", base + "changes/", base + "report.json", base + "v1/report.xlsx"]
-    standalone = {name.removeprefix("templates/") for name in STANDALONE_DOCUMENTS}
+    standalone = {name.removeprefix("templates/") for name in STANDALONE_DOCUMENTS if "/reports/" in name}
     for report_only in (False, True):
         settings.CSP_REPORT_ONLY = report_only
         for url in documents:

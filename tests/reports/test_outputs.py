@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from reports import charts, document, rendering
 from reports.quarterly import Quarter, resolve_scope
+from tests.reports import helpers as h
 
 Q3 = Quarter(2023, 3)
 HEADER = "HB 1414 Response and Evaluation Report · July–September 2023 · Statewide"
@@ -23,6 +24,12 @@ HEADER = "HB 1414 Response and Evaluation Report · July–September 2023 · Sta
 
 @pytest.fixture
 def snapshot(q3, personas):
+    # Birth parents in both agencies, 6 each: no small cell, so their statewide figure is shown
+    # (q3's youth figures are all suppressed, statewide included).
+    parents, visits = h.tagged_survey("parent", "cm_visits", ("worker_child_visits",))
+    wave = h.make_wave(parents)
+    for code in ("6ZA", "6ZB"):
+        h.answers(wave, parents, visits, code, "2023-08-20", *["agree"] * 4, "disagree", "strongly_agree")
     user = personas.state_supervisor
     snap = document.build(user, Q3, resolve_scope(user, "all"))
     snap["texts"]["commentary"]["worker_child_visits"] = "August dipped after two caseworkers left."

@@ -29,6 +29,7 @@ def complete_review(
     if reviewer is not None:
         review.reviewers.add(reviewer)
     if status != Review.Status.IN_PROGRESS:
-        Review.objects.filter(pk=review.pk).update(status=status)
+        # Submitted once: the period under review ended then (it counts in 2023Q2).
+        Review.objects.filter(pk=review.pk).update(status=status, pur_end=dt.date(2023, 6, 30))
     review.refresh_from_db()
     return review

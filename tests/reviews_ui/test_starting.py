@@ -113,7 +113,7 @@ def test_submission_checks_the_period_end_against_its_start(personas):
     assert workflow.period_warnings(recent) == []
 
 
-def test_the_samples_page_links_an_open_review_instead_of_starting_another(personas, client_for):
+def test_the_samples_page_links_an_open_review_instead_of_starting_another(personas, client_for, make_user):
     from reviews.models import Sample, SampleCase
 
     busy = complete_review(personas.reviewer_a, case_id="SMP-BUSY")
@@ -121,7 +121,13 @@ def test_the_samples_page_links_an_open_review_instead_of_starting_another(perso
     sample = Sample.objects.create(quarter="2023Q2", seed=1, site_circuits=[16], site_size=2)
     SampleCase.objects.create(sample=sample, case=busy.case, stratum="circuit 16 / FOSTER_CARE", draw_order=1)
     SampleCase.objects.create(sample=sample, case=free, stratum="circuit 16 / FOSTER_CARE", draw_order=2)
+    # The administrator who draws samples sees no "start" link (starting is a reviewer's job) ...
     body = client_for(personas.admin_a).get(reverse("reviews:sample_list")).content.decode()
+    assert f'<a href="/reviews/{busy.pk}/">review in progress</a>' in body
+    assert "start a review" not in body
+    # ... one who is also a reviewer there does, for the free case only.
+    both = make_user("admin_reviewer_a", ("administrator", "6ZA"), ("reviewer", "6ZA"))
+    body = client_for(both).get(reverse("reviews:sample_list")).content.decode()
     assert f'<a href="/reviews/{busy.pk}/">review in progress</a>' in body
     assert f'<a href="/reviews/cases/{free.pk}/start/">start a review</a>' in body
     assert f"/reviews/cases/{busy.case.pk}/start/" not in body
