@@ -78,7 +78,7 @@ def test_the_main_pages_work_under_the_content_security_policy(live_server, brow
     log_in(page, base, "supervisor_6za")
     home = page.goto(f"{base}/")
     assert "script-src 'self' 'nonce-" in home.headers["content-security-policy"]
-    page.locator(".dropdown-toggle").click()
+    page.get_by_role("button", name="Sam Supervisor").click()  # the account menu
     expect(page.get_by_role("link", name="My roles")).to_be_visible()
     # htmx is loaded and added no <style> element of its own.
     assert page.evaluate("typeof htmx") == "object"
