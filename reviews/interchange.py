@@ -28,6 +28,7 @@ from reviews.instrument.document import (
 from reviews.instrument.questions import parse_date
 from reviews.models import Answer, Case, ItemRating, OutcomeRating, Participant, Review
 from reviews.scoring import document_of, rescore, score_review
+from reviews.workflow import OPEN
 
 
 class ImportRejected(Exception):
@@ -116,6 +117,20 @@ def check_document(data: Any) -> tuple[ReviewDocument | None, list[Problem]]:
         if override.at and parse_datetime(override.at) is None:
             problems.append(Problem(f"overrides.{key}", "datetime", "at must be an ISO date and time"))
     case = Case.objects.filter(case_id=doc.case_id).first()
+    start = parse_date(doc.pur_start)
+    if case is not None and start is not None and (status or Review.Status.IN_PROGRESS) in OPEN:
+        # One open review per case, as on the page (workflow.period_start_problems): a file may update
+        # its own open review (same period start) but not open a second one.
+        other = case.reviews.filter(status__in=OPEN).exclude(pur_start=start).order_by("pur_start").first()
+        if other is not None:
+            problems.append(
+                Problem(
+                    "review.pur_start",
+                    "one-open-review",
+                    f"case {doc.case_id} already has a review in progress (period from {other.pur_start:%Y-%m-%d}, "
+                    f"{other.get_status_display()}): finish or eliminate it before importing another",
+                )
+            )
     if case is not None and case.case_type != doc.case_type:
         others = case.reviews.exclude(pur_start=parse_date(doc.pur_start) or dt.date.min)
         if others.exists():

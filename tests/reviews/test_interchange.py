@@ -125,8 +125,23 @@ def test_import_is_idempotent_by_case_and_period():
 
     other_period = full_document()
     other_period["face_sheet"] = {**other_period["face_sheet"], "C_start": "2023-10-01", "E": "2024-01-10"}
+    # One open review per case, as on the page: the first is still in progress.
+    with pytest.raises(ImportRejected) as caught:
+        import_document(other_period)
+    [problem] = caught.value.problems
+    assert (problem.code, problem.rule) == ("review.pur_start", "one-open-review")
+    assert "already has a review in progress (period from" in problem.message
+    assert Review.objects.count() == 1
+    # Once it is finalized, the next period's review imports; a finalized file may also sit beside an
+    # open review (history brought in from another system).
+    Review.objects.filter(pk=first.review.pk).update(status=Review.Status.FINALIZED)
     assert import_document(other_period).action == "created"
     assert Review.objects.count() == 2
+    earlier = full_document()
+    earlier["face_sheet"] = {**earlier["face_sheet"], "C_start": "2022-04-01", "E": "2022-10-01"}
+    earlier["review"] = {"status": "finalized"}
+    assert import_document(earlier).action == "created"
+    assert Review.objects.count() == 3
 
 
 @pytest.mark.django_db
