@@ -206,6 +206,10 @@ METRICS_IMPORT_MAX_PROBLEMS = envint("METRICS_IMPORT_MAX_PROBLEMS", 1000, minimu
 # METRICS_IMPORT_STALE_MINUTES is marked failed (its worker died) and may be retried.
 METRICS_IMPORT_HEARTBEAT_SECONDS = envint("METRICS_IMPORT_HEARTBEAT_SECONDS", 15, minimum=0)
 METRICS_IMPORT_STALE_MINUTES = envint("METRICS_IMPORT_STALE_MINUTES", 10, minimum=1)
+# An uploaded bundle holds children's records: it is deleted once its import has finished (the data
+# is then in the database), and a failed run's bundle, kept for Retry, after this many days
+# (`manage.py purge_extract_uploads`, run daily).
+METRICS_IMPORT_KEEP_FAILED_DAYS = envint("METRICS_IMPORT_KEEP_FAILED_DAYS", 14, minimum=0)
 
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", "") or None
 CELERY_RESULT_BACKEND = envstr("CELERY_RESULT_BACKEND", "") or None

@@ -90,7 +90,58 @@ def run_import(run_id: int) -> str:
         finished_at=timezone.now(),
     )
     log_action("metrics.import.finished", user=run.created_by, obj=run, data=import_audit_data(result))
+    # Loaded, unchanged or rejected: the bundle is not needed again (only a failed run is retried).
+    discard_upload(run.path)
     return result.status
+
+
+def upload_folder() -> Path:
+    """Where the import page stores uploaded bundles (MEDIA_ROOT/extracts)."""
+    return Path(settings.MEDIA_ROOT) / "extracts"
+
+
+def discard_upload(path: str | Path) -> bool:
+    """Delete an uploaded bundle; never a file outside the upload folder. True if one was deleted."""
+    path = Path(path)
+    try:
+        inside = path.resolve().parent == upload_folder().resolve()
+    except OSError:
+        return False
+    if not inside or not path.is_file():
+        return False
+    path.unlink(missing_ok=True)
+    return True
+
+
+def purge_uploads(now=None) -> list[str]:
+    """Delete the uploaded bundles no run needs: those of failed runs that finished more than
+    METRICS_IMPORT_KEEP_FAILED_DAYS ago and are not being retried, and files of no queued, running
+    or failed run (left by a finished run whose deletion failed, or by a crash between upload and
+    record) once a day old. Returns the names deleted."""
+    now = now or timezone.now()
+    keep_since = now - timedelta(days=settings.METRICS_IMPORT_KEEP_FAILED_DAYS)
+    folder = upload_folder()
+    if not folder.is_dir():
+        return []
+    needed = set(
+        ImportRun.objects.filter(
+            Q(status__in=[Status.QUEUED, Status.RUNNING]) | Q(status=Status.FAILED, finished_at__gte=keep_since)
+        ).values_list("path", flat=True)
+    )
+    needed = {Path(p).resolve() for p in needed}
+    day_ago = (now - timedelta(days=1)).timestamp()
+    deleted = []
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or path.resolve() in needed:
+            continue
+        recorded = ImportRun.objects.filter(path=str(path)).exists()
+        if not recorded and path.stat().st_mtime > day_ago:
+            continue  # just uploaded: its run may not be recorded yet
+        path.unlink(missing_ok=True)
+        deleted.append(path.name)
+    if deleted:
+        logger.info("deleted %s uploaded extract bundles no run needs", len(deleted))
+    return deleted
 
 
 def import_audit_data(result: LoadResult) -> dict:

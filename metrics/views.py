@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,7 +19,7 @@ from metrics.compute import latest_run
 from metrics.export import write_csv
 from metrics.extract.report import ERROR, WARNING, more_text, problems_csv
 from metrics.forms import ComputeForm, ImportForm
-from metrics.imports import RetryRefused, fail_stale_imports, retry_import, start_import
+from metrics.imports import RetryRefused, fail_stale_imports, retry_import, start_import, upload_folder
 from metrics.models import ImportRun
 from metrics.tasks import compute_metrics_task
 
@@ -108,7 +106,7 @@ def import_extract(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["bundle"]
-        folder = Path(settings.MEDIA_ROOT) / "extracts"
+        folder = upload_folder()
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{uuid.uuid4().hex}.zip"
         with open(path, "wb") as fh:
