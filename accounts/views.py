@@ -7,6 +7,7 @@ from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
+from accounts.attention import attention_for
 from accounts.forms import LoginForm
 from accounts.models import STATE_AGENCY_CODE, Agency
 from accounts.navigation import entries_for
@@ -37,7 +38,8 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 @login_required
 def home(request):
-    """What the user can do, grouped by section: the menu's entries as cards, each saying where."""
+    """What needs the user's attention (accounts.attention), then what the user can do, grouped by
+    section: the menu's entries as cards, each saying where."""
     memberships = list(request.user.memberships.select_related("agency"))
     # The page lists each role with its agency; a role's rights hold only there (see accounts.scoping).
     state_staff = request.user.is_superuser or any(m.agency.code == STATE_AGENCY_CODE for m in memberships)
@@ -53,6 +55,7 @@ def home(request):
             "sections": sections,
             "state_staff": state_staff,
             "agency_count": agency_count,
+            "attention": attention_for(request.user),
         },
     )
 

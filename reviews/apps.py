@@ -5,8 +5,11 @@ class ReviewsConfig(AppConfig):
     name = "reviews"
 
     def ready(self) -> None:
-        from accounts import measure_names
+        from accounts import attention, measure_names
+        from reviews.attention import review_attention
         from reviews.instrument.items import ITEMS
+
+        attention.register(review_attention)  # the home page's lines
 
         # Survey questions are tagged with OSRI items (item14); pages show the item's title.
         for item in ITEMS:
