@@ -30,6 +30,12 @@ Blindness: one rule, `_hidden_from(user)`
   answer 404 (or leave the review out) exactly when `may_see` is False.
 - Calibration reviews are never counted in summaries or reports (`counted`): the consensus
   review, an ordinary review, is the one that counts.
+
+Agreement statistics
+- `agreement_statistics(quarter, agency)`: over the quarter's calibration cases whose two reviews
+  are both submitted, percent agreement and Cohen's kappa with its 95 % CI per item (Strength /
+  ANI / NA) and per outcome (its four values), from reviews/agreement.py; the `agreement`
+  command prints it as JSON or CSV.
 """
 
 from __future__ import annotations
@@ -43,10 +49,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.audit import log_action
-from accounts.models import User
+from accounts.models import Agency, User
 from accounts.scoping import has_capability
 from reviews import workflow
-from reviews.models import CalibrationRound, DualReview, Review, Sample, SampleCase
+from reviews.agreement import stat_row
+from reviews.instrument.items import SCORING_ORDER
+from reviews.instrument.outcomes import OUTCOME_KEYS
+from reviews.models import CalibrationRound, DualReview, ItemRating, OutcomeRating, Review, Sample, SampleCase
 
 Status = Review.Status
 
@@ -251,3 +260,55 @@ def start_dual_review(
         data={"case": case.case_id, "reviews": [first.pk, second.pk]},
     )
     return first, second
+
+
+# --- Agreement statistics -------------------------------------------------------------------
+
+ITEM_CATEGORIES = ("STRENGTH", "ANI", "NA")
+OUTCOME_CATEGORIES = ("SUBSTANTIALLY_ACHIEVED", "PARTIALLY_ACHIEVED", "NOT_ACHIEVED", "NA")
+
+
+def submitted_pairs(quarter: str, agency: Agency | None = None) -> QuerySet[DualReview]:
+    """The quarter's calibration cases (of one agency, or all) whose two reviews are both submitted."""
+    pairs = DualReview.objects.filter(quarter=quarter, first__status__in=SUBMITTED, second__status__in=SUBMITTED)
+    if agency is not None:
+        pairs = pairs.filter(case__agency=agency)
+    return pairs
+
+
+def _rating_pairs(model, field: str, ids: list[tuple[int, int]], keys, categories) -> dict[str, list[tuple[str, str]]]:
+    reviews = [pk for pair in ids for pk in pair]
+    # The calculated rating: each reviewer's own judgement, before any QA override.
+    value = {
+        (review_id, key): calculated
+        for review_id, key, calculated in model.objects.filter(review_id__in=reviews).values_list(
+            "review_id", field, "calculated"
+        )
+    }
+    result = {}
+    for key in keys:
+        result[key] = [
+            (value[(a, key)], value[(b, key)])
+            for a, b in ids
+            if value.get((a, key)) in categories and value.get((b, key)) in categories
+        ]
+    return result
+
+
+def agreement_statistics(quarter: str, agency: Agency | None = None) -> dict:
+    """Percent agreement and Cohen's kappa per item and per outcome over the quarter's submitted pairs.
+
+    A pair counts for an item (outcome) when both reviews rated it with one of ITEM_CATEGORIES
+    (OUTCOME_CATEGORIES); the ratings compared are the calculated ones. The rows are
+    reviews.agreement.stat_row: {"key", "pairs", "percent_agreement", "kappa", "kappa_ci", "flagged"}.
+    """
+    ids = list(submitted_pairs(quarter, agency).order_by("case__case_id").values_list("first_id", "second_id"))
+    items = _rating_pairs(ItemRating, "item", ids, SCORING_ORDER, ITEM_CATEGORIES)
+    outcomes = _rating_pairs(OutcomeRating, "outcome", ids, OUTCOME_KEYS, OUTCOME_CATEGORIES)
+    return {
+        "quarter": quarter,
+        "scope": agency.code if agency is not None else "all",
+        "pairs": len(ids),
+        "items": [stat_row(key, items[key]) for key in SCORING_ORDER],
+        "outcomes": [stat_row(key, outcomes[key]) for key in OUTCOME_KEYS],
+    }
