@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
@@ -179,3 +180,22 @@ def test_the_database_keeps_the_pair_consistent(sample, personas):
     Review.objects.create(case=dual.case, pur_start=dt.date(2023, 4, 1))
     with transaction.atomic(), pytest.raises(IntegrityError):
         Review.objects.create(case=dual.case, pur_start=dt.date(2023, 4, 1))
+
+
+def test_import_and_export_leave_the_blind_reviews_alone(sample, personas, reviewer_a2, tmp_path):
+    from django.core.management import call_command
+
+    from reviews.interchange import import_document
+
+    from .test_interchange import full_document
+
+    entry = sample.cases.get(case__case_id="CAL-01")
+    first, second = calibration.start_dual_review(
+        calibration.mark(entry, personas.qa_a), personas.reviewer_a, reviewer_a2, dt.date(2023, 4, 1), personas.qa_a
+    )
+    # A document for the same case and period is an ordinary review: created, not written over a blind one.
+    result = import_document(full_document(case_id="CAL-01"))
+    assert result.action == "created" and not result.review.calibration
+    assert first.answers.count() == second.answers.count() == 0
+    call_command("export_reviews", "--out", str(tmp_path), stdout=io.StringIO())
+    assert [p.name for p in tmp_path.iterdir()] == ["CAL-01_2023-04-01.json"]
