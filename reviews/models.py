@@ -469,7 +469,3 @@ class DualReview(models.Model):
 
     def __str__(self) -> str:
         return f"dual review of {self.case.case_id} ({self.quarter})"
-
-    @property
-    def sides(self) -> tuple[Review, Review] | tuple[()]:
-        return (self.first, self.second) if self.first_id else ()
