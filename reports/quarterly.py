@@ -44,6 +44,7 @@ from metrics.models import MetricResult, MetricRun
 from metrics.registry import all_metrics
 from reports.measures import MEASURES, Measure, all_item_keys, all_metric_codes, all_outcome_keys, all_survey_tags
 from reviews import summaries
+from reviews.calibration import counted
 from reviews.models import Review
 from reviews.periods import ended_between
 from reviews.workflow import REPORTED
@@ -437,7 +438,10 @@ def _cell(row: MetricResult | None) -> MetricCell | None:
 
 def reviews_in_quarter(user: User, quarter: Quarter, scope: Scope):
     # The one definition of a review's quarter (reviews.periods), shared with the review summaries.
-    reviews = ended_between(Review.objects.filter(status__in=REPORTABLE_REVIEW_STATUSES), quarter.start, quarter.end)
+    # The two blind reviews of a calibration case never count (reviews.calibration.counted).
+    reviews = ended_between(
+        counted(Review.objects.filter(status__in=REPORTABLE_REVIEW_STATUSES)), quarter.start, quarter.end
+    )
     reviews = scope_queryset(reviews, user, capability=CAPABILITY, agency_field="case__agency")
     if scope.agency is not None:
         reviews = reviews.filter(case__agency=scope.agency)

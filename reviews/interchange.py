@@ -151,7 +151,8 @@ def import_document(data: Any) -> ImportResult:
         case_id=doc.case_id,
         defaults={"agency": Agency.objects.get(code=doc.agency), "case_type": doc.case_type},
     )
-    review = Review.objects.filter(case=case, pur_start=pur_start).first()
+    # A document is an ordinary review: the blind calibration reviews of the case are never replaced.
+    review = Review.objects.filter(case=case, pur_start=pur_start, calibration=False).first()
     if review is not None and _comparable(export_document(review)) == _comparable(_normalised(doc, review)):
         return ImportResult(review, "unchanged")
 

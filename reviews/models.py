@@ -92,11 +92,21 @@ class Review(models.Model):
     version = models.PositiveIntegerField(
         default=1, help_text="Incremented on every change; used for optimistic locking."
     )
+    calibration = models.BooleanField(
+        default=False,
+        help_text="One of the two blind reviews of a calibration case (DualReview): kept for agreement "
+        "statistics, never counted in summaries or reports.",
+    )
     history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["-pur_start", "case__case_id"]
-        constraints = [models.UniqueConstraint(fields=["case", "pur_start"], name="review_one_per_case_period")]
+        constraints = [
+            # The two blind calibration reviews of a case share its period under review.
+            models.UniqueConstraint(
+                fields=["case", "pur_start"], condition=Q(calibration=False), name="review_one_per_case_period"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case.case_id} ({self.pur_start:%Y-%m-%d})"
@@ -366,3 +376,96 @@ class ReviewStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.review_id}: {self.from_status} -> {self.to_status}"
+
+
+class CalibrationRound(models.Model):
+    """A reproducible calibration subsample of a quarter's sample: a share or a count, and the seed.
+
+    Drawing again with the recorded seed from the same sample gives the same cases
+    (reviews.calibration.draw). Its cases are the DualReview rows pointing at it.
+    """
+
+    sample = models.ForeignKey(Sample, on_delete=models.PROTECT, related_name="calibration_rounds")
+    seed = models.BigIntegerField()
+    share = models.DecimalField(
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="Share of the sample's cases drawn, e.g. 0.100 (or give a count).",
+    )
+    count = models.PositiveIntegerField(null=True, blank=True, help_text="Number of cases drawn (or give a share).")
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    drawn_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-drawn_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(share__isnull=False) & Q(count__isnull=True))
+                | (Q(share__isnull=True) & Q(count__isnull=False)),
+                name="calibration_round_share_or_count",
+            ),
+            models.CheckConstraint(
+                condition=Q(share__isnull=True) | (Q(share__gt=0) & Q(share__lte=1)),
+                name="calibration_round_share_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        size = f"share {self.share}" if self.share is not None else f"{self.count} cases"
+        return f"calibration of {self.sample} ({size}, seed {self.seed})"
+
+
+class DualReview(models.Model):
+    """A calibration case: two blind reviews of one case by two different reviewers.
+
+    Drawn in a CalibrationRound, or marked singly (round empty). The two reviews are started
+    together (reviews.calibration.start_dual_review) and are Review rows with calibration=True;
+    neither side sees the other until both are submitted (reviews.calibration.may_see). The
+    consensus, produced in reconciliation, is an ordinary review: the one that counts.
+    """
+
+    quarter = models.CharField(max_length=6, help_text="The quarter of the sample, e.g. 2023Q3.")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="dual_reviews")
+    round = models.ForeignKey(
+        CalibrationRound,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        help_text="The draw that chose the case; empty when the case was marked singly.",
+    )
+    draw_order = models.PositiveIntegerField(null=True, blank=True, help_text="Position in the round's random order.")
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    marked_at = models.DateTimeField(auto_now_add=True)
+    first = models.OneToOneField(Review, on_delete=models.PROTECT, null=True, blank=True, related_name="dual_as_first")
+    second = models.OneToOneField(
+        Review, on_delete=models.PROTECT, null=True, blank=True, related_name="dual_as_second"
+    )
+    consensus = models.OneToOneField(
+        Review, on_delete=models.PROTECT, null=True, blank=True, related_name="dual_as_consensus"
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["quarter", "case__case_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["quarter", "case"], name="dual_review_once_per_quarter"),
+            models.CheckConstraint(
+                condition=Q(first__isnull=True) | ~Q(first=F("second")), name="dual_review_two_reviews"
+            ),
+            models.CheckConstraint(
+                condition=(Q(first__isnull=True) & Q(second__isnull=True))
+                | (Q(first__isnull=False) & Q(second__isnull=False)),
+                name="dual_review_started_together",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"dual review of {self.case.case_id} ({self.quarter})"

@@ -24,6 +24,7 @@ from django.db.models import Count, Q, QuerySet
 from accounts import charts
 from accounts.models import User
 from reviews.access import reviews_for_user
+from reviews.calibration import counted
 from reviews.instrument import get_instrument
 from reviews.instrument.items import SCORING_ORDER
 from reviews.instrument.outcomes import OUTCOME_KEYS
@@ -128,7 +129,8 @@ def parse_filters(data: Any) -> tuple[Filters, list[str]]:
 def reviews_for_summary(user: User, filters: Filters) -> QuerySet[Review]:
     """The reviews a summary counts: the agencies where the user holds report.view, the filters, the
     counted statuses."""
-    qs = reviews_for_user(user, "report.view").filter(status__in=STATUS_SETS[filters.statuses])
+    # The two blind reviews of a calibration case never count: its consensus review does.
+    qs = counted(reviews_for_user(user, "report.view")).filter(status__in=STATUS_SETS[filters.statuses])
     # One definition of a review's period (reviews.periods): the day its period under review ended.
     qs = ended_between(qs, filters.start, filters.end)
     if filters.agency:

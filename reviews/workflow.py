@@ -439,20 +439,37 @@ def start_review(case: Case, user: User, pur_start: dt.date) -> Review:
     problems = period_start_problems(case, pur_start)
     if problems:
         raise Refused(problems)
+    return create_review(case, user, pur_start)
+
+
+def create_review(
+    case: Case, reviewer: User, pur_start: dt.date, calibration: bool = False, started_by: User | None = None
+) -> Review:
+    """The new review row, assigned to `reviewer`; the callers check the rules first.
+
+    `start_review` for an ordinary review, `reviews.calibration.start_dual_review` for the two
+    blind reviews of a calibration case (calibration=True).
+    """
     review = Review.objects.create(
         case=case,
         pur_start=pur_start,
+        calibration=calibration,
         face_sheet={
             "A": _site(case),
             "B": case.case_id,
             "C_start": pur_start.isoformat(),
-            "D": _names([user]),
+            "D": _names([reviewer]),
             "G": case.case_type,
         },
     )
-    review.reviewers.add(user)
+    review.reviewers.add(reviewer)
     rescore(review)
-    log_action("reviews.review.created", user=user, obj=review, data={"case": case.case_id})
+    log_action(
+        "reviews.review.created",
+        user=started_by or reviewer,
+        obj=review,
+        data={"case": case.case_id, **({"calibration": True} if calibration else {})},
+    )
     return review
 
 

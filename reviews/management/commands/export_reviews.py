@@ -23,7 +23,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         out = Path(options["out"])
         out.mkdir(parents=True, exist_ok=True)
-        reviews = Review.objects.select_related("case__agency").order_by("case__case_id", "pur_start")
+        # Ordinary reviews only: the two blind calibration reviews of a case share its period (and so
+        # its file name); they are compared by the agreement command, not exchanged.
+        reviews = (
+            Review.objects.filter(calibration=False)
+            .select_related("case__agency")
+            .order_by("case__case_id", "pur_start")
+        )
         if options.get("agency"):
             reviews = reviews.filter(case__agency__code=options["agency"])
         count = 0
