@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.generics import GenericAPIView
+from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -75,7 +75,11 @@ class ApiView(ApiMixin, APIView):
     pass
 
 
-class ApiListView(ApiMixin, GenericAPIView):
+class ApiListView(ApiMixin, ListAPIView):
+    def get_queryset(self) -> QuerySet:
+        # Only the browsable page asks (for its filter form): the rows are selected in get().
+        return self.serializer_class.Meta.model.objects.none()
+
     def list_response(self, queryset: QuerySet, **context) -> Response:
         page = self.paginate_queryset(queryset)
         data = self.get_serializer(page, many=True, context={"request": self.request, **context}).data
@@ -88,7 +92,7 @@ class ApiListView(ApiMixin, GenericAPIView):
 class Root(ApiView):
     """The endpoints of version 1 (links), and the OpenAPI schema."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="api_root", responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         def url(name: str, *args) -> str:
             return request.build_absolute_uri(reverse(f"api:{name}", args=args))
@@ -131,7 +135,7 @@ class MetricResults(ApiListView):
 
     serializer_class = out.MetricResultSerializer
 
-    @extend_schema(parameters=METRIC_FILTERS)
+    @extend_schema(operation_id="metric_results_list", parameters=METRIC_FILTERS)
     def get(self, request):
         require(request.user, pages.CAPABILITY)
         params = request.query_params
@@ -169,7 +173,7 @@ class MetricResults(ApiListView):
 class MetricResultDetail(ApiView):
     """One metric result by id: 404 when it is an agency row of an agency outside the user's metrics.view."""
 
-    @extend_schema(responses=out.MetricResultSerializer)
+    @extend_schema(operation_id="metric_result", responses=out.MetricResultSerializer)
     def get(self, request, pk: int):
         require(request.user, pages.CAPABILITY)
         run = latest_run()
@@ -184,6 +188,7 @@ class MetricRuns(ApiListView):
 
     serializer_class = out.MetricRunSerializer
 
+    @extend_schema(operation_id="metric_runs_list")
     def get(self, request):
         require(request.user, pages.CAPABILITY)
         run = latest_run()
@@ -201,6 +206,7 @@ class Imports(ApiListView):
 
     serializer_class = out.ImportRunSerializer
 
+    @extend_schema(operation_id="imports_list")
     def get(self, request):
         _require_import(request.user)
         return self.list_response(
@@ -211,7 +217,7 @@ class Imports(ApiListView):
 class ImportDetail(ApiView):
     """One import with its problems (at most 1000 of each severity, as on the page)."""
 
-    @extend_schema(responses=out.ImportRunDetailSerializer)
+    @extend_schema(operation_id="import_detail", responses=out.ImportRunDetailSerializer)
     def get(self, request, pk: int):
         _require_import(request.user)
         run = ImportRun.objects.select_related("extract", "created_by").filter(pk=pk).first()
@@ -243,6 +249,7 @@ class ReviewSummary(ApiView):
     agency, circuit or case type; `quarter` selects the reviews whose period under review ended in it."""
 
     @extend_schema(
+        operation_id="review_summary",
         parameters=[
             OpenApiParameter("quarter", str, description="2023Q3"),
             OpenApiParameter("start", OpenApiTypes.DATE),
@@ -310,6 +317,7 @@ class SurveyResults(ApiView):
     suppression (a suppressed question carries `suppressed: true` and no figures)."""
 
     @extend_schema(
+        operation_id="survey_results",
         parameters=[
             OpenApiParameter("agency", str, description="an agency code"),
             OpenApiParameter("wave", int, description="a wave id"),
@@ -381,7 +389,7 @@ class QuarterlyReport(ApiView):
     `scope` is `all` (statewide: report.view held in CD) or an agency code (404 without a role there, 403
     without report.view there)."""
 
-    @extend_schema(parameters=REPORT_PATH, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="quarterly_report", parameters=REPORT_PATH, responses={200: OpenApiTypes.OBJECT})
     def get(self, request, quarter: str, scope: str):
         scope_ = resolve_scope(request.user, scope)
         return Response(document.build(request.user, _quarter(quarter), scope_)["report"])
@@ -390,7 +398,7 @@ class QuarterlyReport(ApiView):
 class PublishedReport(ApiView):
     """The report JSON of the latest published version of a quarter's written report, as it was frozen."""
 
-    @extend_schema(parameters=REPORT_PATH, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="published_report", parameters=REPORT_PATH, responses={200: OpenApiTypes.OBJECT})
     def get(self, request, quarter: str, scope: str):
         scope_ = resolve_scope(request.user, scope)
         period = _quarter(quarter)

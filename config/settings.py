@@ -255,6 +255,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {
+        "ImportStatusEnum": "metrics.models.ImportRun.Status",
+        "MetricRunStatusEnum": "metrics.models.MetricRun.Status",
+    },
 }
 
 # Production hardening: on unless DEBUG; each can be turned off behind a TLS proxy.
