@@ -96,7 +96,12 @@ def test_survey_results_suppressed_exactly_as_on_the_page(q3, personas, api_for,
                 for r in page["results"]
             ]
             got = [
-                (q["code"], q["suppressed"], q["answered"], None if q["percent_favourable"] is None else Decimal(q["percent_favourable"]))
+                (
+                    q["code"],
+                    q["suppressed"],
+                    q["answered"],
+                    None if q["percent_favourable"] is None else Decimal(q["percent_favourable"]),
+                )
                 for q in data["questions"]
             ]
             assert got == expected, (user, params)
