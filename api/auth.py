@@ -4,24 +4,32 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from rest_framework.authentication import TokenAuthentication
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, Throttled
 
 from accounts.audit import log_action
 from accounts.http import client_address
+from accounts.throttle import count_attempt
+from api.throttling import AnonThrottle
 from api.tokens import READ_ACTION
 
 logger = logging.getLogger("api")
 
 
 class AuditedTokenAuthentication(TokenAuthentication):
-    """DRF's token authentication; a refused token is logged with the client's address (never the key)."""
+    """DRF's token authentication; a refused token is logged with the client's address (never the key),
+    and counts against the client's API_ANON_RATE_LIMIT: past it, guesses are answered 429."""
 
     def authenticate(self, request):
         try:
             return super().authenticate(request)
         except AuthenticationFailed as exc:
-            logger.warning("API token refused from %s: %s", client_address(request._request), exc.detail)
+            address = client_address(request._request)
+            logger.warning("API token refused from %s: %s", address, exc.detail)
+            limit, window = AnonThrottle().parse_rate(settings.API_ANON_RATE_LIMIT)
+            if count_attempt("api-token-refused", address, window) > limit:
+                raise Throttled(wait=window) from exc
             raise
 
 

@@ -59,6 +59,14 @@ class BadRequest(Exception):
 class ApiMixin:
     """No-store answers (they carry agency data), one audit entry per authenticated request, and 400 for bad filters."""
 
+    def check_permissions(self, request):
+        # Rate limits before permissions, so that calls without a sign-in (401) count too.
+        super().check_throttles(request)
+        super().check_permissions(request)
+
+    def check_throttles(self, request):
+        pass  # done in check_permissions
+
     def handle_exception(self, exc):
         if isinstance(exc, BadRequest):
             return Response({"errors": exc.errors}, status=400)

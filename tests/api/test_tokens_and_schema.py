@@ -162,3 +162,11 @@ def test_the_schema_is_generated_without_warnings(db, tmp_path):
     """`manage.py spectacular --validate --fail-on-warn` (what CI or a client generator would run)."""
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
     assert "/api/v1/reviews/summary/" in (tmp_path / "schema.yaml").read_text()
+
+
+@override_settings(API_ANON_RATE_LIMIT="2/minute")
+def test_calls_without_a_sign_in_and_wrong_tokens_are_rate_limited_per_address(db):
+    assert [APIClient().get(URL).status_code for _ in range(3)] == [401, 401, 429]
+    guesser = APIClient()
+    guesser.credentials(HTTP_AUTHORIZATION="Token 0000000000000000000000000000000000000000")
+    assert [guesser.get(URL).status_code for _ in range(3)] == [401, 401, 429]
