@@ -40,11 +40,15 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "accounts",
     "reviews",
     "metrics",
     "surveys",
     "reports",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -222,6 +226,44 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+
+# The read API (api/, docs/api.md): token or session authentication, read-only, rate-limited per
+# user (API_RATE_LIMIT requests) and per client address for unauthenticated calls (API_ANON_RATE_LIMIT).
+API_RATE_LIMIT = envstr("API_RATE_LIMIT", "1000/hour")
+API_ANON_RATE_LIMIT = envstr("API_ANON_RATE_LIMIT", "60/hour")
+API_PAGE_SIZE = envint("API_PAGE_SIZE", 100, minimum=1)
+API_BROWSABLE = envbool("API_BROWSABLE", True)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: an unauthenticated call is answered 401 with `WWW-Authenticate: Token`.
+        "api.auth.AuditedTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.UserThrottle", "api.throttling.AnonThrottle"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if API_BROWSABLE else []),
+    ],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Foster Care QA read API",
+    "DESCRIPTION": "Read-only JSON: metric results, review summaries, survey results, quarterly reports, "
+    "imports and runs, scoped like the pages. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {
+        "ImportStatusEnum": "metrics.models.ImportRun.Status",
+        "MetricRunStatusEnum": "metrics.models.MetricRun.Status",
+    },
+}
 
 # Production hardening: on unless DEBUG; each can be turned off behind a TLS proxy.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)

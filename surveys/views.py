@@ -237,23 +237,27 @@ def wave_codes(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _results_scope(request: HttpRequest) -> tuple[QuerySet[Response], ResultsFilterForm, dict]:
-    """The submitted responses of the agencies where the user holds surveys.view, narrowed by the filter.
+    return results_scope(request.user, request.GET)
+
+
+def results_scope(user: User, data) -> tuple[QuerySet[Response], ResultsFilterForm, dict]:
+    """The submitted responses of the agencies where the user holds surveys.view, narrowed by the filter
+    (`data`: wave and agency ids, group); the results page and the read API call this.
 
     A wave out of that scope is 404; an agency where the user holds no role 404, one where their
     roles do not include surveys.view 403.
     """
-    user = request.user
     agencies = agencies_with_capability(user, "surveys.view").exclude(code="CD")
     waves = waves_for_user(user, "surveys.view")
-    agency = request.GET.get("agency")
+    agency = data.get("agency")
     if agency:
         if not agency.isdigit():
             raise Http404("No such agency in your scope.")
         get_agency_for_user(user, "surveys.view", pk=int(agency))
-    wave = request.GET.get("wave")
+    wave = data.get("wave")
     if wave and (not wave.isdigit() or not waves.filter(pk=int(wave)).exists()):
         raise Http404("No such wave in your scope.")
-    form = ResultsFilterForm(request.GET or None, waves=waves, agencies=agencies)
+    form = ResultsFilterForm(data or None, waves=waves, agencies=agencies)
     chosen = form.cleaned_data if form.is_valid() else {}
     responses = results.filter_responses(
         results.submitted_responses_for_user(user, "surveys.view"),
@@ -274,13 +278,7 @@ def results_page(request: HttpRequest) -> HttpResponse:
     closed = [r for r in question_results if r.has_favourable]
     selected = chosen.get("question") or (closed[0].code if closed else "")
     comments, withheld = results.comments(responses, shown_by=shown_by)
-    invitations = scope_queryset(Invitation.objects.all(), request.user, capability="surveys.view")
-    if chosen.get("wave"):
-        invitations = invitations.filter(wave=chosen["wave"])
-    if chosen.get("agency"):
-        invitations = invitations.filter(agency=chosen["agency"])
-    if chosen.get("group"):
-        invitations = invitations.filter(group=chosen["group"])
+    invitations = results_invitations(request.user, chosen)
     breakdowns = {}
     if selected:
         breakdowns = {
@@ -317,6 +315,18 @@ def results_page(request: HttpRequest) -> HttpResponse:
             "tagged": [(r, [(t, name_for(t)) for t in r.tags]) for r in question_results],
         },
     )
+
+
+def results_invitations(user: User, chosen: dict) -> QuerySet[Invitation]:
+    """The invitations behind the response rates of the results (scoped and filtered like the responses)."""
+    invitations = scope_queryset(Invitation.objects.all(), user, capability="surveys.view")
+    if chosen.get("wave"):
+        invitations = invitations.filter(wave=chosen["wave"])
+    if chosen.get("agency"):
+        invitations = invitations.filter(agency=chosen["agency"])
+    if chosen.get("group"):
+        invitations = invitations.filter(group=chosen["group"])
+    return invitations
 
 
 def _favourable_chart(closed: list[results.QuestionResult]) -> dict:

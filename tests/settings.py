@@ -28,3 +28,6 @@ WHITENOISE_USE_FINDERS = True
 # started only by the tests about it.
 TASKS_WITHOUT_BROKER = "inline"
 METRICS_IMPORT_HEARTBEAT_SECONDS = 0
+# The read API's limit for calls without a sign-in is per client address, and every test client is
+# 127.0.0.1: the tests about the limit set their own.
+API_ANON_RATE_LIMIT = "10000/hour"

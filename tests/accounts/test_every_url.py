@@ -41,6 +41,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import STATE_AGENCY_CODE, Membership, User
 from accounts.scoping import CAPABILITIES
+from metrics.models import MetricResult
 from reports.models import RenderedFile, Report, ReportVersion
 from reviews.models import Answer as ReviewAnswer
 from reviews.models import Case, ItemRating, Participant, QANote, Review, SampleCase
@@ -75,6 +76,7 @@ class Probe:
     shows: str | None = None  # defaults to require / fetch / agency
     public: bool = False  # no login needed
     anonymous_ok: tuple[int, ...] = ()  # statuses for anonymous users on public pages
+    signed_out: tuple[int, ...] = (302,)  # anonymous users on other pages: to the login page (the API: 401)
 
 
 def upload(rows: str) -> Callable[[World], dict]:
@@ -88,6 +90,16 @@ def version(review_attr: str) -> Callable[[World], int]:
 def written(quarter: str, scope: str = "6ZB", *rest) -> Callable[[World], list]:
     """The path parameters of a written report's URL: quarter, scope ("all" = statewide), then the rest."""
     return lambda _: [quarter, scope, *rest]
+
+
+def b_metric_result(_world: World) -> list[int]:
+    """A 6ZB agency row of the crawl's metric run (the API's one-result URL)."""
+    return [MetricResult.objects.filter(dimension="AGENCY", key="6ZB").values_list("pk", flat=True).first()]
+
+
+def api(name: str, **kwargs) -> Probe:
+    """A read API probe: JSON (compact: "key":"6ZB"), 401 without a sign-in instead of the login page."""
+    return Probe(f"api:{name}", signed_out=(401,), **kwargs)
 
 
 B_QA = lambda world: [world.review_b_qa.pk]  # noqa: E731 - a table of lambdas reads better
@@ -106,6 +118,9 @@ PROBES: list[Probe] = [
     Probe("password_reset_confirm", args=lambda _: ["MQ", "bad-token"], public=True, anonymous_ok=(200,)),
     Probe("password_reset_complete", public=True, anonymous_ok=(200,)),
     Probe("profile"),
+    # the API token on the profile page (POST; the new token is shown on the answer)
+    Probe("api_token_create", method="POST", ok=(200,)),
+    Probe("api_token_revoke", method="POST", ok=(302,)),
     # --- reviews: lists, summaries ---------------------------------------------------------
     Probe("reviews:case_list", require="review.view", markers=("{case}",)),
     Probe("reviews:review_list", require="review.view", markers=("{case}",)),
@@ -749,6 +764,86 @@ PROBES: list[Probe] = [
         act="report.edit",
         ok=(302,),
     ),
+    # --- the read API (api/): the pages' capabilities and scope, as JSON -------------------------
+    api("root"),
+    api("schema"),
+    api(
+        "metric_results",
+        query=lambda _: {"period": "2023-07", "dimension": "AGENCY"},
+        require="metrics.view",
+        markers=('"key":"{code}"',),
+    ),
+    api(
+        "metric_results",
+        query=lambda _: {"dimension": "AGENCY", "key": "6ZB"},
+        require="metrics.view",
+        agency="metrics.view",
+        markers=('"key":"{code}"',),
+    ),
+    api(
+        "metric_results",
+        query=lambda _: {"key": "6ZA"},
+        owner="6ZA",
+        require="metrics.view",
+        agency="metrics.view",
+        markers=('"key":"{code}"',),
+    ),
+    api(
+        "metric_result", args=b_metric_result, require="metrics.view", fetch="metrics.view", markers=('"key":"{code}"',)
+    ),
+    api("metric_runs", require="metrics.view"),
+    api("imports", statewide="metrics.import"),
+    api("import_detail", args=lambda world: [world.import_run.pk], statewide="metrics.import"),
+    api("review_summary", query=lambda _: {"group_by": "agency"}, require="report.view", markers=('"group":"{code}"',)),
+    api(
+        "review_summary",
+        query=lambda _: {"agency": "6ZB", "group_by": "agency"},
+        require="report.view",
+        agency="report.view",
+        markers=('"group":"{code}"',),
+    ),
+    api("survey_results", require="surveys.view", markers=("{comment}",)),
+    api(
+        "survey_results",
+        query=lambda _: {"agency": "6ZB"},
+        require="surveys.view",
+        agency="surveys.view",
+        markers=("{comment}",),
+    ),
+    api(
+        "survey_results", query=lambda _: {"agency": "6ZA"}, owner="6ZA", require="surveys.view", agency="surveys.view"
+    ),
+    api(
+        "survey_results",
+        query=lambda world: {"wave": world.wave_b.pk},
+        require="surveys.view",
+        fetch="surveys.view",
+        markers=("{comment}",),
+    ),
+    api(
+        "quarterly_report",
+        args=written("2023Q3"),
+        require="report.view",
+        agency="report.view",
+        markers=('"scope":"{code}"',),
+    ),
+    api(
+        "quarterly_report",
+        args=written("2023Q3", "6ZA"),
+        owner="6ZA",
+        require="report.view",
+        agency="report.view",
+        markers=('"scope":"{code}"',),
+    ),
+    api("quarterly_report", args=written("2023Q3", "all"), require="report.view", statewide="report.view"),
+    api(
+        "published_report",
+        args=written("2023Q3"),
+        require="report.view",
+        agency="report.view",
+        markers=('"scope":"{code}"', '"status":"published"'),
+    ),
+    api("published_report", args=written("2023Q2"), require="report.view", agency="report.view", ok=(404,)),
 ]
 
 
@@ -781,7 +876,7 @@ class Holder:
 
 def expected_statuses(probe: Probe, who: Holder) -> tuple[int, ...]:
     if who.anonymous:
-        return probe.anonymous_ok if probe.public else (302,)
+        return probe.anonymous_ok if probe.public else probe.signed_out
     if probe.require and probe.require not in who.caps():
         return (403,)
     if probe.statewide and not who.statewide(probe.statewide):
