@@ -38,7 +38,9 @@ def _upload(folder, name="a.zip", days_old=0):
     return path
 
 
-@pytest.mark.parametrize("rows, status", [(EPISODE, "LOADED"), ([{**EPISODE[0], "removal_date": "2023-02-30"}], "REJECTED")])
+@pytest.mark.parametrize(
+    "rows, status", [(EPISODE, "LOADED"), ([{**EPISODE[0], "removal_date": "2023-02-30"}], "REJECTED")]
+)
 def test_the_uploaded_bundle_is_deleted_when_its_import_finishes(
     client_for, personas, uploads, tmp_path, rows, status, django_capture_on_commit_callbacks
 ):
