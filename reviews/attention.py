@@ -40,9 +40,13 @@ def review_attention(user: User) -> list[Attention]:
                 )  # fmt: skip
             )
     if has_capability(user, "review.qa"):
-        queue = reviews_for_user(user, "review.qa").aggregate(
-            submitted=Count("pk", filter=Q(status=Status.SUBMITTED)),
-            approved=Count("pk", filter=Q(status=Status.APPROVED)),
+        queue = (
+            reviews_for_user(user, "review.qa")
+            .filter(calibration=False)
+            .aggregate(
+                submitted=Count("pk", filter=Q(status=Status.SUBMITTED)),
+                approved=Count("pk", filter=Q(status=Status.APPROVED)),
+            )
         )
         if queue["submitted"]:
             lines.append(

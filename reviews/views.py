@@ -169,7 +169,7 @@ def qa_queue(request: HttpRequest) -> HttpResponse:
     statuses = [Review.Status.SUBMITTED, *workflow.WITH_QA, Review.Status.APPROVED, Review.Status.RETURNED]
     reviews = list(
         reviews_for_user(request.user, "review.qa")
-        .filter(status__in=statuses)
+        .filter(status__in=statuses, calibration=False)  # a calibration review gets no QA (workflow)
         .annotate(open_notes=Count("qa_notes", filter=Q(qa_notes__resolved=False)))
         .order_by("status", "updated_at")
     )

@@ -208,13 +208,25 @@ def _name(user: User) -> str:
     return user.get_full_name() or user.username
 
 
+CALIBRATION_KEPT = (
+    "This is one of the two blind reviews of a calibration case: it is kept as its reviewer submitted it, "
+    "for the agreement statistics, and gets no QA; the case's consensus review goes through QA."
+)
+
+
 def duty_conflict(review: Review, user: User, action_name: str) -> str:
     """Why separation of duties forbids `user` this QA step on `review`, or "" when it does not.
 
     Nobody does QA on a review they are assigned to as reviewer; second-level QA (starting it,
     returning from it, notes and overrides in it) and finalization need someone other than the
     first-level approver. `action_name` is a workflow action, or "qa" for notes and overrides.
+
+    The two blind reviews of a calibration case (Review.calibration) get no QA at all: once
+    submitted they stay as their reviewers left them, for the agreement statistics; the case's
+    consensus review is the one that goes through QA (reviews/calibration.py).
     """
+    if review.calibration and action_name in (*FIRST_LEVEL_ACTIONS, *SECOND_LEVEL_ACTIONS, "return", "qa"):
+        return CALIBRATION_KEPT
     if not duties_separated() or not user.is_authenticated:
         return ""
     qa_step = action_name in (*FIRST_LEVEL_ACTIONS, *SECOND_LEVEL_ACTIONS, "return", "qa")

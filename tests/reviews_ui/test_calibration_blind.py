@@ -111,7 +111,8 @@ def test_the_qa_lead_and_supervisors_see_progress_only(personas, client_for, pai
     assert f"/reviews/{first.pk}/" not in client_for(personas.qa_a).get(reverse("reviews:qa_queue")).content.decode()
     submit(second)
     assert codes(client_for(personas.qa_a), first) == all_(200)
-    assert f"/reviews/{first.pk}/" in client_for(personas.qa_a).get(reverse("reviews:qa_queue")).content.decode()
+    # Readable now, but still not QA work: a calibration review gets no QA (the consensus does).
+    assert f"/reviews/{first.pk}/" not in client_for(personas.qa_a).get(reverse("reviews:qa_queue")).content.decode()
 
 
 def test_lists_leave_the_other_side_out(personas, client_for, pair):
@@ -152,3 +153,27 @@ def test_summaries_exports_and_the_quarterly_report_never_count_calibration_revi
     assert "ORD-1" in body and "BLIND-1" not in body
     report = reviews_in_quarter(personas.state_supervisor, Quarter.parse("2023Q3"), Scope(None))
     assert set(report) == {ordinary}
+
+
+def test_submitted_calibration_reviews_get_no_qa_and_stay_out_of_the_queue(personas, client_for, pair):
+    from accounts.attention import attention_for
+    from reviews import workflow
+
+    first, second, _ = pair
+    submit(first, second)
+    ordinary = complete_review(personas.reviewer_a, "QA-ORD-1", "6ZA", S.SUBMITTED)
+    first.refresh_from_db()
+    # QA may read both sides now, but not start QA, note, override, return or approve them.
+    assert [a.name for a in workflow.available_actions(first, personas.qa_a)] == ["eliminate"]
+    assert workflow.withheld_actions(first, personas.qa_a) == [workflow.CALIBRATION_KEPT]
+    assert not workflow.may_qa(first, personas.qa_a)
+    with pytest.raises(workflow.Refused, match="blind reviews of a calibration case"):
+        workflow.transition(first, "start_qa", personas.qa_a)
+    assert Review.objects.get(pk=first.pk).status == S.SUBMITTED
+    # The queue and the QA lead's home page count the ordinary review only.
+    queue = client_for(personas.qa_a).get(reverse("reviews:qa_queue")).content.decode()
+    assert f"/reviews/{ordinary.pk}/" in queue
+    assert f"/reviews/{first.pk}/" not in queue and f"/reviews/{second.pk}/" not in queue
+    assert [a.text for a in attention_for(personas.qa_a) if a.url_name == "reviews:qa_queue"] == [
+        "1 review submitted and waiting for QA"
+    ]
