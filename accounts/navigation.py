@@ -53,6 +53,13 @@ NAVIGATION: list[NavEntry] = [
         "Reviews",
     ),
     NavEntry(
+        "Calibration",
+        "reviews:calibration",
+        "review.qa",
+        "Blind dual reviews: draw calibration cases, start each pair, follow their progress.",
+        "Reviews",
+    ),
+    NavEntry(
         "Review summaries",
         "reviews:summary",
         "report.view",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews import views
+from reviews import calibration_views, views
 
 app_name = "reviews"
 urlpatterns = [
@@ -9,6 +9,10 @@ urlpatterns = [
     path("mine/", views.review_list, name="review_list"),
     path("qa/", views.qa_queue, name="qa_queue"),
     path("samples/", views.sample_list, name="sample_list"),
+    path("calibration/", calibration_views.calibration_page, name="calibration"),
+    path("calibration/draw/", calibration_views.calibration_draw, name="calibration_draw"),
+    path("calibration/mark/", calibration_views.calibration_mark, name="calibration_mark"),
+    path("calibration/<int:pk>/start/", calibration_views.calibration_start, name="calibration_start"),
     path("summary/", views.summary, name="summary"),
     path("instrument/", views.instrument_document, name="instrument"),
     path("summary/export/<str:table>.<str:fmt>", views.summary_export, name="summary_export"),

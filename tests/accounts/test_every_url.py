@@ -126,6 +126,33 @@ PROBES: list[Probe] = [
     Probe("reviews:review_list", require="review.view", markers=("{case}",)),
     Probe("reviews:qa_queue", require="review.qa", markers=("{case}",)),
     Probe("reviews:sample_list", require="review.sample", markers=("{case}",)),
+    # calibration: the page lists the calibration and sample cases of the agencies where one does QA
+    Probe("reviews:calibration", require="review.qa", markers=("{case}",)),
+    Probe(
+        "reviews:calibration_draw",
+        method="POST",
+        data=lambda world: {"sample": world.sample_b.pk, "count": "1", "seed": "5"},
+        require="review.qa",
+        act="review.qa",  # in every agency of the sample's cases (6ZB)
+        ok=(302,),
+    ),
+    Probe(
+        "reviews:calibration_mark",
+        method="POST",
+        data=lambda world: {"entry": world.sample_b.cases.get().pk},
+        require="review.qa",
+        fetch="review.qa",
+        ok=(302,),
+    ),
+    Probe(
+        "reviews:calibration_start",
+        args=lambda world: [world.dual_b.pk],
+        method="POST",
+        data=lambda world: {"first": "0", "second": "0", "pur_start": "2023-04-01"},
+        require="review.qa",
+        fetch="review.qa",
+        ok=(302,),  # no reviewers chosen: refused with a message, nothing started
+    ),
     Probe("reviews:instrument", require="review.view"),
     Probe("reviews:summary", query=lambda _: {"group_by": "agency"}, require="report.view", markers=(">{code}<",)),
     Probe("reviews:summary", query=lambda _: {"agency": "6ZB"}, require="report.view", markers=(">{code}<",)),

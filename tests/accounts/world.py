@@ -19,7 +19,7 @@ from metrics.models import ImportRun, MetricRun
 from reports import publishing
 from reports.models import Report
 from reports.quarterly import Quarter, Scope
-from reviews.models import Participant, QANote, Review, Sample, SampleCase
+from reviews.models import DualReview, Participant, QANote, Review, Sample, SampleCase
 from surveys import sampling
 from surveys.models import FollowUpRequest, Invitation, Survey, Wave
 from tests.metrics.bundle import load
@@ -82,6 +82,8 @@ class World:
     note_b_edit: QANote
     participant_b: Participant
     sample: Sample
+    sample_b: Sample  # 6ZB's cases only: a 6ZB QA reviewer may draw calibration cases from it
+    dual_b: DualReview  # a 6ZB calibration case not started yet
     metric_run: MetricRun
     import_run: ImportRun
     survey: Survey
@@ -113,6 +115,9 @@ def _reviews() -> dict:
     sample = Sample.objects.create(quarter="2023Q2", seed=7, site_circuits=[16], site_size=2)
     for order, review in enumerate((a_qa, b_qa), start=1):
         SampleCase.objects.create(sample=sample, case=review.case, stratum="circuit 16 / FOSTER_CARE", draw_order=order)
+    sample_b = Sample.objects.create(quarter="2023Q3", seed=8, site_circuits=[16], site_size=1)
+    SampleCase.objects.create(sample=sample_b, case=b_edit.case, stratum="circuit 16 / FOSTER_CARE", draw_order=1)
+    dual_b = DualReview.objects.create(quarter="2023Q3", case=b_qa.case, marked_by=author)
     return {
         "review_a_qa": a_qa,
         "review_b_qa": b_qa,
@@ -122,6 +127,8 @@ def _reviews() -> dict:
         "note_b_edit": note_b_edit,
         "participant_b": participant_b,
         "sample": sample,
+        "sample_b": sample_b,
+        "dual_b": dual_b,
     }
 
 
