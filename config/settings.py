@@ -243,7 +243,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.UserThrottle", "api.throttling.AnonThrottle"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        *(["rest_framework.renderers.BrowsableAPIRenderer"] if API_BROWSABLE else []),
+        *(["api.renderers.BrowsableAPIRenderer"] if API_BROWSABLE else []),
     ],
     "DEFAULT_PARSER_CLASSES": [],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.exports import csv_writer
 from accounts.models import Agency
 from reviews.calibration import agreement_statistics
 from reviews.sampling import Quarter, SamplingError
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         if options["format"] == "json":
             self.stdout.write(json.dumps(result, indent=2))
             return
-        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer = csv_writer(self.stdout, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
         for kind in ("items", "outcomes"):
             for row in result[kind]:
