@@ -234,7 +234,8 @@ def start_dual_review(
     dual: DualReview, first_reviewer: User, second_reviewer: User, pur_start: dt.date, user: User
 ) -> tuple[Review, Review]:
     """Start the pair's two blind reviews, one per reviewer (two different people)."""
-    dual = DualReview.objects.select_for_update().select_related("case__agency", "case__county").get(pk=dual.pk)
+    # Lock the pair's row alone (PostgreSQL refuses FOR UPDATE on the outer join to the nullable county).
+    dual = DualReview.objects.select_for_update(of=("self",)).select_related("case__agency").get(pk=dual.pk)
     case = dual.case
     _check_qa_lead(user, {case.agency})
     if dual.first_id:
