@@ -8,6 +8,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from metrics.export import CSV_COLUMNS
 from metrics.models import ImportRun, MetricResult, MetricRun
 
 
@@ -16,34 +17,8 @@ class MetricResultSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MetricResult
-        fields = [
-            "id",
-            "run",
-            "extract_id",
-            "as_of_date",
-            "metric",
-            "definition_version",
-            "period_type",
-            "period",
-            "period_start",
-            "period_end",
-            "dimension",
-            "key",
-            "numerator",
-            "denominator",
-            "value",
-            "value_rounded",
-            "unit",
-            "benchmark",
-            "comparator",
-            "direction",
-            "meets",
-            "band",
-            "weight",
-            "status",
-            "small_n",
-            "computed_at",
-        ]
+        # The export's columns (metrics.export.CSV_COLUMNS), with the row id and `run` for run_id.
+        fields = ["id", "run", *(c for c in CSV_COLUMNS if c != "run_id")]
         read_only_fields = fields
 
 
