@@ -13,6 +13,7 @@ urlpatterns = [
     path("calibration/draw/", calibration_views.calibration_draw, name="calibration_draw"),
     path("calibration/mark/", calibration_views.calibration_mark, name="calibration_mark"),
     path("calibration/<int:pk>/start/", calibration_views.calibration_start, name="calibration_start"),
+    path("calibration/<int:pk>/reconcile/", calibration_views.calibration_reconcile, name="calibration_reconcile"),
     path("summary/", views.summary, name="summary"),
     path("instrument/", views.instrument_document, name="instrument"),
     path("summary/export/<str:table>.<str:fmt>", views.summary_export, name="summary_export"),

@@ -153,6 +153,13 @@ PROBES: list[Probe] = [
         fetch="review.qa",
         ok=(302,),  # no reviewers chosen: refused with a message, nothing started
     ),
+    Probe(
+        "reviews:calibration_reconcile",
+        args=lambda world: [world.dual_b.pk],
+        require="review.qa",
+        fetch="review.qa",
+        ok=(302,),  # not started: back to the calibration page with a message
+    ),
     Probe("reviews:instrument", require="review.view"),
     Probe("reviews:summary", query=lambda _: {"group_by": "agency"}, require="report.view", markers=(">{code}<",)),
     Probe("reviews:summary", query=lambda _: {"agency": "6ZB"}, require="report.view", markers=(">{code}<",)),
