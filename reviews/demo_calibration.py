@@ -22,8 +22,7 @@ from accounts.models import Agency, User
 from reviews import calibration, reconciliation, workflow
 from reviews.demo import FC_PEOPLE, FOSTER_CARE_ANSWERS
 from reviews.instrument import ROUND4, Participant
-from reviews.models import Case, CalibrationRound, Review, Sample, SampleCase
-from reviews.scoring import record_answers
+from reviews.models import CalibrationRound, Case, Review, Sample, SampleCase
 
 QUARTER = "2023Q3"
 SAMPLE_SEED = 20230815
@@ -55,7 +54,7 @@ def _answers(base: dict[str, Any], changes: dict[str, Any]) -> tuple[dict[str, A
     answers = {**base, **changes}
     people = [Participant(p["key"], p["role"], bool(p.get("target"))) for p in FC_PEOPLE]
     scoring = ROUND4.score("FOSTER_CARE", answers, people, {}, {})
-    narratives = {code: "Demo narrative: see case notes." for code in ROUND4.missing_narratives(scoring.answers, {})}
+    narratives = dict.fromkeys(ROUND4.missing_narratives(scoring.answers, {}), "Demo narrative: see case notes.")
     narratives.update({str(n): f"Demo rationale for item {n}: see the answers." for n in range(1, 19)})
     return answers, narratives
 
