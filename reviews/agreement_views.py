@@ -116,16 +116,13 @@ def _kappa_chart(items: list[dict]) -> dict:
 
 @login_required
 def agreement_page(request: HttpRequest) -> HttpResponse:
+    period, agency, agencies, statewide = _scope(request)
     try:
-        period, agency, agencies, statewide = _scope(request)
         result = calibration.agreement_statistics(period, agency)
         people = calibration.reviewer_statistics(period, agency)
         error = ""
-    except calibration.CalibrationError as exc:
-        period, agency, agencies, statewide = "", None, [], False
+    except calibration.CalibrationError as exc:  # a period that is neither a quarter nor a fiscal year
         result, people, error = None, None, str(exc)
-        if not has_capability(request.user, CAPABILITY):
-            raise PermissionDenied from exc
     if result is not None:
         for kind in ("items", "outcomes"):
             for row in result[kind]:

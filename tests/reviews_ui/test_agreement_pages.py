@@ -117,7 +117,9 @@ def test_the_agreement_page_for_a_qa_reviewer(world, personas, client_for):
     # Another agency: 404; statewide: 403 without a statewide role.
     assert client.get(reverse("reviews:agreement"), {"agency": "6ZB"}).status_code == 404
     assert client.get(reverse("reviews:agreement"), {"agency": "all"}).status_code == 403
-    assert client.get(reverse("reviews:agreement"), {"period": "2023"}).status_code == 200
+    bad = client.get(reverse("reviews:agreement"), {"period": "2023"})
+    assert bad.status_code == 200 and "must be a quarter like 2023Q3 or a federal fiscal year" in bad.content.decode()
+    assert 'value="2023"' in bad.content.decode()  # the input is kept
 
 
 def test_who_may_open_the_agreement_page(world, personas, client_for):

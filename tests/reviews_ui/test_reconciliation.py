@@ -160,6 +160,9 @@ def test_summaries_count_the_consensus_and_not_the_two_originals(dual, personas,
     assert set(reviews.filter(case=dual.case).values_list("pk", flat=True)) == {consensus.pk}
     rows = {row.key: row for row in summaries.item_performance(reviews)}
     assert rows["16"].applicable == 1 and rows["16"].achieved == 1  # A's STRENGTH, counted once
+    # The read API counts the same single review.
+    api = client_for(personas.supervisor_a).get("/api/v1/reviews/summary/", {"statuses": "all"}).json()
+    assert api["reviews_counted"] == 1
     # Once finalized it is reported; the originals never are.
     Review.objects.filter(pk=consensus.pk).update(status=S.FINALIZED)
     reported = summaries.reviews_for_summary(personas.supervisor_a, summaries.parse_filters({})[0])
