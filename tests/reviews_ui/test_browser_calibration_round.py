@@ -111,6 +111,7 @@ def test_a_calibration_round_from_draw_to_kappa(live_server, browser, personas, 
     expect(lead.locator('[data-agreement="Items"] [data-kappa="14"]')).to_have_text("0.00")
     expect(lead.locator('[data-agreement="Items"] [data-kappa="3"]')).to_have_text("undefined")
     expect(lead.locator("#chart-kappa")).to_be_visible()
+    lead.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('chart-kappa'))")
     lead.screenshot(path=tmp_path / "agreement.png", full_page=True)
     assert (tmp_path / "agreement.png").stat().st_size > 10000
     lead_context.close()
