@@ -12,6 +12,7 @@ DEMO_PASSWORD = "demo-pass-2026"
 # username, first name, last name, [(role, agency code)], staff, superuser
 DEMO_USERS: list[tuple[str, str, str, list[tuple[str, str]], bool, bool]] = [
     ("reviewer_6za", "Riley", "Reviewer", [(Role.REVIEWER, "6ZA")], False, False),
+    ("reviewer2_6za", "Rowan", "Reviewer", [(Role.REVIEWER, "6ZA")], False, False),  # calibration's second side
     ("qa_6za", "Quinn", "Quality", [(Role.QA_REVIEWER, "6ZA")], False, False),
     ("supervisor_6za", "Sam", "Supervisor", [(Role.SUPERVISOR, "6ZA")], False, False),
     ("viewer_6za", "Val", "Viewer", [(Role.AGENCY_VIEWER, "6ZA")], False, False),

@@ -60,6 +60,20 @@ NAVIGATION: list[NavEntry] = [
         "Reviews",
     ),
     NavEntry(
+        "Agreement",
+        "reviews:agreement",
+        "review.agreement",
+        "Inter-rater agreement of the calibration reviews: percent agreement and kappa per item and outcome.",
+        "Reviews",
+    ),
+    NavEntry(
+        "My calibration record",
+        "reviews:my_agreement",
+        "review.edit",
+        "Where your blind dual reviews differed from your partner's and from the consensus, item by item.",
+        "Reviews",
+    ),
+    NavEntry(
         "Review summaries",
         "reviews:summary",
         "report.view",

@@ -38,11 +38,14 @@ CAPABILITIES: dict[str, set[str]] = {
         "review.edit_notes",
         "surveys.follow_up",
         "review.eliminate",
+        "review.agreement",
     },
     # report.edit: draft and edit the quarterly report of an agency the role is held in (in CD: the
     # statewide report); report.publish: publish it, as the second person (reports/publishing.py).
+    # review.agreement: the inter-rater agreement of calibration reviews (QA reviewers and supervisors).
     Role.SUPERVISOR: {
         "review.view",
+        "review.agreement",
         "report.view",
         "report.edit",
         "report.publish",

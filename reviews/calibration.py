@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
@@ -269,23 +270,42 @@ ITEM_CATEGORIES = ("STRENGTH", "ANI", "NA")
 OUTCOME_CATEGORIES = ("SUBSTANTIALLY_ACHIEVED", "PARTIALLY_ACHIEVED", "NOT_ACHIEVED", "NA")
 
 
-def submitted_pairs(quarter: str, agency: Agency | None = None) -> QuerySet[DualReview]:
-    """The quarter's calibration cases (of one agency, or all) whose two reviews are both submitted."""
-    pairs = DualReview.objects.filter(quarter=quarter, first__status__in=SUBMITTED, second__status__in=SUBMITTED)
+def period_quarters(period: str) -> list[str]:
+    """The quarters of a period: "2023Q3" -> ["2023Q3"]; a federal fiscal year "FFY2023" (October 2022
+    to September 2023) -> ["2022Q4", "2023Q1", "2023Q2", "2023Q3"]. Raises CalibrationError otherwise."""
+    text = period.strip().upper()
+    match = re.fullmatch(r"(\d{4})Q([1-4])", text)
+    if match:
+        return [text]
+    match = re.fullmatch(r"FFY ?(\d{4})", text)
+    if match:
+        year = int(match.group(1))
+        return [f"{year - 1}Q4", f"{year}Q1", f"{year}Q2", f"{year}Q3"]
+    raise CalibrationError(f"period {period!r} must be a quarter like 2023Q3 or a federal fiscal year like FFY2023")
+
+
+def submitted_pairs(period: str, agency: Agency | None = None) -> QuerySet[DualReview]:
+    """The period's calibration cases (of one agency, or all) whose two reviews are both submitted.
+
+    `period` is a quarter (2023Q3) or a federal fiscal year (FFY2023: its four quarters)."""
+    pairs = DualReview.objects.filter(
+        quarter__in=period_quarters(period), first__status__in=SUBMITTED, second__status__in=SUBMITTED
+    )
     if agency is not None:
         pairs = pairs.filter(case__agency=agency)
     return pairs
 
 
-def _rating_pairs(model, field: str, ids: list[tuple[int, int]], keys, categories) -> dict[str, list[tuple[str, str]]]:
-    reviews = [pk for pair in ids for pk in pair]
-    # The calculated rating: each reviewer's own judgement, before any QA override.
-    value = {
-        (review_id, key): calculated
-        for review_id, key, calculated in model.objects.filter(review_id__in=reviews).values_list(
-            "review_id", field, "calculated"
-        )
+def _values(model, field: str, reviews, column: str = "calculated") -> dict[tuple[int, str], str]:
+    return {
+        (review_id, key): value
+        for review_id, key, value in model.objects.filter(review_id__in=reviews).values_list("review_id", field, column)
     }
+
+
+def _rating_pairs(model, field: str, ids: list[tuple[int, int]], keys, categories) -> dict[str, list[tuple[str, str]]]:
+    # The calculated rating: each reviewer's own judgement, before any QA override.
+    value = _values(model, field, [pk for pair in ids for pk in pair])
     result = {}
     for key in keys:
         result[key] = [
@@ -296,20 +316,120 @@ def _rating_pairs(model, field: str, ids: list[tuple[int, int]], keys, categorie
     return result
 
 
-def agreement_statistics(quarter: str, agency: Agency | None = None) -> dict:
-    """Percent agreement and Cohen's kappa per item and per outcome over the quarter's submitted pairs.
+def agreement_statistics(period: str, agency: Agency | None = None) -> dict:
+    """Percent agreement and Cohen's kappa per item and per outcome over the period's submitted pairs.
 
     A pair counts for an item (outcome) when both reviews rated it with one of ITEM_CATEGORIES
     (OUTCOME_CATEGORIES); the ratings compared are the calculated ones. The rows are
     reviews.agreement.stat_row: {"key", "pairs", "percent_agreement", "kappa", "kappa_ci", "flagged"}.
     """
-    ids = list(submitted_pairs(quarter, agency).order_by("case__case_id").values_list("first_id", "second_id"))
+    ids = list(submitted_pairs(period, agency).order_by("case__case_id").values_list("first_id", "second_id"))
     items = _rating_pairs(ItemRating, "item", ids, SCORING_ORDER, ITEM_CATEGORIES)
     outcomes = _rating_pairs(OutcomeRating, "outcome", ids, OUTCOME_KEYS, OUTCOME_CATEGORIES)
     return {
-        "quarter": quarter,
+        "quarter": period.strip().upper(),
         "scope": agency.code if agency is not None else "all",
         "pairs": len(ids),
         "items": [stat_row(key, items[key]) for key in SCORING_ORDER],
         "outcomes": [stat_row(key, outcomes[key]) for key in OUTCOME_KEYS],
     }
+
+
+def _name(user: User) -> str:
+    return user.get_full_name() or user.username
+
+
+def _sides(pairs: QuerySet[DualReview]) -> list[tuple[DualReview, User | None, User | None]]:
+    """Each pair with the reviewer of its first and of its second review."""
+    duals = list(pairs.select_related("case").order_by("case__case_id"))
+    through = Review.reviewers.through.objects.filter(
+        review_id__in=[pk for d in duals for pk in (d.first_id, d.second_id)]
+    ).select_related("user")
+    by_review: dict[int, User] = {}
+    for row in through.order_by("id"):
+        by_review.setdefault(row.review_id, row.user)
+    return [(d, by_review.get(d.first_id), by_review.get(d.second_id)) for d in duals]
+
+
+def reviewer_statistics(period: str, agency: Agency | None = None) -> dict:
+    """Item ratings pooled over all items, per reviewer pair and per reviewer against the consensus.
+
+    Per pair: every item both reviews rated (Strength / ANI / NA) is one comparison of the two
+    reviewers' calculated ratings. Against the consensus: each reviewer's calculated rating against the
+    consensus review's effective rating (the one that counts), over the reconciled cases.
+    Rows are stat_row dicts with "key" the pair's or the reviewer's name, plus "cases".
+    """
+    sides = _sides(submitted_pairs(period, agency))
+    reviews = [pk for d, _, _ in sides for pk in (d.first_id, d.second_id)]
+    own = _values(ItemRating, "item", reviews)
+    consensus = _values(ItemRating, "item", [d.consensus_id for d, _, _ in sides if d.consensus_id], "effective")
+    by_pair: dict[tuple[str, str], list] = {}
+    pair_cases: dict[tuple[str, str], int] = {}
+    by_reviewer: dict[str, list] = {}
+    reviewer_cases: dict[str, int] = {}
+    for dual, first, second in sides:
+        if first is None or second is None:
+            continue
+        names = tuple(sorted((_name(first), _name(second))))
+        pair_cases[names] = pair_cases.get(names, 0) + 1
+        ratings = by_pair.setdefault(names, [])
+        for key in SCORING_ORDER:
+            a, b = own.get((dual.first_id, key)), own.get((dual.second_id, key))
+            if a in ITEM_CATEGORIES and b in ITEM_CATEGORIES:
+                ratings.append((a, b))
+        if dual.consensus_id:
+            for user, review_id in ((first, dual.first_id), (second, dual.second_id)):
+                reviewer_cases[_name(user)] = reviewer_cases.get(_name(user), 0) + 1
+                rows = by_reviewer.setdefault(_name(user), [])
+                for key in SCORING_ORDER:
+                    a, c = own.get((review_id, key)), consensus.get((dual.consensus_id, key))
+                    if a in ITEM_CATEGORIES and c in ITEM_CATEGORIES:
+                        rows.append((a, c))
+    return {
+        "pairs": [
+            {**stat_row(" and ".join(names), by_pair[names]), "cases": pair_cases[names]} for names in sorted(by_pair)
+        ],
+        "reviewers": [
+            {**stat_row(name, by_reviewer[name]), "cases": reviewer_cases[name]} for name in sorted(by_reviewer)
+        ],
+    }
+
+
+def feedback(user: User) -> list[dict]:
+    """The user's own disagreement record by item, over every pair of theirs with both reviews submitted.
+
+    Per item: the cases both reviews rated it, how many times the user's rating differed from their
+    partner's, and (over the reconciled cases) from the consensus; with the case ids where it differed.
+    Only the user's own reviews are read: never another reviewer's record.
+    """
+    duals = list(
+        DualReview.objects.filter(first__status__in=SUBMITTED, second__status__in=SUBMITTED)
+        .filter(Q(first__reviewers=user) | Q(second__reviewers=user))
+        .select_related("case")
+        .distinct()
+        .order_by("quarter", "case__case_id")
+    )
+    mine = {d.pk: (d.first_id if d.first.reviewers.filter(pk=user.pk).exists() else d.second_id) for d in duals}
+    partner = {d.pk: d.second_id if mine[d.pk] == d.first_id else d.first_id for d in duals}
+    values = _values(ItemRating, "item", [*mine.values(), *partner.values()])
+    consensus = _values(ItemRating, "item", [d.consensus_id for d in duals if d.consensus_id], "effective")
+    rows = []
+    for key in SCORING_ORDER:
+        row = {"key": key, "cases": 0, "partner": 0, "partner_cases": [], "reconciled": 0, "consensus": 0,
+               "consensus_cases": []}  # fmt: skip
+        for d in duals:
+            own, other = values.get((mine[d.pk], key)), values.get((partner[d.pk], key))
+            if own not in ITEM_CATEGORIES or other not in ITEM_CATEGORIES:
+                continue
+            row["cases"] += 1
+            if own != other:
+                row["partner"] += 1
+                row["partner_cases"].append(f"{d.case.case_id} ({d.quarter}): yours {own}, partner {other}")
+            agreed = consensus.get((d.consensus_id, key)) if d.consensus_id else None
+            if agreed in ITEM_CATEGORIES:
+                row["reconciled"] += 1
+                if own != agreed:
+                    row["consensus"] += 1
+                    row["consensus_cases"].append(f"{d.case.case_id} ({d.quarter}): yours {own}, consensus {agreed}")
+        rows.append(row)
+    return rows

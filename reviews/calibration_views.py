@@ -26,7 +26,7 @@ from accounts.scoping import (
     has_capability,
     scope_queryset,
 )
-from reviews import calibration, workflow
+from reviews import calibration, reconciliation, workflow
 from reviews.models import DualReview, Sample, SampleCase
 
 CAPABILITY = "review.qa"
@@ -171,3 +171,73 @@ def calibration_start(request: HttpRequest, pk: int) -> HttpResponse:
         return _refused(request, exc)
     messages.success(request, f"The two blind reviews of {dual.case.case_id} were started.")
     return redirect("reviews:calibration")
+
+
+@login_required
+@never_cache
+def calibration_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
+    """Side by side: every difference of the two submitted reviews; take A, take B or a new answer."""
+    _require(request.user)
+    dual = get_for_user_or_404(
+        DualReview.objects.select_related("case__agency", "first", "second", "consensus"),
+        request.user,
+        capability=CAPABILITY,
+        agency_field="case__agency",
+        pk=pk,
+    )
+    if not dual.first_id or not calibration.both_submitted(dual):
+        return _refused(request, calibration.CalibrationError(
+            f"the dual review of {dual.case.case_id} can be reconciled once both reviews are submitted"
+        ))  # fmt: skip
+    diffs = reconciliation.differences(dual)
+    posted: dict[str, dict[str, str]] | None = None
+    problems: dict[str, str] = {}
+    if request.method == "POST" and not dual.consensus_id:
+        posted = {
+            d.key: {name: request.POST.get(f"{name}-{d.key}", "") for name in ("take", "value", "note")} for d in diffs
+        }
+        try:
+            problems = reconciliation.save_choices(dual, request.user, posted)
+        except workflow.NotAllowed as exc:
+            raise PermissionDenied(str(exc)) from exc
+        if not problems:
+            if request.POST.get("action") != "create":
+                messages.success(request, "Your choices were saved; you can come back to finish them.")
+                return redirect("reviews:calibration_reconcile", pk=dual.pk)
+            try:
+                consensus = reconciliation.create_consensus(dual, request.user)
+            except (calibration.CalibrationError, workflow.Refused) as exc:
+                messages.error(request, "; ".join(getattr(exc, "problems", None) or [str(exc)]))
+                return redirect("reviews:calibration_reconcile", pk=dual.pk)
+            messages.success(request, f"The consensus review of {dual.case.case_id} was created and submitted for QA.")
+            return redirect("reviews:review_detail", pk=consensus.pk)
+        messages.error(request, "Nothing was saved: correct the choices marked below.")
+        dual.refresh_from_db()
+    rows = []
+    for d in diffs:
+        saved = dual.choices.get(d.key, {})
+        entry = posted[d.key] if posted is not None else {
+            "take": saved.get("take", ""),
+            "value": reconciliation.show(saved["value"]) if "value" in saved else "",
+            "note": saved.get("note", ""),
+        }  # fmt: skip
+        rows.append(
+            {
+                "diff": d,
+                "a": reconciliation.show(d.a),
+                "b": reconciliation.show(d.b),
+                "entry": entry,
+                "problem": problems.get(d.key, ""),
+                "allowed": ", ".join(d.question.allowed) if d.question.allowed else "",
+            }
+        )
+    return render(
+        request,
+        "reviews/reconcile.html",
+        {
+            "dual": dual,
+            "rows": rows,
+            "ratings": reconciliation.rating_differences(dual),
+            "open": sum(1 for d in diffs if d.key not in dual.choices),
+        },
+    )

@@ -225,6 +225,9 @@ def seed(stdout) -> None:
     sample_note = _sample()
     summary = ", ".join(f"{n} {action}" for action, n in sorted(actions.items()))
     stdout.write(f"reviews: {len(DEMO_REVIEWS)} demo reviews ({summary}); {sample_note}")
+    from reviews import demo_calibration  # the 2023Q3 calibration round (it imports this module)
+
+    demo_calibration.seed(stdout)
 
 
 def _qa_notes_and_overrides(stdout) -> None:

@@ -28,7 +28,7 @@ from reviews.instrument.document import (
 from reviews.instrument.questions import parse_date
 from reviews.models import Answer, Case, ItemRating, OutcomeRating, Participant, Review
 from reviews.scoring import document_of, rescore, score_review
-from reviews.workflow import OPEN
+from reviews.workflow import OPEN, holding
 
 
 class ImportRejected(Exception):
@@ -121,7 +121,7 @@ def check_document(data: Any) -> tuple[ReviewDocument | None, list[Problem]]:
     if case is not None and start is not None and (status or Review.Status.IN_PROGRESS) in OPEN:
         # One open review per case, as on the page (workflow.period_start_problems): a file may update
         # its own open review (same period start) but not open a second one.
-        other = case.reviews.filter(status__in=OPEN).exclude(pur_start=start).order_by("pur_start").first()
+        other = holding(case.reviews.filter(status__in=OPEN)).exclude(pur_start=start).order_by("pur_start").first()
         if other is not None:
             problems.append(
                 Problem(

@@ -451,6 +451,13 @@ class DualReview(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     started_at = models.DateTimeField(null=True, blank=True)
+    # Reconciliation (reviews.reconciliation): the QA lead's choice per differing answer, kept while the
+    # reconciliation is half done: {"<code>" or "<code>|<person>": {"take": "A"|"B"|"new", "value", "note"}}.
+    choices = models.JSONField(default=dict, blank=True)
+    reconciled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reconciled_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

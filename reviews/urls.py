@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews import calibration_views, views
+from reviews import agreement_views, calibration_views, views
 
 app_name = "reviews"
 urlpatterns = [
@@ -13,6 +13,10 @@ urlpatterns = [
     path("calibration/draw/", calibration_views.calibration_draw, name="calibration_draw"),
     path("calibration/mark/", calibration_views.calibration_mark, name="calibration_mark"),
     path("calibration/<int:pk>/start/", calibration_views.calibration_start, name="calibration_start"),
+    path("calibration/<int:pk>/reconcile/", calibration_views.calibration_reconcile, name="calibration_reconcile"),
+    path("calibration/agreement/", agreement_views.agreement_page, name="agreement"),
+    path("calibration/agreement.<str:fmt>", agreement_views.agreement_export, name="agreement_export"),
+    path("calibration/mine/", agreement_views.my_agreement, name="my_agreement"),
     path("summary/", views.summary, name="summary"),
     path("instrument/", views.instrument_document, name="instrument"),
     path("summary/export/<str:table>.<str:fmt>", views.summary_export, name="summary_export"),

@@ -393,9 +393,17 @@ def transition(
 OPEN = tuple(s for s in Status.values if s not in (Status.FINALIZED, Status.ELIMINATED))
 
 
+def holding(reviews):
+    """`reviews` less the blind calibration reviews of a reconciled pair: their consensus review holds
+    the case (and its period) for them; they stay submitted, read-only, for the agreement statistics."""
+    return reviews.exclude(calibration=True, dual_as_first__consensus__isnull=False).exclude(
+        calibration=True, dual_as_second__consensus__isnull=False
+    )
+
+
 def open_review(case: Case) -> Review | None:
     """The case's review still being entered or in QA, if any (there is at most one)."""
-    return case.reviews.filter(status__in=OPEN).order_by("-pur_start").first()
+    return holding(case.reviews.filter(status__in=OPEN)).order_by("-pur_start").first()
 
 
 def period_start_problems(case: Case, pur_start: dt.date, review: Review | None = None) -> list[str]:
@@ -411,7 +419,7 @@ def period_start_problems(case: Case, pur_start: dt.date, review: Review | None 
             f"The period under review cannot start in the future: {pur_start:%Y-%m-%d} is after today "
             f"({today:%Y-%m-%d})."
         )
-    others = case.reviews.exclude(status=Status.ELIMINATED)
+    others = holding(case.reviews.exclude(status=Status.ELIMINATED))
     if review is not None:
         others = others.exclude(pk=review.pk)
     for other in others.order_by("pur_start"):

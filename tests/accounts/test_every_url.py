@@ -153,6 +153,34 @@ PROBES: list[Probe] = [
         fetch="review.qa",
         ok=(302,),  # no reviewers chosen: refused with a message, nothing started
     ),
+    Probe(
+        "reviews:calibration_reconcile",
+        args=lambda world: [world.dual_b.pk],
+        require="review.qa",
+        fetch="review.qa",
+        ok=(302,),  # not started: back to the calibration page with a message
+    ),
+    # agreement: QA reviewers and supervisors, one agency (named in the query) or statewide
+    Probe("reviews:agreement", require="review.agreement", markers=(">{code}<",)),
+    Probe(
+        "reviews:agreement",
+        query=lambda _: {"agency": "6ZB", "period": "2023Q3"},
+        require="review.agreement",
+        agency="review.agreement",
+        markers=(">{code}<",),
+    ),
+    *[
+        Probe(
+            "reviews:agreement_export",
+            args=lambda _, f=fmt: [f],
+            query=lambda _: {"agency": "6ZB", "period": "2023Q3"},
+            require="review.agreement",
+            agency="review.agreement",
+        )
+        for fmt in ("csv", "xlsx")
+    ],
+    # a reviewer's own disagreement record: nobody else's
+    Probe("reviews:my_agreement", require="review.edit"),
     Probe("reviews:instrument", require="review.view"),
     Probe("reviews:summary", query=lambda _: {"group_by": "agency"}, require="report.view", markers=(">{code}<",)),
     Probe("reviews:summary", query=lambda _: {"agency": "6ZB"}, require="report.view", markers=(">{code}<",)),

@@ -37,7 +37,7 @@ def test_the_state_administrator_menu_is_grouped_by_section(personas):
 def test_a_short_menu_stays_a_row_of_links(personas):
     menu = menu_for(entries_for(personas.reviewer_a))
     assert len(menu) <= FLAT_MENU_MAX
-    assert [item["title"] for item in menu] == ["Case reviews", "My reviews", "The instrument"]
+    assert [item["title"] for item in menu] == ["Case reviews", "My reviews", "My calibration record", "The instrument"]
     assert all("url" in item for item in menu)
 
 

@@ -101,6 +101,7 @@ def get(client, url, **params):
 # Every export URL name, and what the walk below fetches for it.
 EXPORT_URLS = {
     "reviews:summary_export",
+    "reviews:agreement_export",  # calibration agreement: item and outcome keys, the scope in the XLSX heading
     "reports:quarterly_export",
     "surveys:export_aggregates",
     "surveys:export_responses",
@@ -136,6 +137,11 @@ def test_every_web_export_neutralises_every_text_cell(hostile, personas, client_
         seen[f"reviews {table}.csv"] = csv_cells(get(state, url, group_by="agency").content.decode("utf-8"))
         url = reverse("reviews:summary_export", args=[table, "xlsx"])
         seen[f"reviews {table}.xlsx"] = xlsx_cells(get(state, url, group_by="agency").content)
+    for fmt in ("csv", "xlsx"):
+        response = get(state, reverse("reviews:agreement_export", args=[fmt]), period="2023Q3", agency="all")
+        seen[f"agreement.{fmt}"] = (
+            csv_cells(response.content.decode("utf-8")) if fmt == "csv" else xlsx_cells(response.content)
+        )
     for scope in ("all", "6ZA"):
         csv_url, xlsx_url = (reverse("reports:quarterly_export", args=[fmt]) for fmt in ("csv", "xlsx"))
         seen[f"quarterly {scope}.csv"] = csv_cells(get(state, csv_url, quarter="2023Q3", agency=scope).content.decode())

@@ -1,0 +1,343 @@
+"""Reconciliation of a blind dual review into the consensus review (issue 15).
+
+Once both blind reviews of a calibration case are submitted (reviews.calibration.both_submitted),
+the QA lead compares them side by side and produces the consensus review:
+
+- `differences(dual)`: every answer that differs between the first (A) and the second (B)
+  review, one entry per question, or per question and person where the question is asked per
+  participant (key "15A1|m1"); participants are matched by their slot key (m1, f1 …).
+- `rating_differences(dual)`: every item and outcome whose calculated rating differs, with each
+  reviewer's reasons and the item's narratives.
+- `save_choices(dual, user, posted)`: per differing answer, take A, take B, or a new answer with
+  a required note. All or nothing: a choice with a problem saves none of them (the page shows the
+  input again with the problems). Saved choices are kept on the pair (DualReview.choices) so a
+  half-done reconciliation resumes where it stopped. Every saved choice is audited.
+- `create_consensus(dual, user)`: once every difference has a choice, the consensus is built as an
+  interchange document (answers both sides agree on carried over; the chosen or new answer for
+  each difference; participants of A, then those only B listed) and imported through
+  reviews.interchange.import_document, so it is scored with the instrument like any review. It is
+  an ordinary review (calibration=False) of the same case and period under review (start of the
+  pair; end: the later of the two submissions), assigned to the pair's two reviewers, submitted
+  for QA, and linked as DualReview.consensus. It then goes through normal QA and is the review
+  summaries, exports, reports and the API count (reviews.calibration.counted). The two originals
+  stay read-only (calibration reviews get no QA and cannot be edited once submitted). A
+  consensus that would not be complete enough to submit is refused with the reasons, and nothing
+  is created.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.audit import log_action
+from accounts.models import User
+from accounts.scoping import has_capability
+from reviews import workflow
+from reviews.calibration import CalibrationError, both_submitted
+from reviews.completeness import submission_messages, what_is_missing
+from reviews.instrument import get_instrument
+from reviews.instrument.questions import Kind, Question, check_value
+from reviews.interchange import ImportRejected, export_document, import_document
+from reviews.models import DualReview, ItemRating, OutcomeRating, Review, ReviewStatusChange
+from reviews.scoring import raw_answers
+
+TAKES = ("A", "B", "new")
+
+
+@dataclass
+class Difference:
+    key: str  # "14A" or "15A1|m1"
+    question: Question
+    person: str | None
+    a: Any
+    b: Any
+    narrative_a: str
+    narrative_b: str
+
+    @property
+    def code(self) -> str:
+        return self.question.code
+
+    @property
+    def item(self) -> str:
+        return self.question.item
+
+
+@dataclass
+class RatingDifference:
+    kind: str  # "item" or "outcome"
+    key: str
+    a: str
+    b: str
+    reasons_a: list[str]
+    reasons_b: list[str]
+    narrative_a: str
+    narrative_b: str
+
+
+def _check_qa_lead(dual: DualReview, user: User) -> None:
+    if not has_capability(user, "review.qa", dual.case.agency):
+        raise workflow.NotAllowed(f"Reconciliation is done by QA reviewers of {dual.case.agency.code}.")
+
+
+def _check_ready(dual: DualReview) -> None:
+    if not dual.first_id or not both_submitted(dual):
+        raise CalibrationError(
+            f"the dual review of {dual.case.case_id} can be reconciled once both reviews are submitted"
+        )
+
+
+def _flat(review: Review) -> tuple[dict[str, Any], dict[str, str]]:
+    """Answers keyed by question code, or "code|person" for per-person answers; and the narratives."""
+    answers, narratives = raw_answers(review)
+    questions = get_instrument(review.instrument_version).questions
+    flat: dict[str, Any] = {}
+    for code, value in answers.items():
+        if isinstance(value, dict) and questions[code].slot is not None:
+            for person, person_value in value.items():
+                flat[f"{code}|{person}"] = person_value
+        else:
+            flat[code] = value
+    return flat, narratives
+
+
+def split_key(key: str) -> tuple[str, str | None]:
+    code, _, person = key.partition("|")
+    return code, person or None
+
+
+def differences(dual: DualReview) -> list[Difference]:
+    """Every answer that differs between the two reviews, in the instrument's order."""
+    a, narratives_a = _flat(dual.first)
+    b, narratives_b = _flat(dual.second)
+    questions = get_instrument(dual.first.instrument_version).questions
+    keys = [k for k in set(a) | set(b) if a.get(k) != b.get(k)]
+    keys.sort(key=lambda k: (questions.order(split_key(k)[0]), split_key(k)[1] or ""))
+    result = []
+    for key in keys:
+        code, person = split_key(key)
+        result.append(
+            Difference(
+                key,
+                questions[code],
+                person,
+                a.get(key),
+                b.get(key),
+                narratives_a.get(code, ""),
+                narratives_b.get(code, ""),
+            )
+        )
+    return result
+
+
+def rating_differences(dual: DualReview) -> list[RatingDifference]:
+    """Every item and outcome whose calculated rating differs, with both reviewers' reasons and narratives."""
+    _, narratives_a = raw_answers(dual.first)
+    _, narratives_b = raw_answers(dual.second)
+    result = []
+    for model, field, kind in ((ItemRating, "item", "item"), (OutcomeRating, "outcome", "outcome")):
+        a = {getattr(r, field): r for r in model.objects.filter(review=dual.first)}
+        b = {getattr(r, field): r for r in model.objects.filter(review=dual.second)}
+        for key in a:
+            if key in b and a[key].calculated != b[key].calculated:
+                result.append(
+                    RatingDifference(
+                        kind,
+                        key,
+                        a[key].calculated,
+                        b[key].calculated,
+                        list(a[key].reasons),
+                        list(b[key].reasons),
+                        narratives_a.get(key, ""),
+                        narratives_b.get(key, ""),
+                    )
+                )
+    return result
+
+
+def parse_new(question: Question, text: str) -> tuple[Any, str | None]:
+    """A new answer typed by the QA lead -> (value, problem). Options are written as the instrument's codes."""
+    text = (text or "").strip()
+    if not text:
+        return None, "give the new answer"
+    kind = question.kind
+    try:
+        if kind in (Kind.GATE, Kind.YN, Kind.YNNA, Kind.PATTERN, Kind.CHOICE):
+            value: Any = text.upper().replace(" ", "_")
+        elif kind is Kind.MULTI:
+            value = [part.strip().upper().replace(" ", "_") for part in text.split(",") if part.strip()]
+        elif kind is Kind.INTEGER:
+            value = int(text)
+        elif kind in (Kind.TABLE, Kind.EXCEPTIONS):
+            value = text if text.upper() == "NA" else json.loads(text)
+            if isinstance(value, str):
+                value = value.upper()
+        else:
+            value = text
+    except ValueError:
+        return None, "is not in the right form (a whole number, or JSON for a table)"
+    problem = check_value(question, value)
+    return value, problem
+
+
+def show(value: Any) -> str:
+    """An answer as the page and the audit show it."""
+    if value is None:
+        return "(no answer)"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+@transaction.atomic
+def save_choices(dual: DualReview, user: User, posted: dict[str, dict[str, str]]) -> dict[str, str]:
+    """Record the QA lead's choices {key: {"take", "value", "note"}}; returns problems by key (nothing saved then).
+
+    An entry with no "take" leaves that difference open. A choice for a key that is not a difference is refused.
+    """
+    dual = DualReview.objects.select_for_update(of=("self",)).select_related("case__agency").get(pk=dual.pk)
+    _check_qa_lead(dual, user)
+    _check_ready(dual)
+    if dual.consensus_id:
+        raise CalibrationError("the consensus review was already created; the choices can no longer change")
+    diffs = {d.key: d for d in differences(dual)}
+    problems: dict[str, str] = {}
+    chosen: dict[str, dict[str, Any]] = {}
+    for key, entry in posted.items():
+        take = (entry.get("take") or "").strip()
+        if not take:
+            continue
+        if key not in diffs:
+            problems[key] = "is not an answer that differs between the two reviews"
+            continue
+        if take not in TAKES:
+            problems[key] = "choose A, B or a new answer"
+            continue
+        note = (entry.get("note") or "").strip()
+        if take == "new":
+            value, problem = parse_new(diffs[key].question, entry.get("value", ""))
+            if problem:
+                problems[key] = f"the new answer {problem}"
+                continue
+            if not note:
+                problems[key] = "a new answer needs a note saying why"
+                continue
+            chosen[key] = {"take": "new", "value": value, "note": note}
+        else:
+            chosen[key] = {"take": take, "note": note}
+    if problems:
+        return problems
+    changed = {k: v for k, v in chosen.items() if dual.choices.get(k) != v}
+    if changed:
+        dual.choices = {**dual.choices, **changed}
+        dual.save(update_fields=["choices"])
+        for key, choice in changed.items():
+            log_action(
+                "reviews.calibration.choice",
+                user=user,
+                obj=dual,
+                agency=dual.case.agency,
+                data={"case": dual.case.case_id, "key": key, **choice},
+            )
+    return {}
+
+
+def open_keys(dual: DualReview) -> list[str]:
+    """Differences that have no choice yet."""
+    return [d.key for d in differences(dual) if d.key not in dual.choices]
+
+
+def consensus_answers(dual: DualReview) -> tuple[dict[str, Any], dict[str, str]]:
+    """The consensus answer set (interchange shape) and narratives from the two reviews and the choices."""
+    a, narratives_a = _flat(dual.first)
+    b, narratives_b = _flat(dual.second)
+    merged: dict[str, Any] = {}
+    narratives = {**narratives_b, **{k: v for k, v in narratives_a.items() if v}}
+    for key in set(a) | set(b):
+        code, person = split_key(key)
+        if a.get(key) == b.get(key):
+            value = a[key]
+        else:
+            choice = dual.choices[key]
+            value = {"A": a.get(key), "B": b.get(key)}.get(choice["take"], choice.get("value"))
+            if choice["take"] == "B" and narratives_b.get(code):
+                narratives[code] = narratives_b[code]
+        if value is None:
+            continue
+        if person is None:
+            merged[code] = value
+        else:
+            merged.setdefault(code, {})[person] = value
+    return merged, narratives
+
+
+@transaction.atomic
+def create_consensus(dual: DualReview, user: User) -> Review:
+    """Build, score and link the consensus review; it is submitted for QA. Raises Refused with the reasons."""
+    dual = (
+        DualReview.objects.select_for_update(of=("self",))
+        .select_related("case__agency", "first", "second")
+        .get(pk=dual.pk)
+    )
+    _check_qa_lead(dual, user)
+    _check_ready(dual)
+    if dual.consensus_id:
+        raise CalibrationError(f"the consensus review of {dual.case.case_id} was already created")
+    missing = open_keys(dual)
+    if missing:
+        raise workflow.Refused(f"Choose an answer for every difference first ({len(missing)} still open).")
+    first, second = dual.first, dual.second
+    answers, narratives = consensus_answers(dual)
+    document = export_document(first)
+    document.pop("scoring", None)
+    keys = {p["key"] for p in document["participants"]}
+    document["participants"] += [p for p in export_document(second)["participants"] if p["key"] not in keys]
+    reviewers = sorted({u.username for u in [*first.reviewers.all(), *second.reviewers.all()]})
+    pur_end = max(first.pur_end, second.pur_end)
+    document["face_sheet"] = {
+        **document["face_sheet"],
+        "D": ", ".join(
+            u.get_full_name() or u.username for u in User.objects.filter(username__in=reviewers).order_by("username")
+        ),
+        "E": pur_end.isoformat(),
+    }
+    document["answers"], document["narratives"], document["overrides"] = answers, narratives, {}
+    document["review"] = {"status": Review.Status.SUBMITTED, "reviewers": reviewers, "pur_end": pur_end.isoformat()}
+    try:
+        consensus = import_document(document).review
+    except ImportRejected as exc:
+        raise workflow.Refused([str(p) for p in exc.problems]) from exc
+    missing_entries = what_is_missing(consensus)
+    if missing_entries:
+        raise workflow.Refused(
+            ["The consensus would not be complete enough to submit for QA:"] + submission_messages(missing_entries)
+        )
+    ReviewStatusChange.objects.create(
+        review=consensus,
+        action="submit",
+        from_status=Review.Status.IN_PROGRESS,
+        to_status=Review.Status.SUBMITTED,
+        user=user,
+        note=f"Consensus of the blind dual review of {dual.case.case_id} ({dual.quarter}).",
+    )
+    dual.consensus, dual.reconciled_by, dual.reconciled_at = consensus, user, timezone.now()
+    dual.save(update_fields=["consensus", "reconciled_by", "reconciled_at"])
+    log_action(
+        "reviews.calibration.reconciled",
+        user=user,
+        obj=dual,
+        agency=dual.case.agency,
+        data={
+            "case": dual.case.case_id,
+            "consensus": consensus.pk,
+            "reviews": [first.pk, second.pk],
+            "choices": dual.choices,
+        },
+    )
+    log_action("reviews.review.created", user=user, obj=consensus, data={"case": dual.case.case_id, "consensus": True})
+    return consensus
