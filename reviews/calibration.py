@@ -363,36 +363,52 @@ def reviewer_statistics(period: str, agency: Agency | None = None) -> dict:
     reviews = [pk for d, _, _ in sides for pk in (d.first_id, d.second_id)]
     own = _values(ItemRating, "item", reviews)
     consensus = _values(ItemRating, "item", [d.consensus_id for d, _, _ in sides if d.consensus_id], "effective")
-    by_pair: dict[tuple[str, str], list] = {}
-    pair_cases: dict[tuple[str, str], int] = {}
-    by_reviewer: dict[str, list] = {}
-    reviewer_cases: dict[str, int] = {}
+    # Grouped by user, never by name: two reviewers with the same full name stay apart.
+    labels = _labels([user for _, first, second in sides for user in (first, second) if user is not None])
+    by_pair: dict[tuple[int, int], list] = {}
+    pair_cases: dict[tuple[int, int], int] = {}
+    by_reviewer: dict[int, list] = {}
+    reviewer_cases: dict[int, int] = {}
     for dual, first, second in sides:
         if first is None or second is None:
             continue
-        names = tuple(sorted((_name(first), _name(second))))
-        pair_cases[names] = pair_cases.get(names, 0) + 1
-        ratings = by_pair.setdefault(names, [])
+        pair = tuple(sorted((first.pk, second.pk), key=lambda pk: (labels[pk], pk)))
+        pair_cases[pair] = pair_cases.get(pair, 0) + 1
+        ratings = by_pair.setdefault(pair, [])
         for key in SCORING_ORDER:
             a, b = own.get((dual.first_id, key)), own.get((dual.second_id, key))
             if a in ITEM_CATEGORIES and b in ITEM_CATEGORIES:
                 ratings.append((a, b))
         if dual.consensus_id:
             for user, review_id in ((first, dual.first_id), (second, dual.second_id)):
-                reviewer_cases[_name(user)] = reviewer_cases.get(_name(user), 0) + 1
-                rows = by_reviewer.setdefault(_name(user), [])
+                reviewer_cases[user.pk] = reviewer_cases.get(user.pk, 0) + 1
+                rows = by_reviewer.setdefault(user.pk, [])
                 for key in SCORING_ORDER:
                     a, c = own.get((review_id, key)), consensus.get((dual.consensus_id, key))
                     if a in ITEM_CATEGORIES and c in ITEM_CATEGORIES:
                         rows.append((a, c))
+
+    def pair_label(pair: tuple[int, int]) -> str:
+        return " and ".join(labels[pk] for pk in pair)
+
     return {
         "pairs": [
-            {**stat_row(" and ".join(names), by_pair[names]), "cases": pair_cases[names]} for names in sorted(by_pair)
+            {**stat_row(pair_label(pair), by_pair[pair]), "cases": pair_cases[pair]}
+            for pair in sorted(by_pair, key=pair_label)
         ],
         "reviewers": [
-            {**stat_row(name, by_reviewer[name]), "cases": reviewer_cases[name]} for name in sorted(by_reviewer)
+            {**stat_row(labels[pk], by_reviewer[pk]), "cases": reviewer_cases[pk]}
+            for pk in sorted(by_reviewer, key=lambda pk: (labels[pk], pk))
         ],
     }
+
+
+def _labels(users: list[User]) -> dict[int, str]:
+    """Each user's display name; where two users share one, their usernames are added to tell them apart."""
+    unique = {user.pk: user for user in users}
+    names = {pk: _name(user) for pk, user in unique.items()}
+    shared = {name for name in names.values() if list(names.values()).count(name) > 1}
+    return {pk: f"{name} ({unique[pk].username})" if name in shared else name for pk, name in names.items()}
 
 
 def feedback(user: User) -> list[dict]:

@@ -29,7 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.audit import log_action
@@ -38,7 +38,7 @@ from accounts.scoping import has_capability
 from reviews.completeness import submission_messages, what_is_missing
 from reviews.instrument import Scoring, get_instrument
 from reviews.instrument.questions import SLOT_ROLES
-from reviews.models import Case, Participant, QANote, Review, ReviewStatusChange
+from reviews.models import Case, DualReview, Participant, QANote, Review, ReviewStatusChange
 from reviews.scoring import StaleReview, clear_override, record_answers, rescore, set_override
 
 Status = Review.Status
@@ -214,6 +214,17 @@ CALIBRATION_KEPT = (
 )
 
 
+CALIBRATION_RECONCILED = (
+    "This blind review has been reconciled into the case's consensus review: it stays for the agreement "
+    "statistics. To take the case out of the sample, eliminate the consensus review."
+)
+
+
+def _reconciled(review: Review) -> bool:
+    """Whether a calibration review's pair already has its consensus review."""
+    return DualReview.objects.filter(Q(first=review) | Q(second=review), consensus__isnull=False).exists()
+
+
 def duty_conflict(review: Review, user: User, action_name: str) -> str:
     """Why separation of duties forbids `user` this QA step on `review`, or "" when it does not.
 
@@ -227,6 +238,8 @@ def duty_conflict(review: Review, user: User, action_name: str) -> str:
     """
     if review.calibration and action_name in (*FIRST_LEVEL_ACTIONS, *SECOND_LEVEL_ACTIONS, "return", "qa"):
         return CALIBRATION_KEPT
+    if review.calibration and action_name == "eliminate" and _reconciled(review):
+        return CALIBRATION_RECONCILED
     if not duties_separated() or not user.is_authenticated:
         return ""
     qa_step = action_name in (*FIRST_LEVEL_ACTIONS, *SECOND_LEVEL_ACTIONS, "return", "qa")

@@ -169,3 +169,19 @@ def test_each_reviewer_sees_only_their_own_record(world, personas, client_for):
     assert "AGP-6ZA-2023Q3-03" not in ana and 'data-partner="14">0<' in ana
     assert client_for(personas.qa_a).get(reverse("reviews:my_agreement")).status_code == 403
     assert not User.objects.get(username="reviewer_b2").assigned_reviews.filter(case__agency__code="6ZA").exists()
+
+
+def test_reviewers_who_share_a_name_are_counted_apart(personas, make_user):
+    """Figures are grouped by user, not by display name: two "Alex Second"s are two reviewers."""
+    one = make_user("alex_one", ("reviewer", "6ZA"), first_name="Alex", last_name="Second")
+    two = make_user("alex_two", ("reviewer", "6ZA"), first_name="Alex", last_name="Second")
+    pair(1, "STRENGTH", "STRENGTH", (personas.reviewer_a, one), "STRENGTH")
+    pair(2, "ANI", "STRENGTH", (personas.reviewer_a, two), "ANI")
+    stats = calibration.reviewer_statistics("2023Q3")
+    pairs = by_key(stats["pairs"])
+    assert set(pairs) == {"Alex Second (alex_one) and Rita Reviewer", "Alex Second (alex_two) and Rita Reviewer"}
+    assert pairs["Alex Second (alex_one) and Rita Reviewer"]["percent_agreement"] == "100.0"
+    assert pairs["Alex Second (alex_two) and Rita Reviewer"]["percent_agreement"] == "50.0"
+    reviewers = by_key(stats["reviewers"])
+    assert reviewers["Alex Second (alex_two)"]["percent_agreement"] == "50.0"
+    assert reviewers["Rita Reviewer"]["cases"] == 2

@@ -179,6 +179,22 @@ def test_the_consensus_frees_the_case_for_the_next_period(dual, personas):
     assert workflow.period_start_problems(dual.case, dt.date(2023, 7, 20))  # overlaps the consensus
 
 
+
+def test_a_reconciled_blind_review_cannot_be_eliminated(dual, personas):
+    """Once the pair has its consensus, the originals stay for the statistics: the consensus is eliminated instead."""
+    first = dual.first
+    assert "eliminate" in [a.name for a in workflow.available_actions(first, personas.qa_a)]
+    consensus = reconcile_all_a(dual, personas.qa_a)
+    first.refresh_from_db()
+    assert "eliminate" not in [a.name for a in workflow.available_actions(first, personas.qa_a)]
+    assert workflow.CALIBRATION_RECONCILED in workflow.withheld_actions(first, personas.qa_a)
+    with pytest.raises(workflow.Refused, match="eliminate the consensus review"):
+        workflow.transition(first, "eliminate", personas.qa_a, note="Not eligible.")
+    first.refresh_from_db()
+    assert first.status == S.SUBMITTED
+    assert calibration.agreement_statistics("2023Q3")["pairs"] == 1
+    assert "eliminate" in [a.name for a in workflow.available_actions(consensus, personas.qa_a)]
+
 def test_the_reconciliation_page(dual, personas, client_for, reviewer_a2):
     url = reverse("reviews:calibration_reconcile", args=[dual.pk])
     for user in (personas.reviewer_a, reviewer_a2, personas.qa_b, personas.supervisor_a):
