@@ -287,6 +287,18 @@ def _parent_checks(facts: Facts, answers: dict, start: dt.date, end: dt.date, ca
             for v in facts.worker_parent_visits
             if v["parent_id"] in ids and v["status"] == "COMPLETED" and v["contact_mode"] == "IN_PERSON"
         ]
+        if not ids:  # answered, but the extract knows no such parent: nothing to compare with
+            for key, item, question, topic in (
+                (f"8-{role}", "8", q8, f"Parent/child visits with the {role} per month"),
+                (f"15-{role}", "15", q15, f"Worker/{role} visits per month"),
+            ):
+                if (item == "15" or case_type == FOSTER_CARE) and answers.get(question) is not None:
+                    said = tuple(f"{question}: {PATTERN_WORDS.get(p, p)}" for p in _values(answers.get(question)))
+                    reason = f"The extract records no {role} of the child: nothing to compare."
+                    checks.append(
+                        Check(key, (item,), topic, (f"no {role} in the extract",), said, False, reason, False)
+                    )
+            continue
         if case_type == FOSTER_CARE:
             checks.append(
                 _pattern_check(

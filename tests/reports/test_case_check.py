@@ -162,6 +162,14 @@ def test_items_8_and_15_parent_visits_and_worker_parent_visits():
     assert not result["8-father"].disagrees
 
 
+def test_items_8_and_15_without_the_parent_in_the_extract_compare_nothing():
+    result = checks(facts(parents=[{"parent_id": "M1", "relationship": "BIRTH_MOTHER"}]))
+    for key in ("8-father", "15-father"):
+        assert (result[key].compared, result[key].disagrees) == (False, False)
+        assert result[key].reason == "The extract records no father of the child: nothing to compare."
+    assert result["8-mother"].compared and not result["8-mother"].disagrees
+
+
 def test_item_4_placements_count_dates_and_types():
     three = facts(
         placements=[
