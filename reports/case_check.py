@@ -212,6 +212,14 @@ def _values(answer: Any) -> list:
     return [answer]
 
 
+def _int(value: Any) -> int | None:
+    """A number answer; None when unanswered or not a number (imported data may hold anything)."""
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
 def _date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
@@ -338,10 +346,10 @@ def placements_in_period(facts: Facts, start: dt.date, end: dt.date) -> list[dic
 def _placements(facts: Facts, answers: dict, start: dt.date, end: dt.date) -> list[Check]:
     rows = placements_in_period(facts, start, end)
     said = tuple(f"{p['start_date']:%Y-%m-%d} {p['setting_type']}" for p in rows) or ("no placement setting",)
-    count = answers.get("4A")
+    count = _int(answers.get("4A"))
     table = [r for r in answers.get("4A1") or [] if isinstance(r, dict)]
     checks = []
-    if count in (None, ""):
+    if count is None:
         checks.append(
             Check(
                 "4-count",
@@ -355,7 +363,7 @@ def _placements(facts: Facts, answers: dict, start: dt.date, end: dt.date) -> li
             )
         )
     else:
-        differs = int(count) != len(rows)
+        differs = count != len(rows)
         reason = (
             f"The extract shows {len(rows)} placement setting(s) in the period, the review says {count}."
             if differs
@@ -467,11 +475,11 @@ def _permanency(facts: Facts, answers: dict, start: dt.date, end: dt.date) -> li
         review.append(f"6A3: {removal:%Y-%m-%d}")
         if removal != episode["removal_date"]:
             problems.append(f"removal {episode['removal_date']:%Y-%m-%d} in the extract, {removal:%Y-%m-%d} in 6A3")
-    months = answers.get("6A4")
-    if months not in (None, ""):
+    months = _int(answers.get("6A4"))
+    if months is not None:
         review.append(f"6A4: {months} month(s)")
         computed = months_between(episode["removal_date"], last_day)
-        if abs(int(months) - computed) > 1:
+        if abs(months - computed) > 1:
             problems.append(f"{computed} month(s) in care in the extract, {months} in 6A4")
     discharge = answers.get("6A6")
     if discharge not in (None, ""):

@@ -15,6 +15,7 @@ import datetime as dt
 from django import forms
 from django.db import transaction
 
+from accounts.audit import log_action
 from accounts.models import Agency, County, User
 from metrics.models import Extract, RemovalEpisode, ResponsibilitySpan
 from reports.models import CaseExtractLink, ExtractSample
@@ -129,7 +130,7 @@ def draw_from_extract(
             frame=frame,
         )
 
-    return draw_sample(
+    sample = draw_sample(
         str(parsed),
         site_circuits,
         site_size,
@@ -140,6 +141,19 @@ def draw_from_extract(
         frame=frame,
         before_fill=record,
     )
+    log_action(
+        "reports.extract.sample_drawn",
+        user,
+        sample,
+        data={
+            "extract_id": extract.extract_id,
+            "agencies": sorted(a.code for a in agencies),
+            "seed": sample.seed,
+            "frame_size": len(frame),
+            "cases": sample.cases.count(),
+        },
+    )
+    return sample
 
 
 def frame_hook(sample: Sample) -> list[str] | None:

@@ -270,6 +270,12 @@ def test_items_1_and_3_substantiated_reports():
     assert not checks(facts())["1-reports"].disagrees
 
 
+def test_answers_that_are_not_numbers_are_not_compared():
+    result = checks(facts(), **{"4A": "two", "6A4": "many", "6A3": None, "6A6": None})
+    assert (result["4-count"].compared, result["4-count"].disagrees) == (False, False)
+    assert (result["6-clock"].compared, result["6-clock"].disagrees) == (False, False)
+
+
 def test_a_child_missing_from_the_extract_gives_no_checks():
     assert compare(Facts("C9", found=False), AGREEING, START, END) == []
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from accounts.models import AuditEntry
 from reports.extract_sampling import SamplingError, build_frame, draw_from_extract
 from reports.models import CaseExtractLink, ExtractSample
 from reviews.models import Case, Sample, SampleCase
@@ -147,6 +148,13 @@ def test_the_page_draws_in_the_users_agencies_only(extract, agency, personas, cl
     assert response.status_code == 302 and response["Location"] == "/reviews/samples/"
     sample = Sample.objects.get()
     assert (sample.seed, sample.created_by, sample.cases.count()) == (11, personas.admin_a, 3)
+    entry = AuditEntry.objects.get(action="reports.extract.sample_drawn")
+    assert (entry.user, entry.data["agencies"], entry.data["frame_size"], entry.data["cases"]) == (
+        personas.admin_a,
+        ["6ZA"],
+        12,
+        3,
+    )
     assert (
         client_for(personas.state_admin)
         .post(url, {**data, "agencies": [agency("6ZB").pk], "statewide_size": "0", "site_size": "1"})
