@@ -152,3 +152,23 @@ def test_who_may_open_the_link_form(linked, personas, client_for):
         client_for(personas.supervisor_a_reviewer_b).get(f"/reports/extract/cases/{case_b.pk}/link/").status_code == 403
     )
     assert client_for(personas.qa_a).get(f"/reports/extract/cases/{case_b.pk}/link/").status_code == 404
+
+
+def test_a_multi_agency_user_notes_only_where_they_do_qa(linked, personas, client_for):
+    """qa_a_viewer_b: QA in 6ZA, agency viewer in 6ZB. 6ZB's linked review shows its panel, read-only."""
+    review_b = make_review(make_case("CASE-B", agency="6ZB"), pur_start=dt.date(2023, 4, 1))
+    record_answers(review_b, {"14A1": "NEVER"}, {})
+    CaseExtractLink.objects.create(case=review_b.case, child_id="C2", episode_id="E2")
+    client = client_for(personas.qa_a_viewer_b)
+    page = client.get(f"/reviews/{review_b.pk}/").content.decode()
+    assert "What the extract says" in page and "Save note" not in page and "Change the link" not in page
+    assert (
+        client.post(
+            f"/reports/extract/reviews/{review_b.pk}/notes/", {"check_key": "14-visits", "text": "x"}
+        ).status_code
+        == 403
+    )
+    assert client.get(f"/reports/extract/cases/{review_b.case.pk}/link/").status_code == 403
+    page = client.get(f"/reviews/{linked.pk}/").content.decode()
+    assert "Save note" in page and "Change the link" in page
+    assert not ExtractCheckNote.objects.exists()
