@@ -31,6 +31,11 @@ ANSWERED_DEFAULT = 5
 
 
 def seed(stdout) -> None:
+    seed_wave(stdout)
+    seed_linked_review(stdout)
+
+
+def seed_wave(stdout) -> None:
     with transaction.atomic():
         if Wave.objects.filter(name=DEMO_WAVE).exists():
             stdout.write(f"reports: {DEMO_WAVE!r} already there\n")
@@ -88,3 +93,93 @@ def _respond(invitation: Invitation, rng: random.Random) -> None:
     day = OPENS_ON + dt.timedelta(days=rng.randint(3, 80))
     Response.objects.filter(pk=response.pk).update(submitted_on=day, started_on=day)
     Invitation.objects.filter(pk=invitation.pk).update(sent_at=dt.datetime.combine(OPENS_ON, dt.time(9), tzinfo=dt.UTC))
+
+
+# --- A review linked to the demo extract (issue 16) -------------------------------------------
+
+LINKED_CASE = "DEMO-6ZA-LINK"
+LINKED_PUR = (dt.date(2023, 4, 1), dt.date(2023, 7, 18))  # submitted on 2023-07-18 (Face Sheet E)
+
+
+def _demo_child() -> tuple[str, str, list[dict]] | None:
+    """The first 6ZA child (by id) 6ZA was responsible for during the period, removed before its end,
+    with a placement setting in it."""
+    from metrics.models import Placement, RemovalEpisode, ResponsibilitySpan
+    from reports.case_check import PLACEMENT_TYPES
+
+    start, end = LINKED_PUR
+    spans = ResponsibilitySpan.objects.filter(
+        agency_code="6ZA", start_day__lte=end.toordinal(), end_day__gte=start.toordinal()
+    ).order_by("child_id", "start_day")
+    for child_id, episode_id in spans.values_list("child_id", "episode_id")[:200]:
+        episode = RemovalEpisode.objects.filter(episode_id=episode_id).first()
+        if episode is None or episode.removal_date >= end:
+            continue
+        placements = [
+            p
+            for p in Placement.objects.filter(episode_id=episode_id)
+            .order_by("start_date")
+            .values("start_date", "end_date", "setting_type")
+            if p["setting_type"] in PLACEMENT_TYPES
+            and p["start_date"] <= end
+            and (p["end_date"] is None or p["end_date"] > start)
+        ]
+        if placements:
+            return child_id, episode_id, placements
+    return None
+
+
+def seed_linked_review(stdout) -> None:
+    """A submitted 6ZA review of a demo-extract child, linked to it, that disagrees with the extract.
+
+    The answers follow the extract where they can (removal date, placements), and the reviewer's table
+    lists one placement more than the extract records, so the panel flags items 4 at least (other
+    checks may flag too, from the synthetic visits). It goes in through the interchange import, like
+    the reviews demo. Idempotent: nothing is done when the case is already linked."""
+    from metrics.models import Extract, RemovalEpisode
+    from reports.case_check import PLACEMENT_TYPES
+    from reports.models import CaseExtractLink
+    from reviews import demo as reviews_demo
+    from reviews.interchange import import_document
+
+    if CaseExtractLink.objects.filter(case__case_id=LINKED_CASE).exists():
+        stdout.write(f"reports: {LINKED_CASE} already linked to the extract\n")
+        return
+    if not Extract.objects.filter(is_current=True).exists():
+        stdout.write("reports: no extract loaded, the linked demo review is skipped\n")
+        return
+    found = _demo_child()
+    if found is None:
+        stdout.write("reports: no 6ZA child in care in the demo period, the linked demo review is skipped\n")
+        return
+    child_id, episode_id, placements = found
+    removal = RemovalEpisode.objects.get(episode_id=episode_id).removal_date
+    document = reviews_demo._document(LINKED_CASE, "6ZA", "29095", "FOSTER_CARE", "submitted", "reviewer_6za", ())
+    rows = [
+        {
+            "placement_date": f"{p['start_date']:%Y-%m-%d}",
+            "placement_type": PLACEMENT_TYPES[p["setting_type"]][0],
+            "change_reason": "OTHER",
+            "change_reason_text": "Demo.",
+        }
+        for p in placements
+    ]
+    # the reviewer's extra placement: a respite weekend the extract rightly leaves out
+    rows.append(
+        {
+            "placement_date": "2023-06-02",
+            "placement_type": "FOSTER_NON_RELATIVE",
+            "change_reason": "NA_CURRENT_PLACEMENT",
+        }
+    )
+    document["answers"].update({"4A": len(rows), "4A1": rows, "4B": "YES", "6A3": f"{removal:%Y-%m-%d}"})
+    document["face_sheet"].update(
+        {"I": f"{removal:%Y-%m-%d}", "K": f"{removal:%Y-%m-%d}", "E": f"{LINKED_PUR[1]:%Y-%m-%d}"}
+    )
+    with transaction.atomic():
+        review = import_document(document).review
+        case = review.case
+        case.opened_on = removal
+        case.save(update_fields=["opened_on"])
+        CaseExtractLink.objects.create(case=case, child_id=child_id, episode_id=episode_id, source="demo")
+    stdout.write(f"reports: {LINKED_CASE} (submitted for QA) linked to child {child_id} of the demo extract\n")

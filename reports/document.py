@@ -32,7 +32,7 @@ from django.utils import timezone
 from accounts.models import Agency, User
 from metrics.descriptions import describe
 from metrics.registry import all_metrics
-from reports import analysis, charts, exports
+from reports import analysis, charts, exports, extract_agreement
 from reports import wording as w
 from reports.formatting import metric_number
 from reports.measures import all_metric_codes
@@ -361,6 +361,8 @@ def build(
         "reviews_counted": base.reviews_counted,
         "min_cell": base.min_cell,
         "agencies": agencies_evaluated(scope),
+        # issue 16: review versus extract; snapshots made before it have no such key and show nothing
+        "extract_agreement": extract_agreement.for_report(user, quarter, scope),
     }
     measures = []
     chart_specs = {}

@@ -118,3 +118,72 @@ class RenderedFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} ({self.format})"
+
+
+# --------------------------------------------------------------------------------------------
+# Cases linked to the extract (issue 16). The link lives here, on the top floor: reviews never
+# learns about the extract. Child and episode are kept as the extract names them (text ids), so a
+# link survives the import of a newer extract.
+# --------------------------------------------------------------------------------------------
+
+
+class CaseExtractLink(models.Model):
+    """A review case is this child (and removal episode) of the extract."""
+
+    case = models.OneToOneField("reviews.Case", on_delete=models.CASCADE, related_name="extract_link")
+    child_id = models.CharField(max_length=64, db_index=True, help_text="The extract's child_id.")
+    episode_id = models.CharField(max_length=64, blank=True, help_text="The extract's episode_id (may be empty).")
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    linked_at = models.DateTimeField(auto_now=True)
+    source = models.CharField(
+        max_length=16,
+        choices=[("sample", "Drawn from the extract"), ("hand", "Set by hand"), ("demo", "Demo data")],
+        default="hand",
+    )
+
+    class Meta:
+        ordering = ["case__case_id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} -> child {self.child_id}"
+
+    @property
+    def agency(self) -> Agency:
+        return self.case.agency
+
+
+class ExtractCheckNote(models.Model):
+    """The reviewer's (or QA's) word on why the review and the extract differ on one check."""
+
+    review = models.ForeignKey("reviews.Review", on_delete=models.CASCADE, related_name="extract_notes")
+    check_key = models.CharField(max_length=32, help_text="The comparison, e.g. 14-visits or 4-count.")
+    text = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["review", "check_key"]
+        constraints = [models.UniqueConstraint(fields=["review", "check_key"], name="extract_note_one_per_check")]
+
+    def __str__(self) -> str:
+        return f"{self.review}: {self.check_key}"
+
+    @property
+    def agency(self) -> Agency:
+        return self.review.case.agency
+
+
+class ExtractSample(models.Model):
+    """A review sample drawn from the extract: the frame it was drawn from, kept so the draw and
+    every replacement can be repeated (reviews.sampling asks reports for it through its frame hook)."""
+
+    sample = models.OneToOneField("reviews.Sample", on_delete=models.CASCADE, related_name="extract_frame")
+    extract_id = models.CharField(max_length=64)
+    extract_as_of = models.DateField()
+    agency_codes = models.JSONField(default=list, help_text="The agencies whose children form the frame.")
+    frame = models.JSONField(default=list, help_text="Case ids (= the extract's child ids) of the frame.")
+
+    def __str__(self) -> str:
+        return f"{self.sample} from {self.extract_id}"

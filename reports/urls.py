@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from reports import report_views, views
+from reports import extract_views, report_views, views
 
 app_name = "reports"
 
@@ -10,6 +10,10 @@ FORMATS = r"(?P<fmt>pdf|docx|xlsx|json|html)"
 urlpatterns = [
     path("quarterly/", views.quarterly, name="quarterly"),
     re_path(r"^quarterly/export\.(?P<fmt>csv|xlsx)$", views.quarterly_export, name="quarterly_export"),
+    # Cases linked to the extract (issue 16): the link form, notes on the panel's flags, the draw.
+    path("extract/sample/", extract_views.draw_from_extract, name="extract_sample"),
+    path("extract/cases/<int:case_pk>/link/", extract_views.link_case, name="extract_link"),
+    path("extract/reviews/<int:pk>/notes/", extract_views.note_save, name="extract_note"),
     # The written report: drafted, reviewed and published in the app.
     path("written/", report_views.report_list, name="report_list"),
     path("written/open/", report_views.report_open, name="report_open"),

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.audit import log_action
 from accounts.scoping import holds_statewide
-from reports import exports
+from reports import exports, extract_agreement
 from reports.quarterly import (
     CAPABILITY,
     STATEWIDE,
@@ -57,6 +57,7 @@ def quarterly(request: HttpRequest) -> HttpResponse:
         "report": report,
         "written_report": _written_report_link(request, quarter, scope),
         "charts": {s.measure.code: s.chart() for s in report.sections if s.headline and s.has_metric_data},
+        "agreement": extract_agreement.for_report(request.user, quarter, scope),
     }
     return render(request, "reports/quarterly.html", context)
 

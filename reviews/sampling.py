@@ -9,6 +9,11 @@ ordered by case id, are shuffled by a generator seeded from (seed, quarter, stra
 seed on the same population always gives the same sample, whatever the database.
 Eliminated cases stay in the sample with their reason; the replacement is the next case of the
 same stratum's shuffled order.
+
+A sample may be drawn from a frame: a fixed list of case ids kept by another app (reports draws from
+the extract's children). The frame is passed to `draw_sample`, and a registered frame hook returns it
+again for the saved sample, so `reproduces` and `eliminate` draw from the same population. This module
+knows nothing of where a frame comes from.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import datetime as dt
 import random
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -60,10 +66,32 @@ class Quarter:
         return f"{self.year}Q{self.number}"
 
 
-def population(quarter: Quarter, case_types: list[str]) -> QuerySet[Case]:
-    """Cases open during the quarter, long enough to be reviewed."""
+FrameHook = Callable[[Sample], "Iterable[str] | None"]
+_FRAME_HOOKS: list[FrameHook] = []
+
+
+def register_frame_hook(hook: FrameHook) -> FrameHook:
+    """Register a function returning a saved sample's frame (case ids), or None when it is not its sample."""
+    if hook not in _FRAME_HOOKS:
+        _FRAME_HOOKS.append(hook)
+    return hook
+
+
+def frame_of(sample: Sample) -> list[str] | None:
+    """The case ids a sample was drawn from, when it was drawn from a frame; None: every case."""
+    for hook in _FRAME_HOOKS:
+        frame = hook(sample)
+        if frame is not None:
+            return sorted(frame)
+    return None
+
+
+def population(quarter: Quarter, case_types: list[str], frame: Iterable[str] | None = None) -> QuerySet[Case]:
+    """Cases open during the quarter, long enough to be reviewed (only the frame's, when given)."""
     open_in_quarter = Q(opened_on__lte=quarter.end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=quarter.start))
     cases = Case.objects.filter(open_in_quarter, case_type__in=case_types).select_related("county")
+    if frame is not None:
+        cases = cases.filter(case_id__in=list(frame))
     eligible = []
     for case in cases:
         last_day = min(case.closed_on or quarter.end, quarter.end)
@@ -103,11 +131,17 @@ def shuffled(case_ids: list[str], seed: int, quarter: Quarter, stratum: str) -> 
 
 
 def plan(
-    quarter: Quarter, site_circuits: list[int], site_size: int, statewide_size: int, seed: int, case_types: list[str]
+    quarter: Quarter,
+    site_circuits: list[int],
+    site_size: int,
+    statewide_size: int,
+    seed: int,
+    case_types: list[str],
+    frame: Iterable[str] | None = None,
 ) -> list[tuple[str, str, int]]:
     """(case id, stratum, position) of every case the parameters select, without saving anything."""
     strata: dict[str, list[str]] = defaultdict(list)
-    for case in population(quarter, case_types):
+    for case in population(quarter, case_types, frame):
         strata[stratum_of(case, site_circuits)].append(case.case_id)
     sites = {k: len(v) for k, v in strata.items() if not k.startswith("statewide")}
     rest = {k: len(v) for k, v in strata.items() if k.startswith("statewide")}
@@ -132,8 +166,13 @@ def draw_sample(
     seed: int | None = None,
     case_types: list[str] | None = None,
     created_by: User | None = None,
+    frame: Iterable[str] | None = None,
+    before_fill: Callable[[Sample], None] | None = None,
 ) -> Sample:
-    """Draw and record a sample; the seed is stored so the draw can be repeated and checked."""
+    """Draw and record a sample; the seed is stored so the draw can be repeated and checked.
+
+    `frame` limits the population to those case ids; `before_fill` lets the caller record it (for its
+    frame hook) before the cases are drawn, in the same transaction."""
     parsed = Quarter.parse(quarter)
     if seed is None:
         seed = random.SystemRandom().randrange(1, 2**31)
@@ -150,11 +189,13 @@ def draw_sample(
         case_types=case_types,
         created_by=created_by,
     )
-    fill(sample)
+    if before_fill is not None:
+        before_fill(sample)
+    fill(sample, frame)
     return sample
 
 
-def fill(sample: Sample) -> None:
+def fill(sample: Sample, frame: Iterable[str] | None = None) -> None:
     """Record the cases a saved sample's parameters select."""
     selected = plan(
         Quarter.parse(sample.quarter),
@@ -163,6 +204,7 @@ def fill(sample: Sample) -> None:
         sample.statewide_size,
         sample.seed,
         sample.case_types,
+        frame if frame is not None else frame_of(sample),
     )
     cases = {c.case_id: c for c in Case.objects.filter(case_id__in=[row[0] for row in selected])}
     SampleCase.objects.bulk_create(
@@ -180,6 +222,7 @@ def reproduces(sample: Sample) -> bool:
         sample.statewide_size,
         sample.seed,
         sample.case_types,
+        frame_of(sample),
     )
     recorded = sample.cases.filter(replaces__isnull=True).values_list("case__case_id", "stratum", "draw_order")
     return sorted(expected) == sorted(recorded)
@@ -204,7 +247,9 @@ def eliminate(entry: SampleCase, reason: str, note: str = "", user: User | None 
     sample = entry.sample
     quarter = Quarter.parse(sample.quarter)
     members = [
-        c for c in population(quarter, sample.case_types) if stratum_of(c, sample.site_circuits) == entry.stratum
+        c
+        for c in population(quarter, sample.case_types, frame_of(sample))
+        if stratum_of(c, sample.site_circuits) == entry.stratum
     ]
     order = shuffled([c.case_id for c in members], sample.seed, quarter, entry.stratum)
     taken = set(sample.cases.values_list("case__case_id", flat=True))

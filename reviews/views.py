@@ -33,7 +33,7 @@ from accounts.audit import entries_for, log_action
 from accounts.navigation import agencies_where
 from accounts.scoping import agencies_with_capability, has_capability, scope_queryset
 from config.security import PRINT_PAGE_POLICY
-from reviews import completeness, entry, exports, printout, summaries, workflow
+from reviews import completeness, entry, exports, panels, printout, summaries, workflow
 from reviews.access import cases_for_user, get_case_for_user_or_404, get_review_for_user_or_404, reviews_for_user
 from reviews.forms import (
     AnswerForm,
@@ -173,12 +173,16 @@ def qa_queue(request: HttpRequest) -> HttpResponse:
         .annotate(open_notes=Count("qa_notes", filter=Q(qa_notes__resolved=False)))
         .order_by("status", "updated_at")
     )
+    # Flags other apps raise on a review (reports: the review disagrees with the extract).
+    flags = panels.flag_counts(request.user, reviews)
+    for review in reviews:
+        review.flags = flags.get(review.pk, 0)
     groups = [
         (label, [r for r in reviews if r.status == value])
         for value, label in Review.Status.choices
         if value in statuses
     ]
-    return render(request, "reviews/qa_queue.html", {"groups": groups})
+    return render(request, "reviews/qa_queue.html", {"groups": groups, "show_flags": bool(flags)})
 
 
 def _review_context(request: HttpRequest, review: Review, scoring=None) -> dict[str, Any]:
@@ -225,6 +229,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "item_values": OVERRIDE_VALUES,
             "outcome_values": OUTCOME_OVERRIDE_VALUES,
             "instrument": get_instrument(review.instrument_version),
+            "panels": panels.panels_for(request, review),
         }
     )
     return render(request, "reviews/review_detail.html", context)
@@ -442,6 +447,7 @@ def item(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             "previous_key": keys[index - 1] if index else None,
             "next_key": keys[index + 1] if index + 1 < len(keys) else None,
             "item_values": OVERRIDE_VALUES,
+            "panels": panels.panels_for(request, review, key),
         }
     )
     return render(request, "reviews/item.html", context)

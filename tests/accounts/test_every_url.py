@@ -71,6 +71,7 @@ class Probe:
     agency: str | None = None  # the URL names `owner`: 404 without a role there, 403 without this
     act: str | None = None  # needed in `owner` for the action, else `act_refused`
     act_refused: int = 403
+    act_any: tuple[str, ...] = ()  # any one of these in `owner` for the action, else `act_refused`
     ok: tuple[int, ...] = (200,)
     markers: tuple[str, ...] = ()  # an agency's data ("{case}", ">{code}<"), shown iff `shows` is held there
     shows: str | None = None  # defaults to require / fetch / agency
@@ -597,6 +598,40 @@ PROBES: list[Probe] = [
         require="report.view",
         statewide="report.view",
     ),
+    # --- reports: cases linked to the extract (issue 16) ---------------------------------------
+    Probe("reports:extract_sample", require="review.sample"),
+    Probe(
+        "reports:extract_sample",
+        method="POST",
+        data=lambda world: {"quarter": "2023Q3", "agencies": [world.b.pk], "site_size": "1", "statewide_size": "0"},
+        require="review.sample",
+        ok=(200, 302),  # 6ZB not among the persona's agencies: the form answers again (200)
+    ),
+    Probe(
+        "reports:extract_link",
+        args=lambda world: [world.review_b_edit.case.pk],
+        fetch="review.view",
+        act_any=("review.qa", "report.edit", "review.sample"),
+        markers=("{case}",),
+    ),
+    Probe(
+        "reports:extract_link",
+        args=lambda world: [world.review_b_edit.case.pk],
+        method="POST",
+        data=lambda _: {"action": "set", "child_id": "NO-SUCH-CHILD"},
+        fetch="review.view",
+        act_any=("review.qa", "report.edit", "review.sample"),
+        ok=(200,),  # refused with the form's message: not among 6ZB's children
+    ),
+    Probe(
+        "reports:extract_note",
+        args=B_QA,
+        method="POST",
+        data=lambda _: {"check_key": "14-visits", "text": "The visit was on paper."},
+        fetch="review.view",
+        act_any=("review.edit", "review.qa"),
+        ok=(302,),  # the case is not linked: back to the review with a message
+    ),
     # --- reports: the written report (tests/accounts/world.py, _reports) -----------------------
     # 6ZB: 2023Q3 published and re-issued (a draft of version 2 open beside version 1), 2022Q4
     # published, 2023Q2 a draft never published, 2023Q1 in review; 6ZA: 2023Q3 published; statewide:
@@ -944,6 +979,8 @@ def expected_statuses(probe: Probe, who: Holder) -> tuple[int, ...]:
     if probe.fetch and probe.fetch not in who.caps(probe.owner):
         return (404,)
     if probe.act and probe.act not in who.caps(probe.owner):
+        return (probe.act_refused,)
+    if probe.act_any and not set(probe.act_any) & who.caps(probe.owner):
         return (probe.act_refused,)
     return probe.ok
 
