@@ -179,7 +179,6 @@ def test_the_consensus_frees_the_case_for_the_next_period(dual, personas):
     assert workflow.period_start_problems(dual.case, dt.date(2023, 7, 20))  # overlaps the consensus
 
 
-
 def test_a_reconciled_blind_review_cannot_be_eliminated(dual, personas):
     """Once the pair has its consensus, the originals stay for the statistics: the consensus is eliminated instead."""
     first = dual.first
@@ -194,6 +193,7 @@ def test_a_reconciled_blind_review_cannot_be_eliminated(dual, personas):
     assert first.status == S.SUBMITTED
     assert calibration.agreement_statistics("2023Q3")["pairs"] == 1
     assert "eliminate" in [a.name for a in workflow.available_actions(consensus, personas.qa_a)]
+
 
 def test_the_reconciliation_page(dual, personas, client_for, reviewer_a2):
     url = reverse("reviews:calibration_reconcile", args=[dual.pk])
