@@ -36,7 +36,7 @@ from metrics.models import (
     WorkerChildVisit,
     WorkerParentVisit,
 )
-from reviews.scoring import raw_answers
+from reviews.scoring import raw_answers_of
 
 FOSTER_CARE = "FOSTER_CARE"
 AT_LEAST_MONTHLY = ("MORE_THAN_WEEKLY", "WEEKLY", "TWICE_MONTHLY_PLUS", "MONTHLY_PLUS")
@@ -108,52 +108,86 @@ class Facts:
 
 def load_facts(child_id: str) -> Facts:
     """Everything the comparisons read about `child_id` in the current extract (one query per table)."""
+    return load_facts_of([child_id])[child_id]
+
+
+def load_facts_of(child_ids: list[str]) -> dict[str, Facts]:
+    """`load_facts` for several children at once: one query per table whatever their number."""
     extract = Extract.objects.filter(is_current=True).first()
+    extract_id = extract.extract_id if extract else ""
+    facts = {child_id: Facts(child_id, found=False, extract_id=extract_id) for child_id in child_ids}
+    if extract is None or not child_ids:
+        return facts
     episodes = list(
-        RemovalEpisode.objects.filter(child_id=child_id)
-        .order_by("removal_date")
-        .values("episode_id", "removal_date", "discharge_date")
+        RemovalEpisode.objects.filter(child_id__in=child_ids)
+        .order_by("removal_date", "episode_id")
+        .values("child_id", "episode_id", "removal_date", "discharge_date")
     )
-    if extract is None or not episodes:
-        return Facts(child_id, found=False, extract_id=extract.extract_id if extract else "")
-    episode_ids = [e["episode_id"] for e in episodes]
-    parents = list(ParentLink.objects.filter(child_id=child_id).values("parent_id", "relationship"))
-    parent_ids = [p["parent_id"] for p in parents]
-    return Facts(
-        child_id,
-        found=True,
-        extract_id=extract.extract_id,
-        as_of=extract.as_of_date,
-        episodes=episodes,
-        placements=list(
-            Placement.objects.filter(episode_id__in=episode_ids)
-            .order_by("start_date", "placement_id")
-            .values("placement_id", "start_date", "end_date", "setting_type")
-        ),
-        child_visits=list(
-            WorkerChildVisit.objects.filter(child_id=child_id).values("visit_date", "contact_mode", "status")
-        ),
-        parents=parents,
-        parent_visits=list(
-            ParentChildVisit.objects.filter(child_id=child_id).values("parent_id", "visit_date", "visit_mode", "status")
-        ),
-        worker_parent_visits=list(
-            WorkerParentVisit.objects.filter(parent_id__in=parent_ids).values(
-                "parent_id", "visit_date", "contact_mode", "status"
-            )
-        ),
-        goals=list(
-            PermanencyGoal.objects.filter(episode_id__in=episode_ids)
-            .order_by("start_date", "goal_id")
-            .values("goal_rank", "goal_type", "start_date", "end_date")
-        ),
-        exams=list(HcyExam.objects.filter(child_id=child_id).values("exam_date", "exam_type", "status")),
-        reports=list(
-            SubstantiatedReport.objects.filter(child_id=child_id)
-            .order_by("report_date")
-            .values("report_id", "report_date")
-        ),
+    for episode in episodes:
+        child = facts[episode.pop("child_id")]
+        child.found, child.as_of = True, extract.as_of_date
+        child.episodes.append(episode)
+    child_of_episode = {e["episode_id"]: f.child_id for f in facts.values() for e in f.episodes}
+    found = [child_id for child_id, f in facts.items() if f.found]
+    for parent in ParentLink.objects.filter(child_id__in=found).values("child_id", "parent_id", "relationship"):
+        facts[parent.pop("child_id")].parents.append(parent)
+    children_of_parent: dict[str, list[str]] = {}
+    for f in facts.values():
+        for parent in f.parents:
+            children_of_parent.setdefault(parent["parent_id"], []).append(f.child_id)
+
+    def by_episode(rows, key: str) -> None:
+        for row in rows:
+            facts[child_of_episode[row.pop("episode_id")]].__dict__[key].append(row)
+
+    def by_child(rows, key: str) -> None:
+        for row in rows:
+            facts[row.pop("child_id")].__dict__[key].append(row)
+
+    by_episode(
+        Placement.objects.filter(episode_id__in=child_of_episode)
+        .order_by("start_date", "placement_id")
+        .values("episode_id", "placement_id", "start_date", "end_date", "setting_type"),
+        "placements",
     )
+    by_child(
+        WorkerChildVisit.objects.filter(child_id__in=found)
+        .order_by("pk")
+        .values("child_id", "visit_date", "contact_mode", "status"),
+        "child_visits",
+    )
+    by_child(
+        ParentChildVisit.objects.filter(child_id__in=found)
+        .order_by("pk")
+        .values("child_id", "parent_id", "visit_date", "visit_mode", "status"),
+        "parent_visits",
+    )
+    for row in (
+        WorkerParentVisit.objects.filter(parent_id__in=children_of_parent)
+        .order_by("pk")
+        .values("parent_id", "visit_date", "contact_mode", "status")
+    ):
+        for child_id in children_of_parent[row["parent_id"]]:
+            facts[child_id].worker_parent_visits.append(dict(row))
+    by_episode(
+        PermanencyGoal.objects.filter(episode_id__in=child_of_episode)
+        .order_by("start_date", "goal_id")
+        .values("episode_id", "goal_rank", "goal_type", "start_date", "end_date"),
+        "goals",
+    )
+    by_child(
+        HcyExam.objects.filter(child_id__in=found)
+        .order_by("pk")
+        .values("child_id", "exam_date", "exam_type", "status"),
+        "exams",
+    )
+    by_child(
+        SubstantiatedReport.objects.filter(child_id__in=found)
+        .order_by("report_date", "report_id")
+        .values("child_id", "report_id", "report_date"),
+        "reports",
+    )
+    return facts
 
 
 # --- small helpers ----------------------------------------------------------------------------
@@ -614,8 +648,17 @@ class Comparison:
 
 def compare_review(review, link) -> Comparison:
     """The review of a linked case against the current extract."""
-    facts = load_facts(link.child_id)
-    start, end = period_of(review.pur_start, review.pur_end, facts)
-    answers, _ = raw_answers(review)
-    checks = compare(facts, answers, start, end, review.case.case_type)
-    return Comparison(link.child_id, link.episode_id, facts, start, end, checks)
+    return compare_reviews([(review, link)])[review.pk]
+
+
+def compare_reviews(pairs: list[tuple[Any, Any]]) -> dict[int, Comparison]:
+    """Several (review, link) pairs at once, in a number of queries that does not grow with them."""
+    facts = load_facts_of(sorted({link.child_id for _, link in pairs}))
+    answers = raw_answers_of([review.pk for review, _ in pairs])
+    result = {}
+    for review, link in pairs:
+        child = facts[link.child_id]
+        start, end = period_of(review.pur_start, review.pur_end, child)
+        checks = compare(child, answers[review.pk][0], start, end, review.case.case_type)
+        result[review.pk] = Comparison(link.child_id, link.episode_id, child, start, end, checks)
+    return result

@@ -48,13 +48,15 @@ def agreement(reviews) -> tuple[list[AgreementRow], int]:
     reviews = list(reviews.select_related("case__agency"))
     links = {link.case_id: link for link in CaseExtractLink.objects.filter(case_id__in={r.case_id for r in reviews})}
     rows: dict[tuple[str, str], AgreementRow] = {}
-    linked = 0
-    for review in sorted(reviews, key=lambda r: (r.case.agency.code, r.case.case_id, r.pk)):
-        link = links.get(review.case_id)
-        if link is None:
-            continue
-        linked += 1
-        comparison = case_check.compare_review(review, link)
+    pairs = [
+        (review, links[review.case_id])
+        for review in sorted(reviews, key=lambda r: (r.case.agency.code, r.case.case_id, r.pk))
+        if review.case_id in links
+    ]
+    linked = len(pairs)
+    comparisons = case_check.compare_reviews(pairs)
+    for review, _link in pairs:
+        comparison = comparisons[review.pk]
         code = review.case.agency.code
         for item in ITEMS:
             checks = [c for c in comparison.for_item(item) if c.compared]

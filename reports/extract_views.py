@@ -82,11 +82,8 @@ def review_panel(request: HttpRequest, review: Review, item_key: str | None) -> 
 def flag_counts(user, reviews: list[Review]) -> dict[int, int]:
     """Review pk -> the checks where the review disagrees with the extract (the QA queue's column)."""
     links = {link.case_id: link for link in CaseExtractLink.objects.filter(case__in=[r.case_id for r in reviews])}
-    return {
-        review.pk: len(case_check.compare_review(review, links[review.case_id]).flags)
-        for review in reviews
-        if review.case_id in links
-    }
+    comparisons = case_check.compare_reviews([(r, links[r.case_id]) for r in reviews if r.case_id in links])
+    return {pk: len(comparison.flags) for pk, comparison in comparisons.items()}
 
 
 # --- notes on flags -----------------------------------------------------------------------------

@@ -34,9 +34,15 @@ class StaleReview(Exception):
 
 def raw_answers(review: Review) -> tuple[dict[str, Any], dict[str, str]]:
     """Answers as the interchange format writes them (per-person answers as {key: value})."""
-    answers: dict[str, Any] = {}
-    narratives: dict[str, str] = {}
-    for row in review.answers.select_related("participant").order_by("id"):
+    return raw_answers_of([review.pk])[review.pk]
+
+
+def raw_answers_of(review_ids: list[int]) -> dict[int, tuple[dict[str, Any], dict[str, str]]]:
+    """`raw_answers` for several reviews in one query: review pk -> (answers, narratives)."""
+    result: dict[int, tuple[dict[str, Any], dict[str, str]]] = {pk: ({}, {}) for pk in review_ids}
+    rows = Answer.objects.filter(review_id__in=review_ids).select_related("participant").order_by("id")
+    for row in rows:
+        answers, narratives = result[row.review_id]
         if row.participant_id is None:
             if row.value is not None:
                 answers[row.question_code] = row.value
@@ -52,7 +58,7 @@ def raw_answers(review: Review) -> tuple[dict[str, Any], dict[str, str]]:
                 existing = narratives.get(row.question_code)
                 text = f"{row.participant.key}: {row.narrative}"
                 narratives[row.question_code] = f"{existing}\n{text}" if existing else text
-    return answers, narratives
+    return result
 
 
 def overrides_of(review: Review) -> dict[str, Override]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import AuditEntry
 from reports.models import CaseExtractLink, ExtractCheckNote
@@ -172,3 +174,28 @@ def test_a_multi_agency_user_notes_only_where_they_do_qa(linked, personas, clien
     page = client.get(f"/reviews/{linked.pk}/").content.decode()
     assert "Save note" in page and "Change the link" in page
     assert not ExtractCheckNote.objects.exists()
+
+
+def test_the_queue_compares_every_linked_review_in_a_constant_number_of_queries(linked, personas):
+    """The QA queue's flag column reads the extract once per table, not once per linked review."""
+    from reviews import panels
+
+    def counted(reviews):
+        with CaptureQueriesContext(connection) as queries:
+            counts = panels.flag_counts(personas.qa_a, reviews)
+        return counts, len(queries)
+
+    one, queries_for_one = counted([linked])
+    assert one == {linked.pk: 1}
+    more = [linked]
+    for n in range(4):
+        review = make_review(make_case(f"CASE-Q{n}"), pur_start=dt.date(2023, 4, 1))
+        Review.objects.filter(pk=review.pk).update(pur_end=dt.date(2023, 6, 30), status=Review.Status.SUBMITTED)
+        review.refresh_from_db()
+        record_answers(review, {"14A1": "MONTHLY_PLUS" if n % 2 else "LESS_THAN_MONTHLY"}, {})
+        CaseExtractLink.objects.create(case=review.case, child_id="C1", episode_id="E1", source="sample")
+        more.append(Review.objects.select_related("case").get(pk=review.pk))
+    counts, queries_for_five = counted(more)
+    assert queries_for_five == queries_for_one
+    # Monthly visits claimed against a month without one: flagged; "less than monthly": agrees.
+    assert [counts[r.pk] for r in more] == [1, 0, 1, 0, 1]
