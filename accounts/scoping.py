@@ -39,6 +39,8 @@ CAPABILITIES: dict[str, set[str]] = {
         "surveys.follow_up",
         "review.eliminate",
         "review.agreement",
+        # The QA lead draws the quarter's review sample (from the extract or the case list).
+        "review.sample",
     },
     # report.edit: draft and edit the quarterly report of an agency the role is held in (in CD: the
     # statewide report); report.publish: publish it, as the second person (reports/publishing.py).

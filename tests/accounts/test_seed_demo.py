@@ -13,8 +13,10 @@ def test_seed_demo_users_is_idempotent():
     out = io.StringIO()
     call_command("seed_demo", "--users-only", stdout=out)
     users, memberships = User.objects.count(), Membership.objects.count()
-    assert users == 12  # one per role in 6ZA, most in 6ZB, CD's administrator and two CD supervisors
-    assert memberships == 12
+    # One per role in 6ZA plus a second 6ZA reviewer (calibration pairs), most roles in 6ZB, CD's
+    # administrator and two CD supervisors.
+    assert users == 13
+    assert memberships == 13
     call_command("seed_demo", "--users-only", stdout=io.StringIO())
     assert (User.objects.count(), Membership.objects.count()) == (users, memberships)
     assert "reviewer_6za" in out.getvalue()

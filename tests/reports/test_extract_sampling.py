@@ -136,8 +136,11 @@ def test_the_page_draws_in_the_users_agencies_only(extract, agency, personas, cl
         "statewide_size": "1",
         "seed": "11",
     }
-    for user in (personas.qa_a, personas.reviewer_a, personas.supervisor_a, personas.state_supervisor):
+    for user in (personas.reviewer_a, personas.supervisor_a, personas.state_supervisor):
         assert client_for(user).get(url).status_code == 403
+    # The QA lead draws too, in their own agency only.
+    page = client_for(personas.qa_a).get(url).content.decode()
+    assert "test-extract" in page and "6ZA" in page and "6ZB" not in page
     admin = client_for(personas.admin_a)
     page = admin.get(url).content.decode()
     assert "test-extract" in page and "6ZB" not in page
