@@ -136,7 +136,10 @@ def disclosure() -> Disclosure:
     rows = (
         Answer.objects.filter(response__status=Response.Status.SUBMITTED, question__kind__in=COUNTED_KINDS)
         .values(*fields)
-        .annotate(n=Count("response", distinct=True))
+        # One answer row per response and question (answer_unique_per_question): COUNT(*) is the
+        # respondents, without the sort a COUNT(DISTINCT) costs (1.0 s of 2.5 s at 10,000 responses).
+        .annotate(n=Count("id"))
+        .order_by()
     )
     for row in rows:
         cell = _cell(*(row[f"response__{f}"] for f in CELL_FIELDS))
@@ -375,16 +378,22 @@ def _split_results(
         .annotate(n=Count("id"))
         .order_by()
     )
+    kinds = {q.kind for q in catalogue}
+    # Only the kinds asked in these surveys (a breakdown of one question: usually one kind).
     multiple = (
-        Answer.choices.through.objects.filter(answer__in=answers)
-        .values(
-            *(f"answer__{f}" for f in split_field),
-            "answer__question__code",
-            *(["answer__response__group"] if by_group else []),
-            "choice__value",
-        )  # fmt: skip
-        .annotate(n=Count("id"))
-        .order_by()
+        ()
+        if Question.Kind.MULTIPLE not in kinds
+        else (
+            Answer.choices.through.objects.filter(answer__in=answers)
+            .values(
+                *(f"answer__{f}" for f in split_field),
+                "answer__question__code",
+                *(["answer__response__group"] if by_group else []),
+                "choice__value",
+            )  # fmt: skip
+            .annotate(n=Count("id"))
+            .order_by()
+        )
     )
     counts: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in single:
@@ -400,10 +409,14 @@ def _split_results(
                      row.get("answer__response__group", ""))  # fmt: skip
         counts[key][row["choice__value"]] += row["n"]
     numbers = (
-        answers.filter(number__isnull=False)
-        .values(*split_field, "question__code", *group_field)
-        .annotate(n=Count("id"), mean=Avg("number"))
-        .order_by()
+        ()
+        if Question.Kind.NUMBER not in kinds
+        else (
+            answers.filter(number__isnull=False)
+            .values(*split_field, "question__code", *group_field)
+            .annotate(n=Count("id"), mean=Avg("number"))
+            .order_by()
+        )
     )
     for row in numbers:
         key = key_of(part_of(row), row["question__code"], row.get("response__group", ""))
