@@ -148,3 +148,17 @@ def test_a_fanned_out_quarter_through_the_real_broker_with_two_workers(tmp_path)
     run = MetricRun.objects.get(pk=run_id)
     assert run.status == MetricRun.Status.DONE
     assert rows(run) == expected
+
+
+@pytest.mark.django_db
+def test_the_command_fans_out_on_request(bundle):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("compute_metrics", "--period", "2023-07", "--fan-out", stdout=out)
+    run = MetricRun.objects.get()
+    assert run.status == MetricRun.Status.DONE
+    assert f"run {run.run_id}: {run.results.count()} results" in out.getvalue()
+    assert run.results.count() > 100
