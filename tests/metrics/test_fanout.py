@@ -136,15 +136,21 @@ def test_a_fanned_out_quarter_through_the_real_broker_with_two_workers(tmp_path)
     assert load_bundle(tmp_path).ok
     single = compute(Month.parse("2023-07"), Month.parse("2023-09"))
     expected = rows(single)
-    with (
-        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20, hostname="one@test"),
-        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20, hostname="two@test"),
-    ):
-        run_id, _ = compute_fanned_out("2023-07", "2023-09")
-        deadline = time.monotonic() + 120
-        while MetricRun.objects.get(pk=run_id).status == MetricRun.Status.RUNNING:
-            assert time.monotonic() < deadline, "the fanned-out run did not finish within 120 s"
-            time.sleep(0.5)
+    # A queue of this test process only: under xdist another process's broker test (its worker
+    # threads see another test database) must neither take these pieces nor give us its own.
+    queue = f"fanout-test-{os.getpid()}"
+    default_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    workers = {"pool": "solo", "perform_ping_check": False, "shutdown_timeout": 20, "queues": [queue]}
+    try:
+        with start_worker(app, hostname="one@test", **workers), start_worker(app, hostname="two@test", **workers):
+            run_id, _ = compute_fanned_out("2023-07", "2023-09")
+            deadline = time.monotonic() + 120
+            while MetricRun.objects.get(pk=run_id).status == MetricRun.Status.RUNNING:
+                assert time.monotonic() < deadline, "the fanned-out run did not finish within 120 s"
+                time.sleep(0.5)
+    finally:
+        app.conf.task_default_queue = default_queue
     run = MetricRun.objects.get(pk=run_id)
     assert run.status == MetricRun.Status.DONE
     assert rows(run) == expected
