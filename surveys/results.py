@@ -358,16 +358,12 @@ def _split_results(
     def part_of(row: dict, prefix: str = "response__"):
         return row[f"{prefix}{split}"] if split else None
 
-    # Respondents per question (one answer row per respondent and question).
+    # Respondents per question (one answer row per respondent and question) and answers per choice,
+    # from one scan of the answers: the rows without a choice (numbers, text, a multiple choice's
+    # answer row) count as answered only.
     group_field = ["response__group"] if by_group else []
-    answered = answers.values(*split_field, "question__code", *group_field).annotate(n=Count("id")).order_by()
-    for row in answered:
-        key = key_of(part_of(row), row["question__code"], row.get("response__group", ""))
-        if key in results:
-            results[key].answered = row["n"]
     single = (
-        answers.filter(choice__isnull=False)
-        .values(
+        answers.values(
             *split_field,
             "question__code",
             *group_field,
@@ -398,6 +394,10 @@ def _split_results(
     counts: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in single:
         key = key_of(part_of(row), row["question__code"], row.get("response__group", ""))
+        if key in results:
+            results[key].answered += row["n"]
+        if row["choice__value"] is None:
+            continue  # no choice: answered, nothing to count per choice
         counts[key][row["choice__value"]] += row["n"]
         if key in results:
             if row["choice__favourable"]:
