@@ -27,6 +27,8 @@ Results equal compute()'s row for row (tests/metrics/test_fanout.py compares eve
 
 from __future__ import annotations
 
+import hashlib
+
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -120,6 +122,14 @@ def compute_part(run_id: int, month_label: str, codes: list[str]) -> int:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")  # as compute(): many short statements
+                # Two deliveries of the same piece at once (a broker redelivering a message whose
+                # worker is slow, not dead) would each delete before the other's rows are committed
+                # and both insert: the second waits here for the first to commit, then replaces
+                # its rows. (SQLite has one writer at a time anyway.)
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s::integer, %s::integer)",
+                    [run_id % 2**31, _piece_key(month_label, codes)],
+                )
         for metric in metrics:
             # An earlier attempt of this piece (a worker killed after writing): start afresh.
             period = metric.period_label(month)
@@ -147,6 +157,12 @@ def compute_part(run_id: int, month_label: str, codes: list[str]) -> int:
         agencies = list(ExtractAgency.objects.values_list("agency_code", "agency_type", "active_from", "active_to"))
         store_month_results(ctx, computed, versions, run.started_at, agencies)
     return len(computed)
+
+
+def _piece_key(month_label: str, codes: list[str]) -> int:
+    """A stable 32-bit signed number for (month, metric group), the advisory lock's second key."""
+    digest = hashlib.sha256(f"{month_label}:{','.join(codes)}".encode()).digest()
+    return int.from_bytes(digest[:4], "big", signed=True)
 
 
 def finish(run_id: int, codes: list[str]) -> int:

@@ -168,3 +168,40 @@ def test_the_command_fans_out_on_request(bundle):
     assert run.status == MetricRun.Status.DONE
     assert f"run {run.run_id}: {run.results.count()} results" in out.getvalue()
     assert run.results.count() > 100
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_deliveries_of_one_piece_at_once_leave_one_copy(tmp_path):
+    """A broker may deliver a piece again while its first delivery still runs (a slow worker, not a
+    dead one): the advisory lock makes the second wait and then replace the first's rows."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("two writers at once need PostgreSQL (SQLite serialises the test database); CI runs both")
+    generate(tmp_path, children=150, seed=7)
+    assert load_bundle(tmp_path).ok
+    run, pieces, _codes = fanout.start(Month.parse("2023-07"))
+    month, group = next(p for p in pieces if "worker_child_visits" in p[1])
+    errors: list[BaseException] = []
+
+    def deliver() -> None:
+        try:
+            fanout.compute_part(run.pk, month, group)
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert errors == []
+    once = units(run), rows(run)
+    fanout.compute_part(run.pk, month, group)  # a third, alone: the reference
+    assert (units(run), rows(run)) == once
+    keys = MetricResult.objects.filter(run=run).values_list("metric", "period", "period_type", "dimension", "key")
+    assert len(keys) == len(set(keys))
