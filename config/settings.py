@@ -216,7 +216,11 @@ METRICS_IMPORT_STALE_MINUTES = envint("METRICS_IMPORT_STALE_MINUTES", 10, minimu
 METRICS_IMPORT_KEEP_FAILED_DAYS = envint("METRICS_IMPORT_KEEP_FAILED_DAYS", 14, minimum=0)
 
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", "") or None
-CELERY_RESULT_BACKEND = envstr("CELERY_RESULT_BACKEND", "") or None
+# A fanned-out computation (metrics/fanout.py) is a chord, which needs a result backend: a Redis
+# broker serves as one unless another is configured.
+CELERY_RESULT_BACKEND = envstr("CELERY_RESULT_BACKEND", "") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL and CELERY_BROKER_URL.startswith("redis") else None
+)
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
 # Without a broker, long tasks started from a page (an extract import, a computation) run in a
 # background thread of the web process, so the request answers at once ("thread"); "inline" runs
