@@ -221,7 +221,8 @@ def _document(case_id: str, agency: str, county: str, case_type: str, status: st
 
 
 @transaction.atomic
-def seed(stdout) -> None:
+def seed(stdout, generated: bool = True) -> None:
+    """The hand-made reviews, the sample and (unless `generated` is False, for quick tests) the quarter."""
     actions: dict[str, int] = {}
     for row in DEMO_REVIEWS:
         result = import_document(_document(*row))
@@ -235,9 +236,10 @@ def seed(stdout) -> None:
     sample_note = _sample()
     summary = ", ".join(f"{n} {action}" for action, n in sorted(actions.items()))
     stdout.write(f"reviews: {len(DEMO_REVIEWS)} demo reviews ({summary}); {sample_note}\n")
-    generated = seed_quarter()
-    summary = ", ".join(f"{n} {action}" for action, n in sorted(generated.items()))
-    stdout.write(f"reviews: {sum(generated.values())} generated reviews of 2023Q3 ({summary})\n")
+    if generated:
+        quarter = seed_quarter()
+        summary = ", ".join(f"{n} {action}" for action, n in sorted(quarter.items()))
+        stdout.write(f"reviews: {sum(quarter.values())} generated reviews of 2023Q3 ({summary})\n")
 
 
 def _qa_notes_and_overrides(stdout) -> None:
