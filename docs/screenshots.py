@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -62,7 +63,7 @@ def main() -> None:
             page.goto(args.base + path)
             page.wait_for_load_state("networkidle")
             page.screenshot(path=str(IMAGES / f"{name}.png"))
-            print(f"{name}.png  {username}  {path}")
+            sys.stdout.write(f"{name}.png  {username}  {path}\n")
         browser.close()
 
 

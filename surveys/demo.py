@@ -1,9 +1,9 @@
 """Demo survey data: two statewide waves with synthetic contacts, invitations and responses.
 
-About 360 responses from all six respondent groups in five agencies (with the reports demo's
-2023Q3 wave, about 390). Juvenile officers and judges answer 2-4 per agency, and 6ZB's youth only
-4 in wave A: cells below the suppression minimum on purpose, hidden on the results pages together
-with the cells that would give them away.
+382 responses from all six respondent groups in five agencies (with the reports demo's 2023Q3
+wave, 415). Judges answer 2-3 per agency, and 6ZB's youth only 4 in wave A: cells below the
+suppression minimum on purpose, hidden on the results pages together with the cells that would
+give them away.
 
 Idempotent: waves are found by name; nothing is added when they exist. Prints one unused youth
 invitation link (and its printed code) so a newcomer can answer the survey in a browser.
@@ -27,13 +27,12 @@ from surveys.models import Answer, FollowUpRequest, Invitation, Question, Respon
 
 DEMO_WAVES = [
     # name, days before today it opened, days it stays open, respondents per agency by group
-    ("Demo wave A (closed)", 240, 60, {"youth": 7, "resource": 9, "adoptive": 6, "parent": 7, "jo": 3, "judge": 2}),
-    ("Demo wave B (open)", 20, 70, {"youth": 8, "resource": 10, "adoptive": 6, "parent": 8, "jo": 4, "judge": 2}),
+    ("Demo wave A (closed)", 240, 60, {"youth": 7, "resource": 9, "adoptive": 6, "parent": 7, "jo": 5, "judge": 2}),
+    ("Demo wave B (open)", 20, 70, {"youth": 8, "resource": 10, "adoptive": 6, "parent": 8, "jo": 6, "judge": 3}),
 ]
 DEMO_GROUPS = ["youth", "resource", "adoptive", "parent", "jo", "judge"]
 DEMO_AGENCIES = ["6ZA", "6ZB", "6ZC", "6ZM", "6ZR"]
-# Cells below the suppression minimum on purpose (besides every agency's juvenile officers and
-# judges): the results pages hide them and whatever would give them away.
+# Cells below the suppression minimum on purpose (besides every agency's judges): the results pages hide them and whatever would give them away.
 SMALL_CELLS = {("Demo wave A (closed)", "6ZB", "youth"): 4}
 # Invitations left unanswered in every cell (the open wave's first ones give the demo link).
 UNANSWERED_PER_CELL = 3
