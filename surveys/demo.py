@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import random
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -26,13 +26,21 @@ from surveys import answering, models, question_bank, sampling
 from surveys.models import Answer, FollowUpRequest, Invitation, Question, Response, Survey, Wave
 
 DEMO_WAVES = [
-    # name, days before today it opened, days it stays open, respondents per agency by group
-    ("Demo wave A (closed)", 240, 60, {"youth": 7, "resource": 9, "adoptive": 6, "parent": 7, "jo": 5, "judge": 2}),
+    # name, when it opened (a date, or days before today), days it stays open, respondents per agency
+    # by group. Wave A was fielded in July-August 2023, the quarter the metrics and reviews demos
+    # cover, so the 2023Q3 quarterly report has its survey figures; wave B is open now.
+    (
+        "Demo wave A (closed)",
+        date(2023, 7, 10),
+        60,
+        {"youth": 7, "resource": 9, "adoptive": 6, "parent": 7, "jo": 5, "judge": 2},
+    ),
     ("Demo wave B (open)", 20, 70, {"youth": 8, "resource": 10, "adoptive": 6, "parent": 8, "jo": 6, "judge": 3}),
 ]
 DEMO_GROUPS = ["youth", "resource", "adoptive", "parent", "jo", "judge"]
 DEMO_AGENCIES = ["6ZA", "6ZB", "6ZC", "6ZM", "6ZR"]
-# Cells below the suppression minimum on purpose (besides every agency's judges): the results pages hide them and whatever would give them away.
+# Cells below the suppression minimum on purpose (besides every agency's judges): the results
+# pages hide them and whatever would give them away.
 SMALL_CELLS = {("Demo wave A (closed)", "6ZB", "youth"): 4}
 # Invitations left unanswered in every cell (the open wave's first ones give the demo link).
 UNANSWERED_PER_CELL = 3
@@ -51,11 +59,10 @@ def seed(stdout) -> None:
         surveys = [Survey.objects.filter(family=g).order_by("-version").first() for g in DEMO_GROUPS]
         rng = random.Random(2026)
         created = 0
-        for name, opened_days_ago, open_days, answered in DEMO_WAVES:
+        for name, opened, open_days, answered in DEMO_WAVES:
             if Wave.objects.filter(name=name).exists():
                 continue
-            today = timezone.localdate()
-            opens_on = today - timedelta(days=opened_days_ago)
+            opens_on = opened if isinstance(opened, date) else timezone.localdate() - timedelta(days=opened)
             wave = Wave.objects.create(
                 name=name, opens_on=opens_on, closes_on=opens_on + timedelta(days=open_days), guard_days=180
             )
@@ -98,7 +105,8 @@ def _invite(wave: Wave, invited_on, counts: dict[tuple[str, str], int]) -> None:
     outcome = sampling.upload_contacts(wave, "\n".join(lines) + "\n", None, filename="demo.csv", today=invited_on)
     if not outcome.ok:
         raise RuntimeError("demo contact list rejected: " + "; ".join(map(str, outcome.errors)))
-    Invitation.objects.filter(wave=wave).exclude(contact__email="").update(sent_at=timezone.now())
+    sent = timezone.make_aware(datetime.combine(invited_on, time(9)))
+    Invitation.objects.filter(wave=wave).exclude(contact__email="").update(sent_at=sent)
 
 
 def hash_small(text: str) -> int:

@@ -61,6 +61,18 @@ def test_the_full_demo_is_one_quarter_at_scale_and_seeding_twice_changes_nothing
         "judge",
     }
 
+    # Every demo user's home page starts with something to look at or to do.
+    from accounts.attention import attention_for
+    from accounts.demo import DEMO_USERS
+
+    lines = {name: [a.text for a in attention_for(User.objects.get(username=name))] for name, *_ in DEMO_USERS}
+    assert all(lines.values()), lines
+    assert "2 reviews returned to you with QA notes to answer" in lines["reviewer_6za"]
+    assert "1 review submitted and waiting for QA" in lines["qa_6za"]
+    assert "1 written report in draft" in lines["supervisor_6za"]
+    assert "1 written report in review, waiting for you to publish" in lines["state_supervisor"]
+    assert any(line.startswith("6ZB met the goal on") for line in lines["viewer_6zb"])
+
     again = io.StringIO()
     call_command("seed_demo", stdout=again)
     second = counts()
@@ -69,3 +81,4 @@ def test_the_full_demo_is_one_quarter_at_scale_and_seeding_twice_changes_nothing
     assert {label for label in changed if not label.startswith(("sessions.", "axes."))} == set()
     assert "already loaded, July-September 2023 already computed" in again.getvalue()
     assert "53 generated reviews of 2023Q3 (53 unchanged)" in again.getvalue()
+    assert "written reports for 2023Q3: already there" in again.getvalue()

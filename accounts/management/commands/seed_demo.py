@@ -11,6 +11,8 @@ from accounts import demo as accounts_demo
 
 # Order matters: reviews, metrics and surveys need the users; reports needs them all.
 DEMO_APPS = ["reviews", "metrics", "surveys", "reports"]
+# Further demo modules, run after the apps' own: written reports need every app's data.
+DEMO_MODULES = ["reports.demo_written"]
 
 
 class Command(BaseCommand):
@@ -40,5 +42,7 @@ class Command(BaseCommand):
                     module.seed(self.stdout, children=children)
                 else:
                     module.seed(self.stdout)
+            for name in DEMO_MODULES:
+                importlib.import_module(name).seed(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo logins:"))
         self.stdout.write(accounts_demo.logins_table())
