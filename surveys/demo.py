@@ -144,6 +144,7 @@ def _respond(invitation: Invitation, rng: random.Random, cache: dict[int, list])
         cache[survey.pk] = [(q, list(q.choices.all())) for q in answering.survey_questions(survey)]
     by_id = {q.pk: q for q, _ in cache[survey.pk]}
     values: dict[int, object] = {}
+    plain: list[Answer] = []  # saved together below; multiple-choice answers need their pk at once
     for question, choices in cache[survey.pk]:
         if not answering.is_visible(question, values, by_id) or rng.random() < 0.08:
             continue
@@ -167,8 +168,15 @@ def _respond(invitation: Invitation, rng: random.Random, cache: dict[int, list])
             answer.text = rng.choice(COMMENTS)
         else:
             answer.text = rng.choice(["Greene", "Jackson", "Boone", "St. Louis City"])
-        answer.save()
-    answering.submit(invitation, response, contact_me=rng.random() < 0.1, preferred_contact="Weekday afternoons")
+        plain.append(answer)
+    Answer.objects.bulk_create(plain)
+    answering.submit(
+        invitation,
+        response,
+        contact_me=rng.random() < 0.1,
+        preferred_contact="Weekday afternoons",
+        questions=[q for q, _ in cache[survey.pk]],
+    )
     # Spread submissions over the wave instead of stamping them all today.
     day = invitation.wave.opens_on + timedelta(days=rng.randint(1, 15))
     Response.objects.filter(pk=response.pk).update(submitted_on=day, started_on=day)

@@ -23,7 +23,6 @@ def test_seed_demo_users_is_idempotent():
     assert User.objects.get(username="state_admin").is_superuser
 
 
-@pytest.mark.django_db(transaction=True)
 def test_the_full_demo_is_one_quarter_at_scale_and_seeding_twice_changes_nothing():
     """The one test of the full-scale demo (the page crawls seed `--children 300`)."""
     from django.apps import apps
