@@ -44,7 +44,8 @@ def test_the_full_demo_is_one_quarter_at_scale_and_seeding_twice_changes_nothing
     run = MetricRun.objects.get(period_from="2023-07", period_through="2023-09")
     results = MetricResult.objects.filter(run=run, metric="worker_child_visits", period="2023-Q3")
     children_per_agency = dict(results.filter(dimension="AGENCY").values_list("key", "denominator"))
-    active = {"CD", "6ZA", "6ZB", "6ZC", "6ZJ", "6ZK", "6ZL", "6ZM", "6ZO", "6ZR", "6ZS", "6ZV"}
+    # Every active agency, the specialized 6AW included (6ZT closed in April 2023).
+    active = {"CD", "6AW", "6ZA", "6ZB", "6ZC", "6ZJ", "6ZK", "6ZL", "6ZM", "6ZO", "6ZR", "6ZS", "6ZV"}
     assert {code for code, n in children_per_agency.items() if n >= 50} == active
     assert results.filter(dimension="CIRCUIT").count() == 46
     # Reviews: 60 over twelve agencies; surveys: two waves plus the report's 2023Q3 wave.
