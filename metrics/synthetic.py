@@ -4,7 +4,9 @@ Children are generated one at a time and their rows streamed straight to the CSV
 stays flat from 100 to 1,000,000 children. Rates follow the seed's reported figures roughly: about
 92% of children seen monthly, parent/child visits around 15%, worker/parent visits around 30%, HCY
 exams on time around 60%, re-entries around 5%, moves between agencies, trial home visits before
-reunification, parents with TPR before adoption and occasional no-contact orders.
+reunification, parents with TPR before adoption and occasional no-contact orders. Every active
+agency has children: each county's FCCM agency by judicial circuit, CD, and the specialized
+contract (6AW) with a share of the referrals statewide.
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ from metrics.dates import add_months
 from metrics.extract.schema import FILES
 
 FCCM_ACTIVE = ["6ZA", "6ZB", "6ZC", "6ZJ", "6ZK", "6ZL", "6ZM", "6ZO", "6ZR", "6ZS", "6ZV"]
+# The specialized contract (MACF, 6AW) serves no county of its own: it takes a share of the referrals
+# anywhere in the state, so it has children, workers and figures like the others.
+SPECIALIZED = "6AW"
+SPECIALIZED_SHARE = 0.06
 SETTINGS = ["FFH_NONREL"] * 45 + ["FFH_REL"] * 30 + ["GROUP_HOME"] * 6 + ["RESIDENTIAL"] * 5 + ["QRTP"] * 3
 SETTINGS += ["SHELTER"] * 3 + ["PRE_ADOPT"] * 5 + ["SIL"] * 3
 # Children's Division region of each judicial circuit, written on circuits.csv and counties.csv so the
@@ -139,8 +145,9 @@ def generate(out: str | Path, *, children: int, months: int = 48, seed: int = 1,
     staff_size = max(2, children // (25 * (len(FCCM_ACTIVE) + 1)))
     workers: dict[str, list[str]] = {}
     hire = start - timedelta(days=1200)
-    for agency in ["CD", *FCCM_ACTIVE]:
-        office = next(f for f in county_fips if county_agency[f] == agency) if agency != "CD" else "29051"
+    for agency in ["CD", *FCCM_ACTIVE, SPECIALIZED]:
+        offices = [f for f in county_fips if county_agency[f] == agency]
+        office = offices[0] if offices else "29019" if agency == SPECIALIZED else "29051"
         supervisors = [f"S{agency}{n}" for n in range(max(1, staff_size // 5))]
         for sup in supervisors:
             w.row(
@@ -153,7 +160,7 @@ def generate(out: str | Path, *, children: int, months: int = 48, seed: int = 1,
                 fte="1.0",
             )
             _training(w, rng, sup, as_of_date)
-        managers = [f"W{agency}{n}" for n in range(staff_size)]
+        managers = [f"W{agency}{n}" for n in range(staff_size if agency != SPECIALIZED else max(2, staff_size // 6))]
         for n, worker in enumerate(managers):
             w.row(
                 "workers.csv",
@@ -296,8 +303,9 @@ def _assignments(w, rng, child, episode, removal, discharge, as_of, county, coun
     plan = [("CD", removal)]
     if rng.random() < 0.75:
         referral = removal + timedelta(days=rng.randint(3, 45))
+        fccm = SPECIALIZED if rng.random() < SPECIALIZED_SHARE else county_agency[county]
         if referral <= as_of and (discharge is None or referral < discharge):
-            plan.append((county_agency[county], referral))
+            plan.append((fccm, referral))
     for i, (agency, first) in enumerate(plan):
         last = (plan[i + 1][1] - timedelta(days=1)) if i + 1 < len(plan) else discharge
         bound = last or as_of

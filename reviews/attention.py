@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from accounts.attention import Attention, plural
 from accounts.models import User
 from accounts.scoping import has_capability
 from reviews.access import reviews_for_user
-from reviews.models import Review
+from reviews.models import DualReview, Review
 
 Status = Review.Status
+# A reviewer hears of their reconciled calibration cases for this long (then the record stays on its page).
+RECENT_RECONCILIATION = dt.timedelta(days=90)
 
 
 def review_attention(user: User) -> list[Attention]:
@@ -37,6 +42,22 @@ def review_attention(user: User) -> list[Attention]:
                     f"{plural(counts['in_progress'], 'review')} of yours in progress",
                     "reviews:review_list",
                     order=1,
+                )  # fmt: skip
+            )
+        reconciled = (
+            DualReview.objects.filter(Q(first__reviewers=user) | Q(second__reviewers=user))
+            .filter(reconciled_at__gte=timezone.now() - RECENT_RECONCILIATION)
+            .values("pk")
+            .distinct()
+            .count()
+        )
+        if reconciled:
+            lines.append(
+                Attention(
+                    "Calibration",
+                    f"{plural(reconciled, 'calibration case')} of yours reconciled lately: see where you differed",
+                    "reviews:my_agreement",
+                    order=4,
                 )  # fmt: skip
             )
     if has_capability(user, "review.qa"):

@@ -197,14 +197,21 @@ class AlreadySubmitted(Exception):
 
 
 def submit(
-    invitation: Invitation, response: Response, *, contact_me: bool = False, preferred_contact: str = ""
+    invitation: Invitation,
+    response: Response,
+    *,
+    contact_me: bool = False,
+    preferred_contact: str = "",
+    questions: list[Question] | None = None,
 ) -> FollowUpRequest | None:
-    """Send the answers: once per invitation. Unlinks the response from the invitation token."""
+    """Send the answers: once per invitation. Unlinks the response from the invitation token.
+
+    `questions`: the survey's questions (survey_questions), when the caller has them already."""
     with transaction.atomic():
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if locked.used:
             raise AlreadySubmitted
-        discard_hidden(response, survey_questions(response.survey))
+        discard_hidden(response, questions if questions is not None else survey_questions(response.survey))
         locked.used = True  # no time: see Invitation.used
         locked.save(update_fields=["used"])
         response.status = Response.Status.SUBMITTED

@@ -39,6 +39,7 @@ from typing import IO, Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import CharField, IntegerField
 
 from metrics import models
 from metrics.dates import add_months, birthday
@@ -1617,12 +1618,34 @@ def _secondary_indexes(table: str) -> list[tuple[str, str]]:
 def _write(model_name: str, rows: Iterable[dict]) -> None:
     model = getattr(models, model_name)
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    names = [f.name for f in fields]
     if connection.vendor == "postgresql":
         _copy_replace(model, fields, rows)
         return
     model.objects.all().delete()
-    model.objects.bulk_create((model(**{n: row.get(n) for n in names}) for row in rows), batch_size=2000)
+    _insert_many(model, fields, rows)
+
+
+def _insert_many(model, fields: list, rows: Iterable[dict], batch_size: int = 5000) -> None:
+    """INSERT the rows with executemany (SQLite and other non-PostgreSQL databases).
+
+    bulk_create built a model instance per row and compiled every batch's SQL again: at 5,000
+    children (about 190,000 rows) that took about 20 of the load's 26 seconds, SQLite itself 2.
+    Text and integer values go in as they are; the other fields are converted as Django saves them.
+    """
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+    plain = (CharField, IntegerField)
+    steps = [(f.name, None if isinstance(f, plain) and not f.is_relation else f.get_db_prep_save) for f in fields]
+    batch: list[list] = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            batch.append([row.get(n) if prep is None else prep(row.get(n), connection=connection) for n, prep in steps])
+            if len(batch) >= batch_size:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
 
 
 def _copy_replace(model, fields: list, rows: Iterable[dict]) -> None:

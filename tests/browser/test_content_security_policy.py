@@ -66,7 +66,7 @@ def test_the_main_pages_work_under_the_content_security_policy(live_server, brow
     from reviews.models import Answer, Review
 
     seeded = io.StringIO()
-    call_command("seed_demo", stdout=seeded)
+    call_command("seed_demo", "--children", "300", stdout=seeded)
     invitation = re.search(r"(/surveys/respond/t/[^/\s?]+/)", seeded.getvalue()).group(1)
     base = live_server.url
 

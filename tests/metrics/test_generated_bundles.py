@@ -119,9 +119,12 @@ def test_demo_seed_is_idempotent():
     from metrics import demo
     from metrics.models import Child, MetricRun
 
+    # 300 children keep this quick; tests/accounts/test_seed_demo.py seeds the full 5,000.
     out = io.StringIO()
-    demo.seed(out)
+    demo.seed(out, children=300)
     children, runs, results = Child.objects.count(), MetricRun.objects.count(), MetricResult.objects.count()
-    demo.seed(out)
+    assert children == 300
+    demo.seed(out, children=300)
+    assert "already loaded, July-September 2023 already computed" in out.getvalue()
     assert (Child.objects.count(), MetricRun.objects.count(), MetricResult.objects.count()) == (children, runs, results)
     assert MetricResult.objects.filter(metric="worker_child_visits", period="2023-Q3", dimension="STATE").exists()

@@ -30,7 +30,14 @@ def test_the_demo_reviewer_completes_a_review_that_reaches_the_supervisors_summa
     demo.seed(io.StringIO())
     supervisor = logged_in("supervisor_6za")
     before = supervisor.get(reverse("reviews:summary")).context["review_count"]
-    assert before == 1  # the finalized demo review; the others are still with the reviewer or QA
+    # 6ZA's reviews past first-level QA: the hand-made finalized one and six of the generated quarter.
+    assert before == 7
+    assert (
+        before
+        == Review.objects.filter(
+            case__agency__code="6ZA", status__in=["approved", "second_level_qa", "finalized"]
+        ).count()
+    )
 
     reviewer = logged_in("reviewer_6za")
     review = Review.objects.get(case__case_id="DEMO-6ZA-0001")
@@ -78,7 +85,16 @@ def test_every_demo_review_page_renders_for_each_6za_role():
     seed_accounts(io.StringIO())
     demo.seed(io.StringIO())
     reviews = Review.objects.filter(case__agency__code="6ZA")
-    assert reviews.count() == 4
+    # 4 hand-made, 8 generated, and the calibration round's 6 cases of two blind reviews and a consensus each
+    # (their pages and who may open them: tests/reviews_ui/test_calibration_*.py).
+    assert reviews.count() == 12 + 6 * 3
+    reviews = reviews.exclude(case__case_id__startswith="DEMO-CAL-")
+    # One review of each status and case type (the same templates render the rest).
+    kinds = {}
+    for review in reviews.order_by("case__case_id"):
+        kinds.setdefault((review.status, review.case.case_type), review)
+    reviews = list(kinds.values())
+    assert len(reviews) == 10
     for username in ("reviewer_6za", "qa_6za", "supervisor_6za", "viewer_6za"):
         client = logged_in(username)
         for review in reviews:

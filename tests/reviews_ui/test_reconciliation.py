@@ -236,3 +236,17 @@ def test_the_reconciliation_page(dual, personas, client_for, reviewer_a2):
     assert response.status_code == 302 and response["Location"] == reverse(
         "reviews:review_detail", args=[dual.consensus_id]
     )
+
+
+def test_both_reviewers_hear_of_the_reconciliation_on_their_home_page(dual, personas, reviewer_a2):
+    from accounts.attention import attention_for
+
+    line = "1 calibration case of yours reconciled lately: see where you differed"
+    assert line not in [a.text for a in attention_for(reviewer_a2)]
+    reconcile_all_a(dual, personas.qa_a)
+    for user in (personas.reviewer_a, reviewer_a2):
+        assert line in [a.text for a in attention_for(user)]
+    assert line not in [a.text for a in attention_for(personas.reviewer_b)]
+    reconciled_at = DualReview.objects.get(pk=dual.pk).reconciled_at
+    DualReview.objects.filter(pk=dual.pk).update(reconciled_at=reconciled_at - dt.timedelta(days=91))
+    assert line not in [a.text for a in attention_for(reviewer_a2)]

@@ -36,7 +36,7 @@ def main() -> int:
 
     call_command("migrate", verbosity=0)
     seed_output = io.StringIO()
-    call_command("seed_demo", stdout=seed_output)
+    call_command("seed_demo", "--children", "300", stdout=seed_output)
 
     report: dict = {
         "debug": settings.DEBUG,

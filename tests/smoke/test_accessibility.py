@@ -116,7 +116,7 @@ def crawl_with_axe(page, base: str) -> tuple[dict[str, str], dict[str, list[str]
 
 @pytest.mark.parametrize("width", list(WIDTHS))
 def test_every_page_of_every_demo_user_passes_axe(browser, live_server, width):
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", "--children", "300", stdout=io.StringIO())
     base = live_server.url
     options = WIDTHS[width]
     failures: dict[str, dict[str, list[str]]] = {}

@@ -22,7 +22,7 @@ def test_every_linked_page_opens_for_each_demo_user():
     from accounts.models import User
 
     # One test, one transaction: the demo data is rolled back afterwards like any fixture.
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", "--children", "300", stdout=io.StringIO())
     problems = {}
     for username, *_ in DEMO_USERS:
         client = Client()

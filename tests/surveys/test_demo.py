@@ -6,11 +6,12 @@ import io
 import re
 
 import pytest
+from django.db.models import Count
 from django.urls import reverse
 
 from accounts import demo as accounts_demo
 from accounts.models import User
-from surveys import demo
+from surveys import demo, results
 from surveys.models import Invitation, Response, Wave
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,19 @@ def test_seeding_twice_changes_nothing():
     counts = (Wave.objects.count(), Invitation.objects.count(), Response.objects.count())
     second = seeded()
     assert (Wave.objects.count(), Invitation.objects.count(), Response.objects.count()) == counts
-    assert counts[0] == 2 and counts[2] >= 36
+    # 382 responses from all six groups in five agencies; 3 invitations per cell left unanswered.
+    assert counts == (2, 562, 382)
+    cells = {
+        (row["agency__code"], row["group"]): row["n"]
+        for row in Response.objects.filter(wave__name="Demo wave A (closed)")
+        .values("agency__code", "group")
+        .annotate(n=Count("pk"))
+    }
+    assert len(cells) == 5 * 6
+    # Below the suppression minimum (5) on purpose: every agency's judges and 6ZB's youth.
+    assert sorted(cell for cell, n in cells.items() if n < 5) == sorted(
+        [(code, "judge") for code in demo.DEMO_AGENCIES] + [("6ZB", "youth")]
+    )
     assert "0 demo wave(s) created, 2 already there" in second
 
 
@@ -63,3 +76,20 @@ def test_the_printed_demo_link_can_be_answered_and_counts_in_the_supervisors_res
     ):
         assert supervisor.get(reverse(name, args=args)).status_code == 200
     assert client_for(User.objects.get(username="qa_6za")).get(reverse("surveys:follow_up_list")).status_code == 200
+
+
+def test_the_small_cells_and_their_complements_are_suppressed():
+    seeded()
+    wave_a = Response.objects.filter(status="submitted", wave__name="Demo wave A (closed)")
+
+    def count(**cell):
+        return results.response_count(wave_a.filter(**cell))
+
+    # 6ZB's 4 youth are hidden, and with them at least one more agency's youth, else the statewide
+    # 32 minus the published cells would give them away; resource parents (9 per agency) all show.
+    youth = [count(group="youth", agency__code=code) for code in demo.DEMO_AGENCIES]
+    assert youth[1] is None and youth.count(None) >= 2 and set(youth) <= {None, 7, 8}
+    assert count(group="youth") == 32
+    assert [count(group="resource", agency__code=code) for code in demo.DEMO_AGENCIES] == [9] * 5
+    # Judges (2 per agency) never show per agency.
+    assert {count(group="judge", agency__code=code) for code in demo.DEMO_AGENCIES} == {None}

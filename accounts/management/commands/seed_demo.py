@@ -11,6 +11,8 @@ from accounts import demo as accounts_demo
 
 # Order matters: reviews, metrics and surveys need the users; reports needs them all.
 DEMO_APPS = ["reviews", "metrics", "surveys", "reports"]
+# Further demo modules, run after the apps' own: written reports need every app's data.
+DEMO_MODULES = ["reports.demo_written"]
 
 
 class Command(BaseCommand):
@@ -18,8 +20,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--users-only", action="store_true", help="Create the demo users and nothing else.")
+        parser.add_argument(
+            "--children",
+            type=int,
+            default=None,
+            help="Children in the synthetic extract (default: the demo's 5,000; tests that only render pages use fewer).",
+        )
 
-    def handle(self, *args, users_only: bool = False, **options):
+    def handle(self, *args, users_only: bool = False, children: int | None = None, **options):
         with transaction.atomic():
             accounts_demo.seed(self.stdout)
         if not users_only:
@@ -30,6 +38,11 @@ class Command(BaseCommand):
                     if exc.name != f"{app}.demo":
                         raise
                     continue
-                module.seed(self.stdout)
+                if app == "metrics" and children:
+                    module.seed(self.stdout, children=children)
+                else:
+                    module.seed(self.stdout)
+            for name in DEMO_MODULES:
+                importlib.import_module(name).seed(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo logins:"))
         self.stdout.write(accounts_demo.logins_table())
