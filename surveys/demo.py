@@ -1,9 +1,10 @@
 """Demo survey data: two statewide waves with synthetic contacts, invitations and responses.
 
-382 responses from all six respondent groups in five agencies (with the reports demo's 2023Q3
-wave, 415). Judges answer 2-3 per agency, and 6ZB's youth only 4 in wave A: cells below the
-suppression minimum on purpose, hidden on the results pages together with the cells that would
-give them away.
+459 responses: all six respondent groups in five agencies over both waves, and resource parents
+and birth parents of the seven other active agencies in wave A, so every agency has survey figures
+in the 2023Q3 report (with the reports demo's 2023Q3 wave, 492). Judges answer 2-3 per agency, and
+6ZB's youth only 4 in wave A: cells below the suppression minimum on purpose, hidden on the results
+pages together with the cells that would give them away.
 
 Idempotent: waves are found by name; nothing is added when they exist. Prints one unused youth
 invitation link (and its printed code) so a newcomer can answer the survey in a browser.
@@ -39,6 +40,9 @@ DEMO_WAVES = [
 ]
 DEMO_GROUPS = ["youth", "resource", "adoptive", "parent", "jo", "judge"]
 DEMO_AGENCIES = ["6ZA", "6ZB", "6ZC", "6ZM", "6ZR"]
+# The other active agencies answer wave A in two groups (enough to show, not the whole survey).
+MORE_AGENCIES = ["6ZJ", "6ZK", "6ZL", "6ZO", "6ZS", "6ZV", "6AW"]
+MORE_ANSWERED = {"Demo wave A (closed)": {"resource": 6, "parent": 5}}
 # Cells below the suppression minimum on purpose (besides every agency's judges): the results
 # pages hide them and whatever would give them away.
 SMALL_CELLS = {("Demo wave A (closed)", "6ZB", "youth"): 4}
@@ -72,6 +76,7 @@ def seed(stdout) -> None:
                 for code in DEMO_AGENCIES
                 for group, n in answered.items()
             }
+            counts |= {(code, group): n for code in MORE_AGENCIES for group, n in MORE_ANSWERED.get(name, {}).items()}
             _invite(wave, opens_on, counts)
             _answer(wave, counts, rng)
             created += 1
@@ -95,13 +100,12 @@ def seed(stdout) -> None:
 def _invite(wave: Wave, invited_on, counts: dict[tuple[str, str], int]) -> None:
     tag = wave.name.split("(")[0].strip().split()[-1]  # "A" or "B": distinct people per wave
     lines = ["group,agency,name,email,phone,external_id"]
-    for code in DEMO_AGENCIES:
-        for group in DEMO_GROUPS:
-            for i in range(counts[code, group] + UNANSWERED_PER_CELL):
-                person = f"{group}-{code}-{i}-{tag}".lower()
-                phone = f"573555{(hash_small(person)):04d}" if group != "resource" and i % 3 == 2 else ""
-                email = "" if phone else f"{person}@example.org"
-                lines.append(f"{group},{code},Demo {group.title()} {code} {i + 1},{email},{phone},")
+    for (code, group), answering_count in counts.items():
+        for i in range(answering_count + UNANSWERED_PER_CELL):
+            person = f"{group}-{code}-{i}-{tag}".lower()
+            phone = f"573555{(hash_small(person)):04d}" if group != "resource" and i % 3 == 2 else ""
+            email = "" if phone else f"{person}@example.org"
+            lines.append(f"{group},{code},Demo {group.title()} {code} {i + 1},{email},{phone},")
     outcome = sampling.upload_contacts(wave, "\n".join(lines) + "\n", None, filename="demo.csv", today=invited_on)
     if not outcome.ok:
         raise RuntimeError("demo contact list rejected: " + "; ".join(map(str, outcome.errors)))
@@ -117,17 +121,16 @@ def hash_small(text: str) -> int:
 def _answer(wave: Wave, counts: dict[tuple[str, str], int], rng: random.Random) -> None:
     """Submit counts[agency, group] responses per cell, with plausible synthetic answers."""
     questions: dict[int, list] = {}
-    for code in DEMO_AGENCIES:
-        agency = Agency.objects.get(code=code)
-        for group in DEMO_GROUPS:
-            # Answer from the end of the list so the first invitations stay open for the demo link.
-            invitations = list(
-                Invitation.objects.filter(wave=wave, agency=agency, group=group)
-                .select_related("survey", "wave", "agency")
-                .order_by("-pk")[: counts[code, group]]
-            )
-            for invitation in invitations:
-                _respond(invitation, rng, questions)
+    agencies = {agency.code: agency for agency in Agency.objects.filter(code__in={code for code, _ in counts})}
+    for (code, group), answering_count in counts.items():
+        # Answer from the end of the list so the first invitations stay open for the demo link.
+        invitations = list(
+            Invitation.objects.filter(wave=wave, agency=agencies[code], group=group)
+            .select_related("survey", "wave", "agency")
+            .order_by("-pk")[:answering_count]
+        )
+        for invitation in invitations:
+            _respond(invitation, rng, questions)
 
 
 def _respond(invitation: Invitation, rng: random.Random, cache: dict[int, list]) -> None:

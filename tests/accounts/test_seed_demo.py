@@ -57,7 +57,7 @@ def test_the_full_demo_is_one_quarter_at_scale_and_seeding_twice_changes_nothing
     assert Review.objects.filter(case__case_id__startswith="DEMO-CAL-").count() == 6 * 3
     assert Review.objects.filter(case__case_id="DEMO-6ZA-LINK").count() == 1
     assert ordinary.values("case__agency").distinct().count() == 12
-    assert Response.objects.filter(status="submitted").count() == 382 + 33
+    assert Response.objects.filter(status="submitted").count() == 382 + 77 + 33
     assert set(Response.objects.values_list("group", flat=True)) == {
         "youth",
         "resource",

@@ -29,15 +29,18 @@ def test_seeding_twice_changes_nothing():
     counts = (Wave.objects.count(), Invitation.objects.count(), Response.objects.count())
     second = seeded()
     assert (Wave.objects.count(), Invitation.objects.count(), Response.objects.count()) == counts
-    # 382 responses from all six groups in five agencies; 3 invitations per cell left unanswered.
-    assert counts == (2, 562, 382)
+    # 382 responses from all six groups in five agencies, 77 from two groups of seven more agencies in
+    # wave A; 3 invitations per cell left unanswered.
+    assert counts == (2, 562 + 7 * 2 * 3 + 77, 382 + 77)
     cells = {
         (row["agency__code"], row["group"]): row["n"]
         for row in Response.objects.filter(wave__name="Demo wave A (closed)")
         .values("agency__code", "group")
         .annotate(n=Count("pk"))
     }
-    assert len(cells) == 5 * 6
+    assert len(cells) == 5 * 6 + 7 * 2
+    assert {cells[code, "resource"] for code in demo.MORE_AGENCIES} == {6}
+    assert {cells[code, "parent"] for code in demo.MORE_AGENCIES} == {5}
     # Below the suppression minimum (5) on purpose: every agency's judges and 6ZB's youth.
     assert sorted(cell for cell, n in cells.items() if n < 5) == sorted(
         [(code, "judge") for code in demo.DEMO_AGENCIES] + [("6ZB", "youth")]
