@@ -6,7 +6,7 @@ and reads through the same functions as that page, so the figures and the scope 
 - metric results: metrics.pages.scoped_results (agency rows only where the user holds metrics.view);
 - metric runs: metrics.view; extract imports: an administrator role in CD (metrics.pages.may_import);
 - review summaries: reviews.summaries (report.view), the summary page's filters and groups;
-- survey results: surveys.views.results_scope and surveys.results (surveys.view), suppressed by the
+- survey results: surveys.access.results_scope and surveys.results (surveys.view), suppressed by the
   same pattern as the pages;
 - the quarterly report: reports.quarterly.resolve_scope and reports.document.build (report.view).
 
@@ -40,8 +40,8 @@ from reports.models import Report
 from reports.quarterly import STATEWIDE, BadQuarter, Quarter, resolve_scope
 from reviews import summaries
 from surveys import results
+from surveys.access import results_invitations, results_scope
 from surveys.models import RespondentGroup
-from surveys.views import results_invitations, results_scope
 
 
 def require(user, capability: str) -> None:
