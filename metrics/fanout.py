@@ -36,9 +36,9 @@ from metrics import config
 from metrics.compute import (
     NoExtract,
     _full_quarters,
+    compute_units,
     definition_version,
     ensure_calendar,
-    insert_units,
     store_fiscal_year,
     store_month_results,
     store_quarter,
@@ -138,21 +138,8 @@ def compute_part(run_id: int, month_label: str, codes: list[str]) -> int:
                 run=run, metric=metric.code, period=period, period_type=metric.period_type
             ).delete()
         ctx = Context(month=month, settings=values, extract=run.extract, run=run)
-        computed: list[Metric] = []
-        for metric in metrics:
-            if not metric.applies(month):
-                continue
-            computed.append(metric)
-            if metric.prepare:
-                metric.prepare(ctx)  # done in start(): finds its work done
-            insert_units(ctx, metric)
-            if metric.analyze_after and metric.code in depended_on and connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL default_statistics_target = 10")
-                    cursor.execute(f"ANALYZE {connection.ops.quote_name(MetricUnit._meta.db_table)}")
-                    cursor.execute("SET LOCAL default_statistics_target TO DEFAULT")
-            if metric.finish:
-                metric.finish(ctx)
+        # A metric's prepare step was done in start(): here it finds its work done.
+        computed = compute_units(ctx, metrics, depended_on)
         versions = {m.code: definition_version(m, values) for m in computed}
         agencies = list(ExtractAgency.objects.values_list("agency_code", "agency_type", "active_from", "active_to"))
         store_month_results(ctx, computed, versions, run.started_at, agencies)

@@ -8,8 +8,6 @@ hold it statewide; period: a quarter (2023Q3) or a federal fiscal year (FFY2023)
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,7 +18,7 @@ from accounts import charts
 from accounts.models import Agency
 from accounts.scoping import agencies_with_capability, get_agency_for_user, has_capability, holds_statewide
 from reviews import calibration
-from reviews.agreement import KAPPA_THRESHOLD, MIN_PAIRS
+from reviews.agreement import KAPPA_THRESHOLD
 from reviews.exports import to_csv, to_xlsx
 from reviews.instrument.items import ITEMS_BY_KEY
 from reviews.models import DualReview
@@ -28,20 +26,6 @@ from reviews.periods import quarter_of
 
 CAPABILITY = "review.agreement"
 HEADER = ["Kind", "Item or outcome", "Pairs", "% agreement", "Kappa", "95% CI low", "95% CI high", "Flagged", "Why"]
-
-
-def flag_reason(row: dict[str, Any]) -> str:
-    """Why a row is flagged, in words ("" when it is not)."""
-    if not row["flagged"]:
-        return ""
-    reasons = []
-    if row["pairs"] < MIN_PAIRS:
-        reasons.append(f"fewer than {MIN_PAIRS} pairs ({row['pairs']})")
-    if row["kappa"] is None:
-        reasons.append("kappa undefined (no pairs, or both reviewers used one category only)")
-    elif float(row["kappa"]) < KAPPA_THRESHOLD:
-        reasons.append(f"kappa below {KAPPA_THRESHOLD}")
-    return "; ".join(reasons)
 
 
 def _scope(request: HttpRequest) -> tuple[str, Agency | None, list[Agency], bool]:
@@ -68,27 +52,6 @@ def _scope(request: HttpRequest) -> tuple[str, Agency | None, list[Agency], bool
             timezone.localdate()
         )
     return period, agency, agencies, statewide
-
-
-def _rows(result: dict) -> list[list[Any]]:
-    body = []
-    for kind in ("items", "outcomes"):
-        for row in result[kind]:
-            low, high = row["kappa_ci"] or ("", "")
-            body.append(
-                [
-                    kind[:-1],
-                    row["key"],
-                    row["pairs"],
-                    row["percent_agreement"] or "",
-                    row["kappa"] or "",
-                    low,
-                    high,
-                    "yes" if row["flagged"] else "no",
-                    flag_reason(row),
-                ]
-            )
-    return body
 
 
 def _kappa_chart(items: list[dict]) -> dict:
@@ -126,10 +89,10 @@ def agreement_page(request: HttpRequest) -> HttpResponse:
     if result is not None:
         for kind in ("items", "outcomes"):
             for row in result[kind]:
-                row["why"] = flag_reason(row)
+                row["why"] = calibration.flag_reason(row)
         for kind in ("pairs", "reviewers"):
             for row in people[kind]:
-                row["why"] = flag_reason(row)
+                row["why"] = calibration.flag_reason(row)
     return render(
         request,
         "reviews/agreement.html",
@@ -156,7 +119,7 @@ def agreement_export(request: HttpRequest, fmt: str) -> HttpResponse:
         result = calibration.agreement_statistics(period, agency)
     except calibration.CalibrationError as exc:
         raise Http404(str(exc)) from exc
-    body = _rows(result)
+    body = calibration.statistics_rows(result, reasons=True)
     scope = agency.code if agency else "all"
     if fmt == "csv":
         response = HttpResponse(to_csv(HEADER, body), content_type="text/csv; charset=utf-8")

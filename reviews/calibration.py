@@ -44,6 +44,7 @@ import datetime as dt
 import random
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -53,7 +54,7 @@ from accounts.audit import log_action
 from accounts.models import Agency, User
 from accounts.scoping import has_capability
 from reviews import workflow
-from reviews.agreement import stat_row
+from reviews.agreement import KAPPA_THRESHOLD, MIN_PAIRS, stat_row
 from reviews.instrument.items import SCORING_ORDER
 from reviews.instrument.outcomes import OUTCOME_KEYS
 from reviews.models import CalibrationRound, DualReview, ItemRating, OutcomeRating, Review, Sample, SampleCase
@@ -449,3 +450,38 @@ def feedback(user: User) -> list[dict]:
                     row["consensus_cases"].append(f"{d.case.case_id} ({d.quarter}): yours {own}, consensus {agreed}")
         rows.append(row)
     return rows
+
+
+def flag_reason(row: dict[str, Any]) -> str:
+    """Why a row is flagged, in words ("" when it is not)."""
+    if not row["flagged"]:
+        return ""
+    reasons = []
+    if row["pairs"] < MIN_PAIRS:
+        reasons.append(f"fewer than {MIN_PAIRS} pairs ({row['pairs']})")
+    if row["kappa"] is None:
+        reasons.append("kappa undefined (no pairs, or both reviewers used one category only)")
+    elif float(row["kappa"]) < KAPPA_THRESHOLD:
+        reasons.append(f"kappa below {KAPPA_THRESHOLD}")
+    return "; ".join(reasons)
+
+
+def statistics_rows(result: dict, reasons: bool = False) -> list[list[Any]]:
+    """agreement_statistics' items then outcomes as table rows (the command's CSV and the page's exports):
+    kind, key, pairs, % agreement, kappa, CI low, CI high, flagged (yes/no) and, with `reasons`, why."""
+    body = []
+    for kind in ("items", "outcomes"):
+        for row in result[kind]:
+            low, high = row["kappa_ci"] or ("", "")
+            line = [
+                kind[:-1],
+                row["key"],
+                row["pairs"],
+                row["percent_agreement"] or "",
+                row["kappa"] or "",
+                low,
+                high,
+                "yes" if row["flagged"] else "no",
+            ]
+            body.append([*line, flag_reason(row)] if reasons else line)
+    return body

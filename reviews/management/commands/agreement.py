@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.exports import csv_writer
 from accounts.models import Agency
-from reviews.calibration import agreement_statistics
+from reviews.calibration import agreement_statistics, statistics_rows
 from reviews.sampling import Quarter, SamplingError
 
 CSV_COLUMNS = ["kind", "key", "pairs", "percent_agreement", "kappa", "kappa_ci_low", "kappa_ci_high", "flagged"]
@@ -43,18 +43,5 @@ class Command(BaseCommand):
             return
         writer = csv_writer(self.stdout, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
-        for kind in ("items", "outcomes"):
-            for row in result[kind]:
-                low, high = row["kappa_ci"] or ("", "")
-                writer.writerow(
-                    [
-                        kind[:-1],
-                        row["key"],
-                        row["pairs"],
-                        row["percent_agreement"] or "",
-                        row["kappa"] or "",
-                        low,
-                        high,
-                        "yes" if row["flagged"] else "no",
-                    ]
-                )
+        for row in statistics_rows(result):
+            writer.writerow(row)
