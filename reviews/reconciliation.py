@@ -141,7 +141,7 @@ def participant_label(row: dict[str, Any] | None) -> str:
     if row is None:
         return "(not listed)"
     name = row.get("name") or "(no name)"
-    extra = [str(row.get("role") or "")] + (["target child"] if row.get("target") else [])
+    extra = [str(row.get("role") or ""), str(row.get("label") or "")] + (["target child"] if row.get("target") else [])
     return f"{name} ({', '.join(x for x in extra if x)})"
 
 
