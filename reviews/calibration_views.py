@@ -253,6 +253,7 @@ def calibration_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
             "face_info": face_info,
             "people": people,
             "ratings": reconciliation.rating_differences(dual),
-            "open": sum(1 for key in keys if key not in dual.choices),
+            "open": sum(1 for d in diffs if d.key not in dual.choices),
+            "open_faces": sum(1 for r in face_rows if r["diff"].key not in dual.choices),
         },
     )
