@@ -336,8 +336,11 @@ def save_choices(dual: DualReview, user: User, posted: dict[str, dict[str, str]]
             value, problem = parse_new(diffs[key].question, entry.get("value", ""))
             if problem:
                 if key in faces:
+                    where = f"face_sheet.{faces[key].code}"
                     problems[key] = str(
-                        Problem(f"face_sheet.{faces[key].code}", "allowed-values", f"the new value {problem}")
+                        Problem(where, "required", "give the new value")
+                        if not (entry.get("value") or "").strip()
+                        else Problem(where, "allowed-values", f"the new value {problem}")
                     )
                 else:
                     problems[key] = f"the new answer {problem}"

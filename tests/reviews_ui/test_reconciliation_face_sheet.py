@@ -108,7 +108,7 @@ def test_take_b_gives_the_consensus_b_s_value(dual, personas):
     [
         ("H", "NO", "YES", "MAYBE", "why", "face_sheet.H: the new value must be one of YES, NO [rule: allowed-values]"),
         ("I", "2022-05-01", "2022-04-01", "2022-13-01", "why", "face_sheet.I: the new value must be a date"),
-        ("I", "2022-05-01", "2022-04-01", "", "why", "face_sheet.I: the new value give the new answer"),
+        ("I", "2022-05-01", "2022-04-01", "", "why", "face_sheet.I: give the new value [rule: required]"),
         ("M", "NOT_CLOSED_BY_REVIEW", "2023-06-30", "2021-01-01", "why", "[rule: I-before-M]"),
         ("K", "2022-06-01", "2022-07-01", "NA", "why", "[rule: K-na-iff-in-home]"),
         ("N2", "NEGLECT", "PHYSICAL_ABUSE", "SEXUAL_ABUSE", "why", "[rule: N2-in-N1]"),
