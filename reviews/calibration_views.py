@@ -190,11 +190,13 @@ def calibration_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
             f"the dual review of {dual.case.case_id} can be reconciled once both reviews are submitted"
         ))  # fmt: skip
     diffs = reconciliation.differences(dual)
+    faces = reconciliation.face_differences(dual)
+    keys = [d.key for d in diffs] + [f.key for f in faces if not f.decided]
     posted: dict[str, dict[str, str]] | None = None
     problems: dict[str, str] = {}
     if request.method == "POST" and not dual.consensus_id:
         posted = {
-            d.key: {name: request.POST.get(f"{name}-{d.key}", "") for name in ("take", "value", "note")} for d in diffs
+            key: {name: request.POST.get(f"{name}-{key}", "") for name in ("take", "value", "note")} for key in keys
         }
         try:
             problems = reconciliation.save_choices(dual, request.user, posted)
@@ -213,31 +215,45 @@ def calibration_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("reviews:review_detail", pk=consensus.pk)
         messages.error(request, "Nothing was saved: correct the choices marked below.")
         dual.refresh_from_db()
-    rows = []
-    for d in diffs:
+
+    def row(d: reconciliation.Difference | reconciliation.FaceDifference) -> dict:
         saved = dual.choices.get(d.key, {})
-        entry = posted[d.key] if posted is not None else {
+        entry = posted[d.key] if posted is not None and d.key in posted else {
             "take": saved.get("take", ""),
             "value": reconciliation.show(saved["value"]) if "value" in saved else "",
             "note": saved.get("note", ""),
         }  # fmt: skip
-        rows.append(
-            {
-                "diff": d,
-                "a": reconciliation.show(d.a),
-                "b": reconciliation.show(d.b),
-                "entry": entry,
-                "problem": problems.get(d.key, ""),
-                "allowed": ", ".join(d.question.allowed) if d.question.allowed else "",
-            }
-        )
+        return {
+            "diff": d,
+            "a": reconciliation.show(d.a),
+            "b": reconciliation.show(d.b),
+            "entry": entry,
+            "problem": problems.get(d.key, ""),
+            "allowed": ", ".join(d.question.allowed) if d.question.allowed else "",
+        }
+
+    rows = [row(d) for d in diffs]
+    face_rows = [row(f) for f in faces if not f.decided]
+    face_info = [{"diff": f, "a": reconciliation.show(f.a), "b": reconciliation.show(f.b)} for f in faces if f.decided]
+    people = [
+        {
+            "diff": p,
+            "a": reconciliation.participant_label(p.a),
+            "b": reconciliation.participant_label(p.b),
+        }
+        for p in reconciliation.participant_differences(dual)
+    ]
     return render(
         request,
         "reviews/reconcile.html",
         {
             "dual": dual,
             "rows": rows,
+            "face_rows": face_rows,
+            "face_info": face_info,
+            "people": people,
             "ratings": reconciliation.rating_differences(dual),
             "open": sum(1 for d in diffs if d.key not in dual.choices),
+            "open_faces": sum(1 for r in face_rows if r["diff"].key not in dual.choices),
         },
     )

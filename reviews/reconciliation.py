@@ -23,6 +23,20 @@ the QA lead compares them side by side and produces the consensus review:
   stay read-only (calibration reviews get no QA and cannot be edited once submitted). A
   consensus that would not be complete enough to submit is refused with the reasons, and nothing
   is created.
+
+The Face Sheet and the participants are reconciled too:
+
+- `face_differences(dual)`: every Face Sheet field whose value differs between A and B, with the
+  field's label. The fields create_consensus decides itself (C_start, the pair's period start; D,
+  the reviewers; E, the end of the period under review) are shown as information, not offered as
+  choices. The others take the same choices as answers (take A, take B, a new value with a required
+  note), saved under "face:<code>" in DualReview.choices, checked like the interchange import checks
+  a Face Sheet (the field's allowed values, then the cross-field rules of
+  reviews.instrument.document.check_face_sheet, each problem naming the field and the rule), and
+  audited like the other choices.
+- `participant_differences(dual)`: the participants (by slot key) that only one side lists or that
+  the two list differently. The consensus keeps A's participants, then those only B listed; the
+  page says which row the consensus holds for each.
 """
 
 from __future__ import annotations
@@ -41,12 +55,21 @@ from reviews import workflow
 from reviews.calibration import CalibrationError, both_submitted
 from reviews.completeness import submission_messages, what_is_missing
 from reviews.instrument import get_instrument
-from reviews.instrument.questions import Kind, Question, check_value
+from reviews.instrument.answers import Problem
+from reviews.instrument.document import check_face_sheet
+from reviews.instrument.questions import FaceSheetField, Kind, Question, check_value
 from reviews.interchange import ImportRejected, export_document, import_document
 from reviews.models import DualReview, ItemRating, OutcomeRating, Review, ReviewStatusChange
 from reviews.scoring import raw_answers
 
 TAKES = ("A", "B", "new")
+FACE_PREFIX = "face:"
+# Face Sheet fields create_consensus sets itself: the pair's period start, the reviewers, the period end.
+DECIDED = {
+    "C_start": "the period start of the pair (A's)",
+    "D": "the two reviewers' names",
+    "E": "the later of the two submissions",
+}
 
 
 @dataclass
@@ -78,6 +101,48 @@ class RatingDifference:
     reasons_b: list[str]
     narrative_a: str
     narrative_b: str
+
+
+@dataclass
+class FaceDifference:
+    key: str  # "face:K"
+    field: FaceSheetField
+    a: Any
+    b: Any
+    decided: str = ""  # what create_consensus puts there, for the fields it decides itself
+
+    @property
+    def code(self) -> str:
+        return self.field.code
+
+    @property
+    def label(self) -> str:
+        return self.field.label
+
+    @property
+    def question(self) -> Question:
+        """The field as a question, so it takes the answer checks and parsing (as the import does)."""
+        return Question(self.field.code, "FS", self.field.label, self.field.kind, self.field.options)
+
+
+@dataclass
+class ParticipantDifference:
+    key: str  # the slot key, "m1"
+    a: dict[str, Any] | None
+    b: dict[str, Any] | None
+
+    @property
+    def kept(self) -> str:
+        """Whose row the consensus holds: A's when A lists the participant, else B's."""
+        return "A" if self.a is not None else "B"
+
+
+def participant_label(row: dict[str, Any] | None) -> str:
+    if row is None:
+        return "(not listed)"
+    name = row.get("name") or "(no name)"
+    extra = [str(row.get("role") or ""), str(row.get("label") or "")] + (["target child"] if row.get("target") else [])
+    return f"{name} ({', '.join(x for x in extra if x)})"
 
 
 def _check_qa_lead(dual: DualReview, user: User) -> None:
@@ -135,6 +200,50 @@ def differences(dual: DualReview) -> list[Difference]:
     return result
 
 
+def face_differences(dual: DualReview) -> list[FaceDifference]:
+    """Every Face Sheet field that differs between A and B, in the Face Sheet's order."""
+    a = dual.first.face_sheet or {}
+    b = dual.second.face_sheet or {}
+    fields = get_instrument(dual.first.instrument_version).face_sheet
+    return [
+        FaceDifference(FACE_PREFIX + f.code, f, a.get(f.code), b.get(f.code), DECIDED.get(f.code, ""))
+        for f in fields
+        if a.get(f.code) != b.get(f.code)
+    ]
+
+
+def face_choices(dual: DualReview) -> dict[str, FaceDifference]:
+    """The Face Sheet differences the QA lead chooses, by key."""
+    return {d.key: d for d in face_differences(dual) if not d.decided}
+
+
+def _participants(review: Review) -> dict[str, dict[str, Any]]:
+    return {p["key"]: p for p in export_document(review)["participants"]}
+
+
+def participant_differences(dual: DualReview) -> list[ParticipantDifference]:
+    """Participants only one side lists, or that the two list differently (matched by slot key)."""
+    a, b = _participants(dual.first), _participants(dual.second)
+    keys = list(a) + [k for k in b if k not in a]
+    return [ParticipantDifference(k, a.get(k), b.get(k)) for k in keys if a.get(k) != b.get(k)]
+
+
+def consensus_face_sheet(dual: DualReview, choices: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A's Face Sheet with the chosen or new value of each chosen difference (D and E are set on creation)."""
+    choices = dual.choices if choices is None else choices
+    sheet = dict(dual.first.face_sheet or {})
+    for key, d in face_choices(dual).items():
+        choice = choices.get(key)
+        if choice is None:
+            continue
+        value = {"A": d.a, "B": d.b}.get(choice["take"], choice.get("value"))
+        if value is None:
+            sheet.pop(d.code, None)
+        else:
+            sheet[d.code] = value
+    return sheet
+
+
 def rating_differences(dual: DualReview) -> list[RatingDifference]:
     """Every item and outcome whose calculated rating differs, with both reviewers' reasons and narratives."""
     _, narratives_a = raw_answers(dual.first)
@@ -173,6 +282,8 @@ def parse_new(question: Question, text: str) -> tuple[Any, str | None]:
             value = [part.strip().upper().replace(" ", "_") for part in text.split(",") if part.strip()]
         elif kind is Kind.INTEGER:
             value = int(text)
+        elif kind is Kind.DATE and text.upper().replace(" ", "_") in question.options:
+            value = text.upper().replace(" ", "_")
         elif kind in (Kind.TABLE, Kind.EXCEPTIONS):
             value = text if text.upper() == "NA" else json.loads(text)
             if isinstance(value, str):
@@ -205,7 +316,9 @@ def save_choices(dual: DualReview, user: User, posted: dict[str, dict[str, str]]
     _check_ready(dual)
     if dual.consensus_id:
         raise CalibrationError("the consensus review was already created; the choices can no longer change")
-    diffs = {d.key: d for d in differences(dual)}
+    diffs: dict[str, Difference | FaceDifference] = {d.key: d for d in differences(dual)}
+    faces = face_choices(dual)
+    diffs.update(faces)
     problems: dict[str, str] = {}
     chosen: dict[str, dict[str, Any]] = {}
     for key, entry in posted.items():
@@ -213,7 +326,7 @@ def save_choices(dual: DualReview, user: User, posted: dict[str, dict[str, str]]
         if not take:
             continue
         if key not in diffs:
-            problems[key] = "is not an answer that differs between the two reviews"
+            problems[key] = "is not an answer or Face Sheet field that differs between the two reviews"
             continue
         if take not in TAKES:
             problems[key] = "choose A, B or a new answer"
@@ -222,7 +335,15 @@ def save_choices(dual: DualReview, user: User, posted: dict[str, dict[str, str]]
         if take == "new":
             value, problem = parse_new(diffs[key].question, entry.get("value", ""))
             if problem:
-                problems[key] = f"the new answer {problem}"
+                if key in faces:
+                    where = f"face_sheet.{faces[key].code}"
+                    problems[key] = str(
+                        Problem(where, "required", "give the new value")
+                        if not (entry.get("value") or "").strip()
+                        else Problem(where, "allowed-values", f"the new value {problem}")
+                    )
+                else:
+                    problems[key] = f"the new answer {problem}"
                 continue
             if not note:
                 problems[key] = "a new answer needs a note saying why"
@@ -230,6 +351,8 @@ def save_choices(dual: DualReview, user: User, posted: dict[str, dict[str, str]]
             chosen[key] = {"take": "new", "value": value, "note": note}
         else:
             chosen[key] = {"take": take, "note": note}
+    if not problems:
+        problems = _face_sheet_problems(dual, faces, chosen)
     if problems:
         return problems
     changed = {k: v for k, v in chosen.items() if dual.choices.get(k) != v}
@@ -247,9 +370,40 @@ def save_choices(dual: DualReview, user: User, posted: dict[str, dict[str, str]]
     return {}
 
 
+def _face_sheet_problems(
+    dual: DualReview, faces: dict[str, FaceDifference], chosen: dict[str, dict[str, Any]]
+) -> dict[str, str]:
+    """The import's cross-field Face Sheet rules on the sheet the choices give, against the fields just chosen."""
+    posted = {k for k in chosen if k in faces}
+    if not posted:
+        return {}
+    sheet = consensus_face_sheet(dual, {**dual.choices, **chosen})
+    found: list[Problem] = []
+    check_face_sheet(sheet, dual.case.case_type, found)
+    problems: dict[str, str] = {}
+    for problem in found:
+        code = problem.code.removeprefix("face_sheet.")
+        involved = {FACE_PREFIX + c for c in RULE_FIELDS.get(problem.rule, (code,))}
+        for key in sorted(involved & posted):
+            problems.setdefault(key, str(problem))
+    return problems
+
+
+# The Face Sheet fields each cross-field rule of check_face_sheet looks at.
+RULE_FIELDS = {
+    "case-type-matches": ("G",),
+    "K-na-iff-in-home": ("K",),
+    "K-before-L": ("K", "L"),
+    "I-before-M": ("I", "M"),
+    "C-before-E": ("C_start", "E"),
+    "N2-in-N1": ("N1", "N2"),
+}
+
+
 def open_keys(dual: DualReview) -> list[str]:
-    """Differences that have no choice yet."""
-    return [d.key for d in differences(dual) if d.key not in dual.choices]
+    """Differences (answers and Face Sheet fields) that have no choice yet."""
+    keys = [d.key for d in differences(dual)] + list(face_choices(dual))
+    return [k for k in keys if k not in dual.choices]
 
 
 def consensus_answers(dual: DualReview) -> tuple[dict[str, Any], dict[str, str]]:
@@ -290,7 +444,9 @@ def create_consensus(dual: DualReview, user: User) -> Review:
         raise CalibrationError(f"the consensus review of {dual.case.case_id} was already created")
     missing = open_keys(dual)
     if missing:
-        raise workflow.Refused(f"Choose an answer for every difference first ({len(missing)} still open).")
+        raise workflow.Refused(
+            f"Choose an answer or value for every difference first ({len(missing)} still open: {', '.join(missing)})."
+        )
     first, second = dual.first, dual.second
     answers, narratives = consensus_answers(dual)
     document = export_document(first)
@@ -300,7 +456,7 @@ def create_consensus(dual: DualReview, user: User) -> Review:
     reviewers = sorted({u.username for u in [*first.reviewers.all(), *second.reviewers.all()]})
     pur_end = max(first.pur_end, second.pur_end)
     document["face_sheet"] = {
-        **document["face_sheet"],
+        **consensus_face_sheet(dual),
         "D": ", ".join(
             u.get_full_name() or u.username for u in User.objects.filter(username__in=reviewers).order_by("username")
         ),

@@ -14,6 +14,7 @@ from reviews.scoring import record_answers
 from tests.reviews.factories import COMPLETE_FC, COMPLETE_FC_ROWS, make_case
 from tests.reviews_ui.helpers import narratives_for
 from tests.reviews_ui.test_browser_review_round import log_in
+from tests.smoke.test_accessibility import check
 
 S = Review.Status
 A = {**COMPLETE_FC, **COMPLETE_FC_ROWS}
@@ -55,6 +56,11 @@ def test_a_calibration_round_from_draw_to_kappa(live_server, browser, personas, 
     pages = {}
     for username, mine, other, answers in (("reviewer_a", first, second, A), ("reviewer_a2", second, first, B)):
         record_answers(mine, answers, narratives_for(answers))
+        # The two Face Sheets differ on H; only B lists a grandmother (x2).
+        opened = "NO" if mine == first else "YES"
+        Review.objects.filter(pk=mine.pk).update(face_sheet={**Review.objects.get(pk=mine.pk).face_sheet, "H": opened})
+        if mine == second:
+            mine.participants.create(key="x2", role="OTHER", label="grandmother")
         context = browser.new_context()
         page = context.new_page()
         log_in(page, base, username)
@@ -76,21 +82,31 @@ def test_a_calibration_round_from_draw_to_kappa(live_server, browser, personas, 
             assert page.goto(f"{base}/reviews/{second.pk}/").status == 404
     assert page.goto(f"{base}/reviews/{first.pk}/").status == 200  # both submitted: open to each other
 
-    # The QA lead reconciles: 11B take A, 14B take B, 16A a new answer with a note; saved, resumed, created.
+    # The QA lead reconciles: 11B take A, 14B take B, 16A a new answer with a note, Face Sheet H take B;
+    # saved, resumed, created (the page passes axe at 1280 and 390 px).
     lead.goto(f"{base}/reviews/calibration/")
     lead.get_by_role("link", name="reconcile").click()
     expect(lead.get_by_role("heading", name=re.compile("Reconcile the dual review"))).to_be_visible()
     expect(lead.get_by_role("heading", name="Answers that differ (3 still to choose)")).to_be_visible()
+    expect(lead.get_by_role("heading", name="Face Sheet fields that differ (1 still to choose)")).to_be_visible()
     fieldset(lead, "11B").get_by_label(re.compile("^Take A")).check()
     lead.get_by_role("button", name="Save choices").click()
     expect(lead.get_by_text("Your choices were saved")).to_be_visible()
     lead.reload()
     expect(fieldset(lead, "11B").get_by_label(re.compile("^Take A"))).to_be_checked()
     fieldset(lead, "14B").get_by_label(re.compile("^Take B")).check()
+    fieldset(lead, "Face Sheet H").get_by_label(re.compile("^Take B")).check()
+    expect(lead.get_by_role("region", name="Participants that differ")).to_contain_text(
+        "B's: (no name) (OTHER, grandmother)"
+    )
     box = fieldset(lead, "16A")
     box.get_by_label("A new answer", exact=True).check()
     box.get_by_label(re.compile("^New answer")).fill("YES")
     lead.screenshot(path=tmp_path / "reconcile.png", full_page=True)
+    assert check(lead, base) == []
+    lead.set_viewport_size({"width": 390, "height": 844})
+    assert check(lead, base) == []
+    lead.set_viewport_size({"width": 1280, "height": 900})
     lead.get_by_role("button", name="Create the consensus review").click()
     # A new answer without a note is refused; the input is kept.
     expect(fieldset(lead, "16A")).to_contain_text("a new answer needs a note saying why")
@@ -102,6 +118,8 @@ def test_a_calibration_round_from_draw_to_kappa(live_server, browser, personas, 
     consensus = dual.consensus
     values = dict(consensus.answers.filter(participant=None).values_list("question_code", "value"))
     assert (values["11B"], values["14B"], values["16A"]) == ("NO", "YES", "YES")
+    assert consensus.face_sheet["H"] == "YES"  # B's
+    assert consensus.participants.get(key="x2").label == "grandmother"
     assert consensus.status == S.SUBMITTED and not consensus.calibration
 
     # The agreement page shows the per-item kappa of the quarter.
