@@ -15,6 +15,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -213,6 +214,9 @@ def wave_codes(request: HttpRequest, pk: int) -> HttpResponse:
 # --- results --------------------------------------------------------------------------------
 
 
+COMMENTS_PER_PAGE = 100
+
+
 def _results_scope(request: HttpRequest) -> tuple[QuerySet[Response], ResultsFilterForm, dict]:
     return results_scope(request.user, request.GET)
 
@@ -227,6 +231,10 @@ def results_page(request: HttpRequest) -> HttpResponse:
     closed = [r for r in question_results if r.has_favourable]
     selected = chosen.get("question") or (closed[0].code if closed else "")
     comments, withheld = results.comments(responses, shown_by=shown_by)
+    # Comments a page at a time: thousands of them made the page slow to render and to read.
+    comments_page = Paginator(comments, COMMENTS_PER_PAGE).get_page(request.GET.get("comments_page"))
+    other_params = request.GET.copy()
+    other_params.pop("comments_page", None)
     invitations = results_invitations(request.user, chosen)
     breakdowns = {}
     if selected:
@@ -249,7 +257,8 @@ def results_page(request: HttpRequest) -> HttpResponse:
             "selected": selected,
             "selected_text": selected_text,
             "breakdowns": breakdowns,
-            "comments": comments,
+            "comments": comments_page,
+            "comments_query": other_params.urlencode(),
             "withheld": withheld,
             "rates": _rate_rows(invitations),
             "chart": _favourable_chart(closed) if closed else None,

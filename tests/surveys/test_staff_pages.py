@@ -307,3 +307,27 @@ def test_without_the_setting_links_use_the_address_of_the_page(
     with django_capture_on_commit_callbacks(execute=True):
         supervisor.post(reverse("surveys:wave_send", args=[wave.pk]), {"kind": "invitations"})
     assert "http://testserver/surveys/respond/t/" in mail.outbox[0].body
+
+
+def test_comments_are_shown_a_hundred_at_a_time(client_for, personas, agency):
+    survey = make_survey("resource")
+    visits = add_question(survey, "visits")
+    comment = add_question(survey, "comment", "long_text", page=2)
+    wave = make_wave(survey, name="Busy wave")
+    for i in range(130):
+        submitted_response(wave, survey, agency("6ZA"), {visits: "agree", comment: f"Remark {i:03d}"})
+    supervisor = client_for(personas.supervisor_a)
+    first = supervisor.get(reverse("surveys:results"), {"wave": wave.pk})
+    html = first.content.decode()
+    assert html.count("Remark ") == 100
+    assert "Comments 1–100 of 130." in html and "Page 1 of 2" in html
+    # The next page keeps the filter.
+    assert f'href="?wave={wave.pk}&amp;comments_page=2#comments"' in html
+    second = supervisor.get(reverse("surveys:results"), {"wave": wave.pk, "comments_page": 2}).content.decode()
+    assert second.count("Remark ") == 30 and "Comments 101–130 of 130." in second
+    assert f'href="?wave={wave.pk}&amp;comments_page=1#comments"' in second
+    # Together the two pages hold every comment once; a page out of range shows the last one.
+    shown = {line for page in (html, second) for line in page.split("<blockquote") if "Remark " in line}
+    assert len(shown) == 130
+    last = supervisor.get(reverse("surveys:results"), {"wave": wave.pk, "comments_page": 99}).content.decode()
+    assert "Comments 101–130 of 130." in last
