@@ -31,6 +31,17 @@ PUR_START = dt.date(2023, 2, 1)
 CASES = [f"DEMO-CAL-6ZA-{n:02d}" for n in range(1, 9)]
 ROUND_SIZE = 6
 
+# What each case's file shows, by draw order (1..6): both reviewers answer these, so the cases differ
+# from one another (some items Strength in one case and ANI in another, as real cases do) and kappa
+# is defined for the items that vary.
+CASE_FACTS: list[dict[str, Any]] = [
+    {},
+    {"14B": "YES", "16A": "NO", "12B4": "NO"},
+    {"14B": "YES"},
+    {"11B": "NO"},
+    {"13C": "NO"},
+    {"16A": "NO", "11B": "NO"},
+]
 # What the second reviewer answered differently, by draw order (1..6): some disagreements, some none.
 SECOND_DIFFERS: list[dict[str, Any]] = [
     {"14B": "YES", "16A": "NO"},
@@ -116,10 +127,10 @@ def seed(stdout) -> None:
         stdout.write(f"reviews: calibration round {QUARTER} for 6ZA already there")
         return
     round_ = calibration.draw(sample, qa, count=ROUND_SIZE, seed=ROUND_SEED)
-    for dual, changes in zip(round_.cases.order_by("draw_order"), SECOND_DIFFERS, strict=True):
+    for dual, facts, changes in zip(round_.cases.order_by("draw_order"), CASE_FACTS, SECOND_DIFFERS, strict=True):
         a, b = calibration.start_dual_review(dual, first, second, PUR_START, qa)
-        _fill(a, first, {}, dt.date(2023, 8, 7))
-        _fill(b, second, changes, dt.date(2023, 8, 14))
+        _fill(a, first, facts, dt.date(2023, 8, 7))
+        _fill(b, second, {**facts, **changes}, dt.date(2023, 8, 14))
         dual.refresh_from_db()
         choices = {d.key: CHOICES[d.code] for d in reconciliation.differences(dual)}
         problems = reconciliation.save_choices(dual, qa, choices)
