@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts.models import Agency, User
-from reviews.instrument import NO, YES, get_instrument
+from reviews.instrument import NO, ROUND4, YES, Participant, get_instrument
 from reviews.interchange import import_document
 from reviews.models import Case, QANote, Review, Sample
 from reviews.sampling import SamplingError, draw_sample
@@ -206,6 +206,8 @@ def _document(case_id: str, agency: str, county: str, case_type: str, status: st
             "reason": "Child seen alone monthly at school (contact log).",
             "by": "qa_6za",
         }
+    people = FC_PEOPLE if foster_care else IH_PEOPLE
+    _complete_narratives(case_type, answers, people, narratives, "Demo narrative: see case notes.")
     return {
         "overrides": overrides,
         "format": "osri-review",
@@ -213,11 +215,20 @@ def _document(case_id: str, agency: str, county: str, case_type: str, status: st
         "instrument": "osri-r4",
         "case": {"case_id": case_id, "agency": agency, "county_fips": county, "case_type": case_type},
         "face_sheet": face_sheet,
-        "participants": FC_PEOPLE if foster_care else IH_PEOPLE,
+        "participants": people,
         "answers": answers,
         "narratives": narratives,
         "review": {"status": status, "reviewers": reviewers},
     }
+
+
+def _complete_narratives(case_type: str, answers: dict, people: list[dict], narratives: dict, text: str) -> None:
+    """Give every "No" the instrument asks a narrative for (per-person ones and derived ones included) one,
+    so the demo's reviews past submission are complete, as the workflow requires of real ones."""
+    participants = [Participant(p["key"], p["role"], bool(p.get("target"))) for p in people]
+    scoring = ROUND4.score(case_type, answers, participants, {}, {})
+    for code in ROUND4.missing_narratives(scoring.answers, narratives):
+        narratives[code] = text
 
 
 @transaction.atomic
@@ -476,6 +487,7 @@ def generated_document(number: int, agency: str, county: str, case_type: str, st
     child = people[0]
     child["date_of_birth"] = (end - dt.timedelta(days=rng.randint(2 * 365, 16 * 365))).isoformat()
     reviewer = REVIEWERS.get(agency)
+    _complete_narratives(case_type, answers, people, narratives, DEFAULT_NARRATIVE)
     return {
         "format": "osri-review",
         "format_version": 2,

@@ -67,6 +67,14 @@ def test_the_full_demo_is_one_quarter_at_scale_and_seeding_twice_changes_nothing
         "judge",
     }
 
+    # Every review past submission is complete, as the workflow requires of real ones (no "No" without
+    # its narrative on an approved review).
+    from reviews.completeness import what_is_missing
+
+    past_submission = Review.objects.exclude(status__in=["in_progress", "returned", "eliminated"])
+    assert past_submission.count() > 40
+    assert {r.case.case_id: what_is_missing(r) for r in past_submission if what_is_missing(r)} == {}
+
     # Every demo user's home page starts with something to look at or to do.
     from accounts.attention import attention_for
     from accounts.demo import DEMO_USERS
