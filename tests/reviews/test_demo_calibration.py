@@ -41,8 +41,8 @@ def test_the_demo_round_is_finished_and_seeding_twice_changes_nothing():
     assert stats["14"]["pairs"] == 6 and stats["14"]["percent_agreement"] != "100.0"
     assert stats["16"]["percent_agreement"] != "100.0"
     assert stats["3"]["percent_agreement"] == "100.0"
-    # The cases differ from one another, so kappa is defined where the ratings vary. Item 14 by case:
-    # (S, A), (A, A), (A, A), (S, A), (S, S), (S, S): p_o = 4/6, p_e = 4/6 * 2/6 + 2/6 * 4/6 = 4/9,
+    # The cases differ from one another, so kappa is defined where the ratings vary. Item 14 (A, B) by case:
+    # (ANI, S), (S, S), (S, S), (ANI, S), (ANI, ANI), (ANI, ANI): p_o = 4/6, p_e = 4/6 * 2/6 + 2/6 * 4/6 = 4/9,
     # kappa = (2/3 - 4/9) / (5/9) = 0.40.
     assert (stats["14"]["percent_agreement"], stats["14"]["kappa"]) == ("66.7", "0.40")
     assert {key for key, row in stats.items() if row["kappa"] is not None} == {"11", "12", "12B", "13", "14", "16"}
