@@ -192,14 +192,17 @@ class DrawForm(forms.Form):
         min_value=1, max_value=2**31 - 1, required=False, help_text="Leave empty for a random seed (it is recorded)."
     )
 
-    def __init__(self, *args, agencies=None, **kwargs):
+    def __init__(self, *args, agencies=None, as_of: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agencies"].queryset = agencies if agencies is not None else Agency.objects.none()
         for name, field in self.fields.items():
             css = "form-select" if name == "agencies" else "form-control"
             field.widget.attrs.update({"class": css, "aria-describedby": f"id_{name}_help"})
         if not self.is_bound:
-            self.initial.setdefault("quarter", str(_last_quarter(dt.date.today())))
+            # The last full quarter the extract covers (not today's: the extract may be months old).
+            self.initial.setdefault("quarter", str(_last_quarter(as_of or dt.date.today())))
+            if agencies is not None and len(agencies) == 1:
+                self.initial.setdefault("agencies", list(agencies))
 
     def clean_quarter(self) -> str:
         try:

@@ -194,7 +194,10 @@ def draw_from_extract(request: HttpRequest) -> HttpResponse:
     agencies = agencies_with_capability(request.user, "review.sample").exclude(code="CD").order_by("code")
     if not agencies.exists():
         raise PermissionDenied("requires review.sample")
-    form = extract_sampling.DrawForm(request.POST or None, agencies=agencies)
+    extract = extract_sampling.current_extract()
+    form = extract_sampling.DrawForm(
+        request.POST or None, agencies=agencies, as_of=extract.as_of_date if extract else None
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -216,4 +219,4 @@ def draw_from_extract(request: HttpRequest) -> HttpResponse:
                 f"{sample.cases.count()} case(s) from a frame of {len(sample.extract_frame.frame)} children.",
             )
             return redirect("reviews:sample_list")
-    return render(request, "reports/extract_sample.html", {"form": form, "extract": extract_sampling.current_extract()})
+    return render(request, "reports/extract_sample.html", {"form": form, "extract": extract})

@@ -164,3 +164,11 @@ def test_the_page_draws_in_the_users_agencies_only(extract, agency, personas, cl
         .status_code
         == 302
     )
+
+
+def test_the_form_starts_on_the_last_full_quarter_the_extract_covers(extract, personas, client_for):
+    # The extract is as of 2023-10-31 (tests/metrics/bundle.py): its last full quarter is 2023Q3, whatever today is.
+    form = client_for(personas.qa_a).get("/reports/extract/sample/").context["form"]
+    assert form.initial["quarter"] == "2023Q3"
+    # A QA lead in one agency finds it chosen already.
+    assert [a.code for a in form.initial["agencies"]] == ["6ZA"]
