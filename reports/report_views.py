@@ -328,13 +328,18 @@ def prepared_page(request: HttpRequest, quarter: str, scope: str, fmt: str) -> H
 @login_required
 @require_GET
 def prepared_file(request: HttpRequest, quarter: str, scope: str, fmt: str) -> HttpResponse:
-    """The prepared file; back to the page while it is not ready."""
+    """The prepared file, if made from the snapshot this user would download; else back to the page
+    (not ready) or to the download (prepared from another snapshot)."""
     period, scope_, report = _draft_or_404(request, quarter, scope)
     entry = prepared.current(report, fmt)
     if entry is None:
         raise Http404("Nothing is being prepared for this report.")
     if entry.status != PreparedFile.Status.DONE:
         return redirect(_url("report_prepared", period, scope_, fmt=fmt))
+    if entry.digest != prepared.digest(publishing.snapshot_for(report, request.user)):
+        # Prepared from another snapshot (the draft changed, or another reader's figures, read with
+        # their scoping): only this user's own snapshot is served, through the download.
+        return redirect(_url("report_download", period, scope_, fmt=fmt))
     return _file_response(request, report, entry.snapshot, fmt, bytes(entry.content))
 
 

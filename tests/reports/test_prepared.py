@@ -247,3 +247,16 @@ def test_the_digest_leaves_out_the_moment_the_draft_was_built(draft_b, personas)
     assert prepared.digest(one) == prepared.digest(two)
     three = {**one, "texts": {**one["texts"], "introduction": "Another."}}
     assert prepared.digest(one) != prepared.digest(three)
+
+
+def test_the_file_link_serves_only_a_file_of_the_users_own_snapshot(draft_b, personas, client_for, renders, jobs):
+    client = client_for(personas.supervisor_b)
+    client.get(URL.format(scope="6ZB") + "report.pdf")
+    jobs.run_all()
+    client.post(URL.format(scope="6ZB") + "commentary/", {"measure": "worker_child_visits", "commentary": "Later."})
+    # the kept file was made before the edit: the link sends to the download, which prepares anew
+    response = client.get(URL.format(scope="6ZB") + "report.pdf/prepared/file")
+    assert response.status_code == 302 and response.url == URL.format(scope="6ZB") + "report.pdf"
+    assert b"Preparing the PDF" in client.get(response.url).content
+    jobs.run_all()
+    assert client.get(URL.format(scope="6ZB") + "report.pdf/prepared/file").content == b"pdf:Later."
