@@ -47,8 +47,9 @@ def is_stale(entry: PreparedFile) -> bool:
 
 
 def current(report: Report, fmt: str) -> PreparedFile | None:
-    """The report's entry for the format, a lost job shown as failed."""
-    entry = PreparedFile.objects.filter(report=report, format=fmt).first()
+    """The report's entry for the format, a lost job shown as failed (the file and the snapshot are
+    read when used: the page polls this every 2 seconds)."""
+    entry = PreparedFile.objects.filter(report=report, format=fmt).defer("content", "snapshot").first()
     if entry is not None and is_stale(entry):
         _finish(entry.pk, entry.digest, status=PreparedFile.Status.FAILED, error="The job did not finish in time.")
         entry.refresh_from_db()
@@ -80,6 +81,7 @@ def obtain(report: Report, snapshot: dict[str, Any], fmt: str, user=None) -> tup
         }
         entry, _ = PreparedFile.objects.update_or_create(report=report, format=fmt, defaults=values)
         _start(entry)
+    entry.refresh_from_db()  # the job may have run already (no broker, `inline`)
     return entry, True
 
 

@@ -260,3 +260,15 @@ def test_the_file_link_serves_only_a_file_of_the_users_own_snapshot(draft_b, per
     assert b"Preparing the PDF" in client.get(response.url).content
     jobs.run_all()
     assert client.get(URL.format(scope="6ZB") + "report.pdf/prepared/file").content == b"pdf:Later."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_jobs_run_inline_the_first_download_is_the_file(q3, personas, client_for, renders, settings):
+    """Celery eager and `TASKS_WITHOUT_BROKER = "inline"` (the tests' setting): the job runs when the
+    request's transaction commits, so the first answer is already the file."""
+    settings.TASKS_WITHOUT_BROKER = "inline"
+    publishing.start(personas.supervisor_b, Q3, resolve_scope(personas.supervisor_b, "6ZB"))
+    response = client_for(personas.supervisor_b).get(URL.format(scope="6ZB") + "report.docx")
+    assert response.status_code == 200 and response.content == b"docx:"
+    assert response["Content-Type"] == rendering.CONTENT_TYPES["docx"]
+    assert renders[0] == ["docx"] and PreparedFile.objects.get().status == "done"
