@@ -120,6 +120,42 @@ class RenderedFile(models.Model):
         return f"{self.version} ({self.format})"
 
 
+class PreparedFile(models.Model):
+    """A draft's PDF or Word file, rendered in the background (reports.prepared) from exactly the
+    snapshot whose digest it keeps. One per report and format: a newer digest replaces the entry."""
+
+    KEPT = ("pdf", "docx")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to start"
+        RUNNING = "running", "Being prepared"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="prepared_files")
+    format = models.CharField(max_length=8)
+    digest = models.CharField(max_length=64, help_text="SHA-256 of the snapshot (without its time of making).")
+    snapshot = models.JSONField(help_text="The snapshot the file is rendered from.")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    content = models.BinaryField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "format"], name="prepared_file_one_per_format")]
+
+    def __str__(self) -> str:
+        return f"{self.report} draft {self.format} ({self.status})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.RUNNING)
+
+
 # --------------------------------------------------------------------------------------------
 # Cases linked to the extract (issue 16). The link lives here, on the top floor: reviews never
 # learns about the extract. Child and episode are kept as the extract names them (text ids), so a

@@ -20,13 +20,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.audit import entries_for, log_action
 from accounts.scoping import has_capability, holds_statewide
 from config.security import STANDALONE_DOCUMENT_POLICY
-from reports import publishing, rendering, versions
-from reports.models import RenderedFile, Report, ReportVersion
+from reports import prepared, publishing, rendering, versions
+from reports.models import PreparedFile, RenderedFile, Report, ReportVersion
 from reports.quarterly import (
     STATEWIDE,
     Quarter,
@@ -38,6 +38,7 @@ from reports.quarterly import (
 )
 
 DOWNLOADS = [("pdf", "PDF"), ("docx", "Word"), ("xlsx", "Excel"), ("json", "JSON")]
+FORMAT_NAMES = dict(DOWNLOADS)
 
 
 def _open(request: HttpRequest, quarter: str, scope: str) -> tuple[Quarter, Scope, Report | None]:
@@ -270,7 +271,76 @@ def download(request: HttpRequest, quarter: str, scope: str, fmt: str) -> HttpRe
             raise Http404("No published report for this quarter yet.")
         return version_download(request, quarter, scope, latest.number, fmt)
     snapshot = publishing.snapshot_for(report, request.user)
+    if fmt in prepared.FORMATS:
+        # PDF and Word take up to a minute: prepared in the background, served once ready.
+        entry, _started = prepared.obtain(report, snapshot, fmt, request.user)
+        if entry.status == PreparedFile.Status.DONE:
+            return _file_response(request, report, entry.snapshot, fmt, bytes(entry.content))
+        return _prepared_page(request, period, scope_, report, entry)
     return _file_response(request, report, snapshot, fmt, rendering.render(snapshot, fmt))
+
+
+def _draft_or_404(request: HttpRequest, quarter: str, scope: str) -> tuple[Quarter, Scope, Report]:
+    """The working copy, for those who may see drafts (as `download`); to everyone else it does not exist."""
+    period, scope_, report = _open(request, quarter, scope)
+    if (
+        report is None
+        or report.status == Report.Status.PUBLISHED
+        or not publishing.may_see_drafts(request.user, report)
+    ):
+        raise Http404("No draft of this report.")
+    return period, scope_, report
+
+
+def _prepared_page(request, period: Quarter, scope_: Scope, report: Report, entry: PreparedFile) -> HttpResponse:
+    template = "reports/_prepared_status.html" if request.htmx else "reports/prepared.html"
+    return render(
+        request,
+        template,
+        {
+            "quarter": period,
+            "scope": scope_,
+            "report": report,
+            "entry": entry,
+            "format_name": FORMAT_NAMES[entry.format],
+            "page_url": _url("report_prepared", period, scope_, fmt=entry.format),
+            "file_url": _url("report_prepared_file", period, scope_, fmt=entry.format),
+            "report_url": _url("report", period, scope_),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def prepared_page(request: HttpRequest, quarter: str, scope: str, fmt: str) -> HttpResponse:
+    """Where a draft's PDF or Word file is being prepared; it updates itself (htmx) until the file is
+    ready or the job failed. POST: try a failed job again."""
+    period, scope_, report = _draft_or_404(request, quarter, scope)
+    if request.method == "POST":
+        prepared.retry(report, fmt, request.user)
+        return redirect(_url("report_prepared", period, scope_, fmt=fmt))
+    entry = prepared.current(report, fmt)
+    if entry is None:
+        raise Http404("Nothing is being prepared for this report.")
+    return _prepared_page(request, period, scope_, report, entry)
+
+
+@login_required
+@require_GET
+def prepared_file(request: HttpRequest, quarter: str, scope: str, fmt: str) -> HttpResponse:
+    """The prepared file, if made from the snapshot this user would download; else back to the page
+    (not ready) or to the download (prepared from another snapshot)."""
+    period, scope_, report = _draft_or_404(request, quarter, scope)
+    entry = prepared.current(report, fmt)
+    if entry is None:
+        raise Http404("Nothing is being prepared for this report.")
+    if entry.status != PreparedFile.Status.DONE:
+        return redirect(_url("report_prepared", period, scope_, fmt=fmt))
+    if entry.digest != prepared.digest(publishing.snapshot_for(report, request.user)):
+        # Prepared from another snapshot (the draft changed, or another reader's figures, read with
+        # their scoping): only this user's own snapshot is served, through the download.
+        return redirect(_url("report_download", period, scope_, fmt=fmt))
+    return _file_response(request, report, entry.snapshot, fmt, bytes(entry.content))
 
 
 @login_required

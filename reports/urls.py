@@ -27,6 +27,11 @@ urlpatterns = [
     re_path(REPORT + r"reissue/$", report_views.report_reissue, name="report_reissue"),
     re_path(REPORT + r"changes/$", report_views.changes_page, name="report_changes"),
     re_path(REPORT + r"report\." + FORMATS + "$", report_views.download, name="report_download"),
+    # A draft's PDF or Word file is prepared in the background (reports.prepared): its page, its file.
+    re_path(REPORT + r"report\.(?P<fmt>pdf|docx)/prepared/$", report_views.prepared_page, name="report_prepared"),
+    re_path(
+        REPORT + r"report\.(?P<fmt>pdf|docx)/prepared/file$", report_views.prepared_file, name="report_prepared_file"
+    ),
     re_path(REPORT + r"v(?P<number>[0-9]{1,4})/$", report_views.version_page, name="version"),
     re_path(
         REPORT + r"v(?P<number>[0-9]{1,4})/report\." + FORMATS + "$",

@@ -38,11 +38,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.models import STATE_AGENCY_CODE, Membership, User
 from accounts.scoping import CAPABILITIES
 from metrics.models import MetricResult
-from reports.models import RenderedFile, Report, ReportVersion
+from reports.models import PreparedFile, RenderedFile, Report, ReportVersion
 from reviews.models import Answer as ReviewAnswer
 from reviews.models import Case, ItemRating, Participant, QANote, Review, SampleCase
 from surveys.models import ContactUpload, FollowUpRequest, Invitation, Wave
@@ -91,6 +92,23 @@ def version(review_attr: str) -> Callable[[World], int]:
 def written(quarter: str, scope: str = "6ZB", *rest) -> Callable[[World], list]:
     """The path parameters of a written report's URL: quarter, scope ("all" = statewide), then the rest."""
     return lambda _: [quarter, scope, *rest]
+
+
+def prepared_b_draft(fmt: str) -> Callable[[World], list]:
+    """6ZB's 2023Q2 draft (never published) with a `fmt` file prepared in the background (done, from
+    a snapshot no persona has: the file URL sends everyone to the download, which starts nothing here)."""
+
+    def args(world: World) -> list:
+        now = timezone.now()
+        PreparedFile.objects.update_or_create(
+            report=world.report_b_draft,
+            format=fmt,
+            defaults={"digest": "crawl", "snapshot": {}, "status": "done", "content": b"%PDF-crawl",
+                      "created_at": now, "finished_at": now},
+        )  # fmt: skip
+        return ["2023Q2", "6ZB", fmt]
+
+    return args
 
 
 def b_metric_result(_world: World) -> list[int]:
@@ -737,6 +755,33 @@ PROBES: list[Probe] = [
         args=written("2023Q3", "all", "json"),
         require="report.view",
         statewide="report.view",
+    ),
+    # A draft's PDF or Word file is prepared in the background (reports.prepared): its page (which
+    # polls itself), a try-again on it (a finished file: nothing to try again), its file.
+    Probe(
+        "reports:report_prepared",
+        args=prepared_b_draft("pdf"),
+        require="report.view",
+        agency="report.view",
+        fetch="report.edit",
+        markers=("The PDF is ready.",),
+    ),
+    Probe(
+        "reports:report_prepared",
+        args=prepared_b_draft("docx"),
+        method="POST",
+        require="report.view",
+        agency="report.view",
+        fetch="report.edit",
+        ok=(302,),
+    ),
+    Probe(
+        "reports:report_prepared_file",
+        args=prepared_b_draft("pdf"),
+        require="report.view",
+        agency="report.view",
+        fetch="report.edit",
+        ok=(302,),  # prepared from another snapshot than the persona's: to the download
     ),
     Probe(
         "reports:version_download",
