@@ -138,11 +138,11 @@ def load_facts_of(child_ids: list[str]) -> dict[str, Facts]:
 
     def by_episode(rows, key: str) -> None:
         for row in rows:
-            facts[child_of_episode[row.pop("episode_id")]].__dict__[key].append(row)
+            getattr(facts[child_of_episode[row.pop("episode_id")]], key).append(row)
 
     def by_child(rows, key: str) -> None:
         for row in rows:
-            facts[row.pop("child_id")].__dict__[key].append(row)
+            getattr(facts[row.pop("child_id")], key).append(row)
 
     by_episode(
         Placement.objects.filter(episode_id__in=child_of_episode)

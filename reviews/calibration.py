@@ -426,7 +426,13 @@ def feedback(user: User) -> list[dict]:
         .distinct()
         .order_by("quarter", "case__case_id")
     )
-    mine = {d.pk: (d.first_id if d.first.reviewers.filter(pk=user.pk).exists() else d.second_id) for d in duals}
+    # Which side is the user's, for every pair in one query (not two per pair).
+    firsts_of_user = set(
+        Review.reviewers.through.objects.filter(user=user, review_id__in=[d.first_id for d in duals]).values_list(
+            "review_id", flat=True
+        )
+    )
+    mine = {d.pk: d.first_id if d.first_id in firsts_of_user else d.second_id for d in duals}
     partner = {d.pk: d.second_id if mine[d.pk] == d.first_id else d.first_id for d in duals}
     values = _values(ItemRating, "item", [*mine.values(), *partner.values()])
     consensus = _values(ItemRating, "item", [d.consensus_id for d in duals if d.consensus_id], "effective")
