@@ -141,7 +141,7 @@ def test_a_fanned_out_quarter_through_the_real_broker_with_two_workers(tmp_path)
     queue = f"fanout-test-{os.getpid()}"
     default_queue = app.conf.task_default_queue
     app.conf.task_default_queue = queue
-    workers = {"pool": "solo", "perform_ping_check": False, "shutdown_timeout": 20, "queues": [queue]}
+    workers = {"pool": "solo", "perform_ping_check": False, "shutdown_timeout": 60, "queues": [queue]}
     try:
         with start_worker(app, hostname="one@test", **workers), start_worker(app, hostname="two@test", **workers):
             run_id, _ = compute_fanned_out("2023-07", "2023-09")
