@@ -28,10 +28,12 @@ from django.utils import timezone
 from accounts.audit import log_action
 from accounts.models import STATE_AGENCY_CODE, Agency, User
 from accounts.scoping import has_capability
+from config.background import enqueue
 from reports import document
 from reports.measures import MEASURES_BY_CODE
 from reports.models import Report, ReportVersion
 from reports.quarterly import Quarter, Scope
+from reports.tasks import render_version_files_task
 
 EDIT, PUBLISH, VIEW = "report.edit", "report.publish", "report.view"
 MAX_TEXT = 20_000
@@ -281,6 +283,9 @@ def publish(report: Report, user: User) -> ReportVersion:
         report.reissue_reason = ""
         report.save(update_fields=["status", "review_snapshot", "reissue_reason"])
         _audit("published", user, report, version=number, reason=version.reason)
+        # The PDF and Word files take up to a minute to lay out: rendered in the background once the
+        # version is committed, so that readers download a stored file.
+        transaction.on_commit(lambda: enqueue(render_version_files_task, version.pk))
     return version
 
 

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from accounts.models import AuditEntry
 from reports import prepared, publishing, rendering
-from reports.models import PreparedFile, Report
+from reports.models import PreparedFile, RenderedFile, Report
 from reports.quarterly import Quarter, resolve_scope
-from reports.tasks import prepare_file_task
+from reports.tasks import prepare_file_task, render_version_files_task
 
 Q3 = Quarter(2023, 3)
 URL = "/reports/quarterly/2023Q3/{scope}/"
@@ -239,6 +239,27 @@ def test_a_published_report_serves_its_kept_version_not_a_prepared_draft(
     assert response["Content-Disposition"].endswith('_v1.pdf"')
     assert jobs.started == [] and not PreparedFile.objects.exists()
     assert client.get(URL.format(scope="6ZB") + "report.pdf/prepared/").status_code == 404
+
+
+def test_a_published_versions_files_are_rendered_after_the_commit_not_in_the_first_download(
+    draft_b, personas, client_for, renders, jobs, make_user, monkeypatch
+):
+    started: list[tuple] = []
+    monkeypatch.setattr(publishing, "enqueue", lambda task, *args: started.append((task, args)))
+    second = make_user("admin_b2", ("administrator", "6ZB"))
+    version = publishing.publish(publishing.submit(draft_b, personas.supervisor_b), second)
+    assert started == [] and not RenderedFile.objects.exists()  # nothing before the commit
+    jobs.started  # the commit: its callbacks run
+    assert started == [(render_version_files_task, (version.pk,))]
+    calls, _state = renders
+    assert render_version_files_task.apply(args=[version.pk]).get() == ["pdf", "docx"]
+    assert sorted(version.files.values_list("format", flat=True)) == ["docx", "pdf"] and calls == ["pdf", "docx"]
+    # Run again (a redelivered task): nothing rendered twice.
+    assert render_version_files_task.apply(args=[version.pk]).get() == [] and calls == ["pdf", "docx"]
+    response = client_for(personas.supervisor_b).get(URL.format(scope="6ZB") + "report.pdf")
+    assert response.status_code == 200 and response.content == b"pdf:" and calls == ["pdf", "docx"]
+    # A version deleted meanwhile (its report removed by an administrator) ends the task quietly.
+    assert render_version_files_task.apply(args=[version.pk + 1000]).get() == []
 
 
 def test_the_digest_leaves_out_the_moment_the_draft_was_built(draft_b, personas):
