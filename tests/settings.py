@@ -31,3 +31,7 @@ METRICS_IMPORT_HEARTBEAT_SECONDS = 0
 # The read API's limit for calls without a sign-in is per client address, and every test client is
 # 127.0.0.1: the tests about the limit set their own.
 API_ANON_RATE_LIMIT = "10000/hour"
+# One database connection per request, as before persistent connections became the production
+# default on PostgreSQL: threads the tests start (live server, Celery workers, background tasks)
+# would otherwise keep connections to the test database open past its teardown.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -123,3 +123,29 @@ def test_survey_settings_come_from_the_environment():
         [sys.executable, "manage.py", "shell", "-c", show], env=env, capture_output=True, text=True, timeout=120
     )
     assert proc.returncode != 0 and "SURVEYS_MIN_CELL" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "max_age", "expected"),
+    [
+        ("postgres://u@db.example.org:5432/qa", None, "60 True"),  # persistent on PostgreSQL by default
+        ("postgres://u@db.example.org:5432/qa", "0", "0 True"),
+        ("postgresql://u@db.example.org/qa", "300", "300 True"),
+        ("sqlite:///tmp-settings-test.sqlite3", None, "0 True"),  # SQLite: a connection per request
+    ],
+)
+def test_database_connections_persist_on_postgresql_unless_set_otherwise(url, max_age, expected):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in {"DB_CONN_MAX_AGE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", DEBUG="true", DATABASE_URL=url)
+    if max_age is not None:
+        env["DB_CONN_MAX_AGE"] = max_age
+    show = (
+        "import django; from django.conf import settings as s; "
+        "d = s.DATABASES['default']; print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    proc = subprocess.run([sys.executable, "-c", show], env=env, capture_output=True, text=True, timeout=120)
+    assert proc.stdout.strip() == expected, proc.stderr
