@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import os
 import sys
 import time
@@ -51,6 +52,7 @@ def timed(name, fn):
     if fn is None:
         return None
 
+    @functools.wraps(fn)  # compute.parallel_groups finds a shared prepare step through __wrapped__
     def wrapper(*args, **kwargs):
         started = time.perf_counter()
         try:
