@@ -738,8 +738,14 @@ def _compute_on_connections(
         threads = [threading.Thread(target=work, name=f"compute-{run.pk}-{i}") for i in range(workers)]
         for thread in threads:
             thread.start()
-        for thread in threads:
-            thread.join()
+        try:
+            for thread in threads:
+                thread.join()
+        except BaseException as exc:  # interrupted: the threads take no further group, then the run goes
+            errors.append(exc)
+            for thread in threads:
+                thread.join()
+            raise
         if errors:
             raise errors[0]
         with transaction.atomic():
