@@ -6,10 +6,12 @@
 Needs an imported extract (`manage.py import_extract`). Runs compute() once as a warm-up, then
 `--runs` timed runs, and prints each run's wall time and CPU time (this process plus, on PostgreSQL,
 the server backend serving it, read from /proc: on a shared machine the CPU time varies less with the
-other work than the wall time), then the median per step: `units` (insert_units per metric),
+other work than the wall time; with METRICS_COMPUTE_CONNECTIONS > 1 the backends of every worker
+thread's connection as well), then the median per step: `units` (insert_units per metric),
 `prepare`/`finish` (a metric's steps before and after its units, e.g. the permanency clocks),
 `results` (MetricResult rows of the month) and `other` (the rest: replacing the previous run,
-ANALYZE, COMMIT ...). `--detail` lists the slowest metrics' steps.
+ANALYZE, COMMIT ...). On several connections the steps are summed over the threads, so they add up to
+more than the wall time and `other` is negative. `--detail` lists the slowest metrics' steps.
 
 Before each run the metric tables are vacuumed (PostgreSQL), unless `--no-vacuum`: every run
 replaces the previous run's units, and without autovacuum (it is off on the shared development
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import os
 import sys
 import time
@@ -51,6 +54,7 @@ def timed(name, fn):
     if fn is None:
         return None
 
+    @functools.wraps(fn)  # compute.parallel_groups finds a shared prepare step through __wrapped__
     def wrapper(*args, **kwargs):
         started = time.perf_counter()
         try:
@@ -74,10 +78,36 @@ def instrument() -> None:
 
     C.ordered_metrics = with_timed_steps
     C.insert_units = timed(lambda ctx, metric: f"units {metric.code}", C.insert_units)
+    if hasattr(C, "connections"):
+        C.connections = CountingConnections(C.connections)
     if hasattr(C, "store_month_results"):
         C.store_month_results = timed("results month", C.store_month_results)
     else:  # before commit 8b2009f: one store_results per metric
         C.store_results = timed(lambda ctx, metric, *rest: f"results {metric.code}", C.store_results)
+
+
+# CPU seconds of the backends of compute()'s worker threads (METRICS_COMPUTE_CONNECTIONS > 1), read
+# just before each thread closes its connection (the backend process then exits).
+thread_backends_cpu = [0.0]
+
+
+class CountingConnections:
+    """Stands in for django.db.connections in metrics.compute: close_all() (a worker thread's last
+    step) first adds its backend's CPU time to thread_backends_cpu."""
+
+    def __init__(self, real):
+        self.real = real
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+    def __getitem__(self, alias):
+        return self.real[alias]
+
+    def close_all(self):
+        if connection.connection is not None:
+            thread_backends_cpu[0] += backend_cpu()
+        self.real.close_all()
 
 
 def vacuum() -> None:
@@ -139,10 +169,11 @@ def main() -> None:
             vacuum()
         times.clear()
         cpu_before, server_before = time.process_time(), backend_cpu()
+        thread_backends_cpu[0] = 0.0
         started = time.perf_counter()
         run = C.compute(month)
         wall = time.perf_counter() - started
-        cpu = time.process_time() - cpu_before + backend_cpu() - server_before
+        cpu = time.process_time() - cpu_before + backend_cpu() - server_before + thread_backends_cpu[0]
         print(f"run {i}{' (warm-up)' if not i else ''}: {wall:.3f} s, cpu {cpu:.2f} s", flush=True)
         if i:
             walls.append(wall)

@@ -224,6 +224,10 @@ METRICS_IMPORT_STALE_MINUTES = envint("METRICS_IMPORT_STALE_MINUTES", 10, minimu
 # is then in the database), and a failed run's bundle, kept for Retry, after this many days
 # (`manage.py purge_extract_uploads`, run daily).
 METRICS_IMPORT_KEEP_FAILED_DAYS = envint("METRICS_IMPORT_KEEP_FAILED_DAYS", 14, minimum=0)
+# Metrics computation (docs/performance.md, "Compute on several connections"): on PostgreSQL the
+# independent metric groups of a run are computed on this many database connections at once (1: one
+# connection, one transaction, as on SQLite).
+METRICS_COMPUTE_CONNECTIONS = envint("METRICS_COMPUTE_CONNECTIONS", 2, minimum=1)
 
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", "") or None
 # A fanned-out computation (metrics/fanout.py) is a chord, which needs a result backend: a Redis

@@ -8,13 +8,16 @@ rounded half-up (section 1.4); `meets` and `band` use the rounded value.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
+import threading
 from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db import connection, transaction
+from django.conf import settings as django_settings
+from django.db import connection, connections, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
@@ -575,6 +578,12 @@ def compute(
     values = config.current()
     chosen = ordered_metrics(metrics, present_files=set(extract.files))
     ensure_calendar()
+    groups = parallel_groups(chosen)
+    workers = min(django_settings.METRICS_COMPUTE_CONNECTIONS, len(groups))
+    # Inside a caller's transaction (a test, a page's atomic block) other connections would not see
+    # its uncommitted rows: one connection then.
+    if workers > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        return _compute_on_connections(extract, first, last, groups, workers, say)
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # The unit queries are many short statements whose estimated cost (correlated subplans)
@@ -620,6 +629,143 @@ def compute(
         run.progress = 100
         run.finished_at = timezone.now()
         run.save(update_fields=["status", "progress", "finished_at"])
+    say(100, "done")
+    return run
+
+
+def parallel_groups(chosen: list[Metric]) -> list[list[Metric]]:
+    """The chosen metrics split into groups that can be computed on separate connections at once,
+    the heaviest first (each group's metrics in `chosen` order, dependencies first).
+
+    As metrics.fanout.metric_groups (closed under depends_on: a metric reads the units its
+    dependencies stored for the same run and month), and metrics sharing a prepare step are in one
+    group: the step writes data for the whole run once (the permanency clocks) or updates extract
+    rows (the sentinel report due dates), which two connections must not do at the same time."""
+    parent: dict[str, str] = {m.code: m.code for m in chosen}
+
+    def root(code: str) -> str:
+        while parent[code] != code:
+            code = parent[code]
+        return code
+
+    first_with: dict[object, str] = {}
+    for metric in chosen:
+        for dep in metric.depends_on:
+            if dep in parent:
+                parent[root(metric.code)] = root(dep)
+        if metric.prepare:
+            step = inspect.unwrap(metric.prepare)
+            if step in first_with:
+                parent[root(metric.code)] = root(first_with[step])
+            else:
+                first_with[step] = metric.code
+    groups: dict[str, list[Metric]] = {}
+    for metric in chosen:
+        groups.setdefault(root(metric.code), []).append(metric)
+
+    def weight(group: list[Metric]) -> int:
+        # A rough cost, so that the long groups start first and the short ones fill in: a prepare
+        # step (the clocks) costs about two metrics' unit queries.
+        return len(group) + 2 * len({inspect.unwrap(m.prepare) for m in group if m.prepare})
+
+    return sorted(groups.values(), key=weight, reverse=True)
+
+
+def _compute_on_connections(
+    extract: Extract, first: Month, last: Month, groups: list[list[Metric]], workers: int, say: Progress
+) -> MetricRun:
+    """compute() on PostgreSQL with `workers` connections: each thread takes the next metric group
+    and stores its units and month results for every month (months in order, one transaction per
+    month), on its own connection, while the others do the same for other groups.
+
+    Readers only read DONE runs (latest_run, the exports and reports filter on status), so the run is
+    created RUNNING and committed first, and becomes current in one last transaction (quarters, fiscal
+    years, the replaced runs deleted, DONE), as in metrics.fanout. If any group fails, the run and
+    everything written for it is deleted and the error raised; a process killed half-way leaves a
+    RUNNING run no reader sees, replaced by the next computation of the same months."""
+    months = months_between(first, last)
+    values = config.current()
+    chosen = [m for group in groups for m in group]
+    replaced_ids = list(
+        MetricRun.objects.filter(extract=extract, period_from=str(first), period_through=str(last)).values_list(
+            "pk", flat=True
+        )
+    )
+    run = MetricRun.objects.create(
+        extract=extract,
+        settings_version=config.current_version().version,
+        period_from=str(first),
+        period_through=str(last),
+    )
+    try:
+        computed_at = timezone.now()
+        versions = {m.code: definition_version(m, values) for m in chosen}
+        depended_on = {dep for m in chosen for dep in m.depends_on}
+        agencies = list(ExtractAgency.objects.values_list("agency_code", "agency_type", "active_from", "active_to"))
+        pending = list(groups)
+        errors: list[BaseException] = []
+        lock = threading.Lock()
+        steps = max(len(months) * len(chosen), 1)
+        done = 0
+
+        def work() -> None:
+            nonlocal done
+            try:
+                while not errors:
+                    with lock:
+                        if not pending:
+                            return
+                        group = pending.pop(0)
+                    for month in months:
+                        ctx = Context(month=month, settings=values, extract=extract, run=run)
+
+                        def progress(metric: Metric, month: Month = month) -> None:
+                            nonlocal done
+                            with lock:
+                                say(int(100 * done / steps), f"{metric.code} {month}")
+                                done += 1
+
+                        with transaction.atomic():
+                            with connection.cursor() as cursor:
+                                cursor.execute("SET LOCAL jit = off")  # see compute()
+                            computed = compute_units(ctx, group, depended_on, progress)
+                            store_month_results(ctx, computed, versions, computed_at, agencies)
+            except BaseException as exc:  # noqa: BLE001 - raised again by the calling thread
+                errors.append(exc)
+            finally:
+                connections.close_all()  # this thread's connections only
+
+        threads = [threading.Thread(target=work, name=f"compute-{run.pk}-{i}") for i in range(workers)]
+        for thread in threads:
+            thread.start()
+        try:
+            for thread in threads:
+                thread.join()
+        except BaseException as exc:  # interrupted: the threads take no further group, then the run goes
+            errors.append(exc)
+            for thread in threads:
+                thread.join()
+            raise
+        if errors:
+            raise errors[0]
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+            for quarter in _full_quarters(months):
+                for metric in chosen:
+                    store_quarter(run, metric, quarter, versions[metric.code], computed_at)
+            for month in months:
+                if month.month == 9:
+                    for metric in chosen:
+                        store_fiscal_year(run, metric, month)
+            MetricRun.objects.filter(pk__in=replaced_ids).delete()
+            run.status = MetricRun.Status.DONE
+            run.progress = 100
+            run.finished_at = timezone.now()
+            run.save(update_fields=["status", "progress", "finished_at"])
+    except BaseException:
+        MetricRun.objects.filter(pk=run.pk).delete()
+        raise
     say(100, "done")
     return run
 
