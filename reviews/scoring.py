@@ -75,7 +75,8 @@ class StoredRows:
 
     Scoring, the "What is missing" list, the sidebar and the item page of one request all read
     these instead of querying the same rows again; QA notes are read on first use. Load them
-    again after a change: nothing here follows later writes.
+    again after a change: nothing here follows later writes. (`record_answers` and `rescore`
+    leave the rows as they wrote them on `review.saved_rows`, for the page that answers a save.)
     """
 
     review: Review
@@ -170,13 +171,21 @@ def _rescore(review: Review, rows: StoredRows, answers_changed: bool) -> Scoring
     `answers_changed` its answers are out of date and are read again, so the ratings follow
     exactly what was stored.
     """
-    answers, narratives = raw_answers(review) if answers_changed else rows.raw()
+    if answers_changed:
+        answers_now = list(Answer.objects.filter(review=review).order_by("id"))
+    else:
+        answers_now = rows.answers
+    # The rows as they are once this transaction commits (the rating lists are filled below).
+    after = StoredRows(review, answers_now, rows.participants, [], [])
+    answers, narratives = after.raw()
     scoring = get_instrument(review.instrument_version).score(
-        review.case.case_type, answers, rows.instrument_participants(), narratives, rows.overrides()
+        review.case.case_type, answers, after.instrument_participants(), narratives, rows.overrides()
     )
 
-    _store(rows.item_ratings, "item", ItemRating, review, scoring.calculated, scoring.items)
-    _store(rows.outcome_ratings, "outcome", OutcomeRating, review, scoring.outcomes_calculated, scoring.outcomes)
+    after.item_ratings = _store(rows.item_ratings, "item", ItemRating, review, scoring.calculated, scoring.items)
+    after.outcome_ratings = _store(
+        rows.outcome_ratings, "outcome", OutcomeRating, review, scoring.outcomes_calculated, scoring.outcomes
+    )
 
     people = {p.key: p for p in rows.participants}
     ratings = [
@@ -199,6 +208,7 @@ def _rescore(review: Review, rows: StoredRows, answers_changed: bool) -> Scoring
     if [_participant_rating(r) for r in stored] != [_participant_rating(r) for r in ratings]:
         review.participant_ratings.all().delete()
         ParticipantRating.objects.bulk_create(ratings)
+    review.saved_rows = after
     return scoring
 
 
@@ -216,11 +226,15 @@ def _participant_rating(row: ParticipantRating) -> tuple:
     )
 
 
-def _store(existing_rows, field: str, model, review: Review, calculated: Mapping, effective: Mapping) -> None:
-    """Upsert rating rows; only rows whose values changed are written (so history shows real changes)."""
+def _store(existing_rows, field: str, model, review: Review, calculated: Mapping, effective: Mapping) -> list:
+    """Upsert rating rows; only rows whose values changed are written (so history shows real changes).
+
+    Returns the review's rows as they now are, in id order."""
     existing = {getattr(row, field): row for row in existing_rows}
+    kept = []
     for key, rating in calculated.items():
         row = existing.pop(key, None) or model(review=review, **{field: key})
+        kept.append(row)
         values = {"calculated": rating.value, "effective": effective[key], "reasons": list(rating.reasons)}
         if row.pk and all(getattr(row, name) == value for name, value in values.items()):
             continue
@@ -228,6 +242,7 @@ def _store(existing_rows, field: str, model, review: Review, calculated: Mapping
             setattr(row, name, value)
         row.save()
     model.objects.filter(pk__in=[row.pk for row in existing.values()]).delete()
+    return sorted(kept, key=lambda row: row.pk)
 
 
 @transaction.atomic

@@ -185,9 +185,10 @@ def qa_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/qa_queue.html", {"groups": groups, "show_flags": bool(flags)})
 
 
-def _review_context(request: HttpRequest, review: Review) -> dict[str, Any]:
-    # The review's answers, participants, ratings and notes, read once for the whole page.
-    rows = StoredRows.load(review)
+def _review_context(request: HttpRequest, review: Review, rows: StoredRows | None = None) -> dict[str, Any]:
+    # The review's answers, participants, ratings and notes, read once for the whole page (or as the
+    # save that this page answers left them).
+    rows = rows or StoredRows.load(review)
     scoring = score_review(review, rows)
     # One list decides what is missing: the sidebar, the navigator, the tabs and Submit read it.
     missing = completeness.what_is_missing(review, scoring, rows)
@@ -536,7 +537,7 @@ def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
         # Free text and table rows are not re-rendered (the reviewer may still be typing): feedback
         # only. A table's other questions are refreshed (1A1's timeliness flags set 1A).
         _reload(review)
-        context = _review_context(request, review)
+        context = _review_context(request, review, None if error else getattr(review, "saved_rows", None))
         context.update({"prefix": prefix, "error": error, "oob_panels": True})
         context["page"] = entry.item_page(
             review,
@@ -672,7 +673,8 @@ def _item_response(
     clear_offer: dict[str, Any] | None = None,
 ) -> HttpResponse:
     _reload(review)
-    context = _review_context(request, review)
+    # After a save, the rows as it wrote them (nothing to read again); after a refusal, as stored.
+    context = _review_context(request, review, None if error else getattr(review, "saved_rows", None))
     typed_map = {prefix: (typed, error)} if error else {}
     context.update(
         {
