@@ -12,7 +12,9 @@ Through Django's test client (no web server, no network; tests.settings: product
 DEBUG off) as the demo reviewer, on their first in-progress review: the item page of item 14 once
 to warm the process (instrument, templates), then `--runs` times: one answer save (14A, the
 version read from the previous response) and, every tenth run, the item page and the review page.
-Prints the median, p90, p95 and max wall time in ms and the SQL queries of each.
+Prints the median, p90, p95 and max wall time in ms, the SQL queries of each, and the median CPU
+time of this process (Django's side; PostgreSQL's work is not in it), which a loaded machine
+changes less than the wall time.
 `--queries` prints the SQL of one save.
 """
 
@@ -36,10 +38,11 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[index]
 
 
-def summary(name: str, times: list[float], queries: list[int]) -> str:
+def summary(name: str, times: list[float], queries: list[int], cpu: list[float]) -> str:
     return (
         f"{name:14} n={len(times):4}  median {statistics.median(times):6.1f}  p90 {percentile(times, 0.9):6.1f}  "
-        f"p95 {percentile(times, 0.95):6.1f}  max {max(times):6.1f} ms  queries {max(queries)}"
+        f"p95 {percentile(times, 0.95):6.1f}  max {max(times):6.1f} ms  queries {max(queries)}  "
+        f"CPU of this process median {statistics.median(cpu):5.1f} ms"
     )
 
 
@@ -73,14 +76,17 @@ def main() -> None:
     save_url = f"/reviews/{review.pk}/answer/"
     detail_url = f"/reviews/{review.pk}/"
 
+    cpu: dict[str, list[float]] = {"GET": [], "POST": []}
+
     def timed(method, url, data=None) -> tuple[float, int, str]:
         with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             if method == "GET":
                 response = client.get(url)
             else:
                 response = client.post(url, data, headers={"HX-Request": "true"})
             elapsed = (time.perf_counter() - start) * 1000
+            cpu[method].append((time.process_time() - start_cpu) * 1000)
         assert response.status_code == 200, (url, response.status_code)
         return elapsed, len(captured), response.content.decode()
 
@@ -115,9 +121,9 @@ def main() -> None:
             details.append(elapsed)
             detail_queries.append(count)
     print(f"review {review.pk} ({review.case.case_id}), {connection.vendor}, load {os.getloadavg()[0]:.2f}")  # noqa: T201
-    print(summary("answer save", saves, save_queries))  # noqa: T201
-    print(summary("item page", items, item_queries))  # noqa: T201
-    print(summary("review page", details, detail_queries))  # noqa: T201
+    print(summary("answer save", saves, save_queries, cpu["POST"]))  # noqa: T201
+    print(summary("item page", items, item_queries, cpu["GET"][2::2]))  # noqa: T201
+    print(summary("review page", details, detail_queries, cpu["GET"][3::2]))  # noqa: T201
 
 
 if __name__ == "__main__":
