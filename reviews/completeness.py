@@ -16,7 +16,7 @@ from reviews.instrument import INCOMPLETE, Scoring, get_instrument
 from reviews.instrument.questions import NO, YES
 from reviews.instrument.round4 import missing_rationales
 from reviews.models import Review
-from reviews.scoring import raw_answers, score_review
+from reviews.scoring import StoredRows, raw_answers, score_review
 
 # Item pages: 1-18; item 12's page carries its sub-items 12A, 12B and 12C.
 PAGE_KEYS = tuple(str(n) for n in range(1, 19))
@@ -71,11 +71,13 @@ def missing_rows(scoring: Scoring) -> list[tuple[str, str]]:
     return result
 
 
-def what_is_missing(review: Review, scoring: Scoring | None = None) -> list[Missing]:
-    """Everything that keeps the review from being submitted, in instrument order per kind."""
+def what_is_missing(review: Review, scoring: Scoring | None = None, rows: StoredRows | None = None) -> list[Missing]:
+    """Everything that keeps the review from being submitted, in instrument order per kind.
+
+    `rows` (the review's rows read once for the request) saves reading answers and notes again."""
     instrument = get_instrument(review.instrument_version)
-    scoring = scoring or score_review(review)
-    _, narratives = raw_answers(review)
+    scoring = scoring or score_review(review, rows)
+    _, narratives = rows.raw() if rows is not None else raw_answers(review)
     result: list[Missing] = []
 
     if not review.pur_start and not review.face_sheet.get("C_start"):
@@ -91,7 +93,9 @@ def what_is_missing(review: Review, scoring: Scoring | None = None) -> list[Miss
         result.append(Missing(code, "rows", item_number(instrument.question(code).item), text, f"q-{code}"))
 
     flagged = [
-        a for a in review.answers.filter(needs_review=True).order_by("id") if a.question_code in instrument.questions
+        a
+        for a in (rows.flagged() if rows is not None else review.answers.filter(needs_review=True).order_by("id"))
+        if a.question_code in instrument.questions
     ]
     seen = set()
     for answer in sorted(flagged, key=lambda a: instrument.questions.order(a.question_code)):
@@ -120,7 +124,11 @@ def what_is_missing(review: Review, scoring: Scoring | None = None) -> list[Miss
         result.append(Missing(key, "rationale", key, f"The rating rationale for item {key}.", "rationale"))
 
     # The "unresolved comments" navigator of spec §5.3: open QA notes still waiting for a reply.
-    for note in review.qa_notes.filter(resolved=False, reply="").order_by("created_at", "id"):
+    if rows is not None:
+        open_notes = [n for n in rows.notes if not n.resolved and n.reply == ""]  # in (created, id) order
+    else:
+        open_notes = review.qa_notes.filter(resolved=False, reply="").order_by("created_at", "id")
+    for note in open_notes:
         code = note.question_code
         if code in instrument.questions:
             page, anchor = item_number(instrument.question(code).item), f"q-{code}"

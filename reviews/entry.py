@@ -18,7 +18,7 @@ from reviews.instrument import Instrument, Scoring, get_instrument
 from reviews.instrument.answers import GATED_ITEMS
 from reviews.instrument.questions import NO, SLOT_ROLES, Kind, Question
 from reviews.models import Answer, ItemRating, Participant, Review
-from reviews.scoring import raw_answers, score_review
+from reviews.scoring import StoredRows, raw_answers, score_review
 
 CASE_TYPE_WORDS = {"FOSTER_CARE": "foster care", "IN_HOME": "in-home", "IN_HOME_DR_AR": "in-home"}
 FOSTER_CARE_ONLY_ITEMS = {"4", "5", "6", "7", "8", "9", "10", "11"}
@@ -117,20 +117,31 @@ def item_page(
     scoring: Scoring | None = None,
     typed: dict[str, tuple[Any, str]] | None = None,
     missing: list[completeness.Missing] | None = None,
+    rows: StoredRows | None = None,
 ) -> ItemPage:
-    """The questions of one item page with their state; `typed` carries rejected input by prefix."""
+    """The questions of one item page with their state; `typed` carries rejected input by prefix.
+
+    `rows` (the review's rows read once for the request, as scored) saves reading them again."""
     instrument = get_instrument(review.instrument_version)
-    scoring = scoring or score_review(review)
-    raw, narratives = raw_answers(review)
-    people = list(review.participants.all())
+    scoring = scoring or score_review(review, rows)
+    if rows is not None:
+        raw, narratives = rows.raw()
+        people = list(rows.participants)
+        notes = rows.notes
+        flagged = [(a.question_code, a.needs_review_reason) for a in rows.flagged()]
+    else:
+        raw, narratives = raw_answers(review)
+        people = list(review.participants.all())
+        notes = review.qa_notes.select_related("author", "replied_by").all()
+        flagged = review.answers.filter(needs_review=True).values_list("question_code", "needs_review_reason")
     notes_by_code: dict[str, list] = {}
-    for note in review.qa_notes.select_related("author", "replied_by").all():
+    for note in notes:
         notes_by_code.setdefault(note.question_code, []).append(note)
     typed = typed or {}
     if missing is None:
-        missing = completeness.what_is_missing(review, scoring)
+        missing = completeness.what_is_missing(review, scoring, rows)
     blocks = []
-    recheck = dict(review.answers.filter(needs_review=True).values_list("question_code", "needs_review_reason"))
+    recheck = dict(flagged)
     na_reason = item_na_reason(review, key)
     for question in [] if na_reason else page_questions(instrument, key):
         lock = question_lock(question, review, scoring, raw)
@@ -182,7 +193,12 @@ def item_page(
             QuestionBlock(question, fields, notes_by_code.get(question.code, []), lock, recheck.get(question.code, ""))
         )
     rating_keys = ["12", "12A", "12B", "12C"] if key == "12" else [key]
-    ratings = sorted(review.item_ratings.filter(item__in=rating_keys), key=lambda r: rating_keys.index(r.item))
+    stored_ratings = (
+        [r for r in rows.item_ratings if r.item in rating_keys]
+        if rows is not None
+        else review.item_ratings.filter(item__in=rating_keys)
+    )
+    ratings = sorted(stored_ratings, key=lambda r: rating_keys.index(r.item))
     return ItemPage(
         key=key,
         title=instrument.item(key).title,

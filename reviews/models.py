@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Agency, County
@@ -119,9 +120,14 @@ class Review(models.Model):
     def case_type(self) -> str:
         return self.case.case_type
 
-    def claim_version(self, expected: int) -> bool:
-        """Optimistic lock: bump the version only if nobody saved since `expected` was read."""
-        updated = Review.objects.filter(pk=self.pk, version=expected).update(version=F("version") + 1)
+    def claim_version(self, expected: int, touch: bool = False) -> bool:
+        """Optimistic lock: bump the version only if nobody saved since `expected` was read.
+
+        `touch` also sets updated_at (an answer save), in the same statement."""
+        changes: dict = {"version": F("version") + 1}
+        if touch:
+            changes["updated_at"] = timezone.now()
+        updated = Review.objects.filter(pk=self.pk, version=expected).update(**changes)
         if updated:
             self.version = expected + 1
         return bool(updated)

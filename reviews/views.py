@@ -54,7 +54,7 @@ from reviews.instrument.questions import Kind
 from reviews.instrument.round4 import OUTCOME_OVERRIDE_VALUES, OVERRIDE_VALUES
 from reviews.interchange import export_document
 from reviews.models import CaseType, Participant, QANote, Review, Sample
-from reviews.scoring import InvalidAnswers, StaleReview, raw_answers, score_review
+from reviews.scoring import InvalidAnswers, StaleReview, StoredRows, raw_answers, score_review
 
 STALE_MESSAGE = (
     "Someone else saved this review after you opened it, so your change was NOT saved. "
@@ -185,12 +185,16 @@ def qa_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/qa_queue.html", {"groups": groups, "show_flags": bool(flags)})
 
 
-def _review_context(request: HttpRequest, review: Review, scoring=None) -> dict[str, Any]:
-    scoring = scoring or score_review(review)
+def _review_context(request: HttpRequest, review: Review, rows: StoredRows | None = None) -> dict[str, Any]:
+    # The review's answers, participants, ratings and notes, read once for the whole page (or as the
+    # save that this page answers left them).
+    rows = rows or StoredRows.load(review)
+    scoring = score_review(review, rows)
     # One list decides what is missing: the sidebar, the navigator, the tabs and Submit read it.
-    missing = completeness.what_is_missing(review, scoring)
+    missing = completeness.what_is_missing(review, scoring, rows)
     return {
         "review": review,
+        "rows": rows,
         "scoring": scoring,
         "missing_entries": missing,
         # A refused stale save keeps the page's old version, so every later save is refused until a reload.
@@ -214,8 +218,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": workflow.available_actions(review, request.user),
             "withheld": workflow.withheld_actions(review, request.user),
             "period_warnings": workflow.period_warnings(review) if review.status in workflow.EDITABLE else [],
-            "item_ratings": list(review.item_ratings.select_related("override_by")),
-            "outcome_ratings": list(review.outcome_ratings.select_related("override_by")),
+            "item_ratings": context["rows"].item_ratings,
+            "outcome_ratings": context["rows"].outcome_ratings,
             "notes": review.qa_notes.select_related("author", "replied_by", "resolved_by"),
             "changes": review.status_changes.select_related("user"),
             "audit": entries_for(review)[:30],
@@ -438,7 +442,9 @@ def item(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     review = _review(request, pk)
     key = _page_key(key)
     context = _review_context(request, review)
-    page = entry.item_page(review, key, context["editable"], context["scoring"], missing=context["missing_entries"])
+    page = entry.item_page(
+        review, key, context["editable"], context["scoring"], missing=context["missing_entries"], rows=context["rows"]
+    )
     keys = list(entry.PAGE_KEYS)
     index = keys.index(key)
     context.update(
@@ -530,11 +536,16 @@ def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("quiet"):
         # Free text and table rows are not re-rendered (the reviewer may still be typing): feedback
         # only. A table's other questions are refreshed (1A1's timeliness flags set 1A).
-        review.refresh_from_db()
-        context = _review_context(request, review)
+        _reload(review)
+        context = _review_context(request, review, None if error else getattr(review, "saved_rows", None))
         context.update({"prefix": prefix, "error": error, "oob_panels": True})
         context["page"] = entry.item_page(
-            review, key, context["editable"], context["scoring"], missing=context["missing_entries"]
+            review,
+            key,
+            context["editable"],
+            context["scoring"],
+            missing=context["missing_entries"],
+            rows=context["rows"],
         )
         if question.kind is Kind.TABLE and not error:
             context["oob_blocks"] = [b for b in context["page"].blocks if b.question.code != code]
@@ -604,7 +615,7 @@ def narrative_save(request: HttpRequest, pk: int) -> HttpResponse:
         response["HX-Retarget"] = "#item-body"
         response["HX-Reswap"] = "outerHTML"
         return response
-    review.refresh_from_db()
+    _reload(review)
     context = _review_context(request, review)
     context.update({"prefix": f"narrative-{code}", "error": error, "oob_panels": True})
     if not is_item:
@@ -612,7 +623,7 @@ def narrative_save(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         key = code
     context["page"] = entry.item_page(
-        review, key, context["editable"], context["scoring"], missing=context["missing_entries"]
+        review, key, context["editable"], context["scoring"], missing=context["missing_entries"], rows=context["rows"]
     )
     return render(request, "reviews/partials/save_feedback.html", context)
 
@@ -645,6 +656,13 @@ def _pending_answers(review: Review, question, post) -> dict[str, Any]:
     return values
 
 
+def _reload(review: Review) -> None:
+    """Read the review's row again after a save, keeping its case (and agency, county): they do not change."""
+    case = review.case
+    review.refresh_from_db()
+    review.case = case
+
+
 def _item_response(
     request: HttpRequest,
     review: Review,
@@ -654,8 +672,9 @@ def _item_response(
     error: str,
     clear_offer: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    review.refresh_from_db()
-    context = _review_context(request, review)
+    _reload(review)
+    # After a save, the rows as it wrote them (nothing to read again); after a refusal, as stored.
+    context = _review_context(request, review, None if error else getattr(review, "saved_rows", None))
     typed_map = {prefix: (typed, error)} if error else {}
     context.update(
         {
@@ -666,6 +685,7 @@ def _item_response(
                 context["scoring"],
                 typed=typed_map,
                 missing=context["missing_entries"],
+                rows=context["rows"],
             ),
             "saved_prefix": "" if error else prefix,
             "error": error,

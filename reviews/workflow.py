@@ -539,13 +539,8 @@ def save_answers(
     resulting answer set breaks a rule; both leave the database unchanged.
     """
     check_can_edit(review, user)
-    with transaction.atomic():
-        scoring = record_answers(review, values, narratives, expected_version)
-        # Answering a question again is looking at it: a "check this answer" flag is cleared.
-        review.answers.filter(question_code__in=list(values), needs_review=True).update(
-            needs_review=False, needs_review_reason=""
-        )
-    return scoring
+    # Answering a question again is looking at it: a "check this answer" flag is cleared.
+    return record_answers(review, values, narratives, expected_version, clear_flags=True)
 
 
 @transaction.atomic

@@ -256,3 +256,14 @@ def test_query_count_does_not_grow_with_the_data(measured, case, django_assert_m
     with django_assert_max_num_queries(measured.small[case.id]):
         response = _request(measured, case)
     assert response.status_code == case.expect
+
+
+# Review pages read the review's answers, participants and ratings once (reviews.scoring.StoredRows);
+# the answer save builds its page from the rows it wrote. Before (issue 14): 53, 17 and 18 queries.
+REVIEW_PAGE_BOUNDS = {"answer-save": 23, "review-item": 11, "review-detail": 15}
+
+
+@pytest.mark.parametrize("page_id", sorted(REVIEW_PAGE_BOUNDS))
+def test_review_pages_stay_within_their_query_bound(measured, page_id):
+    assert measured.small[page_id] <= REVIEW_PAGE_BOUNDS[page_id]
+    assert measured.large[page_id] <= REVIEW_PAGE_BOUNDS[page_id]
