@@ -66,7 +66,10 @@ class BackendWatch:
 
     Used as a context manager around a command: every `poll` seconds it lists the backends of the
     database (not its own) and keeps each one's latest CPU reading; `.cpu` is their sum. Backends
-    already connected when the watch starts are counted from their reading at that moment."""
+    already connected when the watch starts are counted from their reading at that moment. Parallel
+    workers appear as backends of the database too, but one living less than `poll` seconds can be
+    missed entirely: the figure is a lower bound. None when the server's processes are not visible
+    in this machine's /proc."""
 
     def __init__(self, url: str, poll: float = 0.1) -> None:
         self.url, self.poll = url, poll
@@ -85,10 +88,8 @@ class BackendWatch:
     def _sample(self, conn) -> None:
         for pid in self._pids(conn):
             cpu = proc_cpu(pid)
-            if cpu is None:
-                self.available = False  # the server runs elsewhere: no figure rather than a wrong one
-                continue
-            self.readings[pid] = cpu
+            if cpu is not None:  # None: the backend exited since the listing (e.g. a parallel worker)
+                self.readings[pid] = cpu
 
     def _loop(self, conn) -> None:
         while not self._stop.wait(self.poll):
@@ -99,6 +100,11 @@ class BackendWatch:
             import psycopg
 
             self._conn = psycopg.connect(libpq_url(self.url), autocommit=True)
+            own = self._conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+            if proc_cpu(own) is None:  # the server runs elsewhere: no figure rather than a wrong one
+                self.available = False
+                self._conn.close()
+                return self
             self._sample(self._conn)
             self.baseline = dict(self.readings)
             self._thread = threading.Thread(target=self._loop, args=(self._conn,), daemon=True)
