@@ -20,29 +20,15 @@ and migrated; its metrics data is replaced by each import. Prints one line per s
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-
-def ensure_database(url: str) -> None:
-    if not url.startswith("postgres"):
-        return
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
+from processes import ensure_database, libpq_url, run_manage  # noqa: E402
 
 
 def vacuum(url: str) -> None:
@@ -50,24 +36,14 @@ def vacuum(url: str) -> None:
         return
     import psycopg
 
-    with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+    with psycopg.connect(libpq_url(url), autocommit=True) as conn:
         for table in ("metrics_metricunit", "metrics_metricresult", "metrics_permanencyclock"):
             conn.execute(f"VACUUM (ANALYZE) {table}")
 
 
 def step(name: str, *args: str) -> tuple[float, float, str]:
-    # A million children is about 2.1 GB of CSV, above the import's default size limit (512 MB).
-    env = {"METRICS_IMPORT_MAX_MB": "8192", **os.environ, "DEBUG": "true"}
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-    )
-    output = proc.stdout.read() if proc.stdout else ""
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    if status != 0:
-        raise SystemExit(f"{name} failed:\n{output[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024, output
+    measured = run_manage(*args, name=name)
+    return measured.wall, measured.peak_mb, measured.output
 
 
 def bundles(sizes: list[int], keep: str | None) -> Iterator[tuple[int, Path]]:
