@@ -27,12 +27,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Avg, Count, Q, QuerySet
 
 from accounts.models import Agency, User
 from accounts.scoping import scope_queryset
 from surveys import suppression
-from surveys.models import Answer, Invitation, Question, RespondentGroup, Response, Wave
+from surveys.models import Answer, Invitation, Question, RespondentGroup, Response, ResultsVersion, Wave
 
 
 def min_cell() -> int:
@@ -128,8 +130,54 @@ class Disclosure:
         return cell in self.question(code).hidden_cells
 
 
+# The last disclosure computed, by this process, with the results version it was computed at.
+_memo: tuple[tuple, Disclosure] | None = None
+CACHE_KEY = "surveys:results:disclosure"
+
+
+def _version_key() -> tuple | None:
+    """What names the counted data (the results version token, set by database triggers on every
+    change to submitted responses, their answers and the questions) and the threshold; None when
+    there is no token (the triggers are missing): then nothing is cached."""
+    token = ResultsVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+    if token is None:
+        return None
+    return (connection.settings_dict["NAME"], token, min_cell())
+
+
+def forget_disclosure() -> None:
+    """Drop the cached disclosure, in this process and in the shared cache (tests call this)."""
+    global _memo
+    _memo = None
+    cache.delete(CACHE_KEY)
+
+
 def disclosure() -> Disclosure:
-    """The suppression pattern for the current data: two grouped queries, patterns cached by data."""
+    """The suppression pattern for the current data, cached under the results version.
+
+    The token is read first, then the counts: a change committed in between gives counts newer than
+    the token (stored under a token no later request reads), never a token newer than the counts. The
+    cached value is this process's last one, else the shared cache's (Django's cache: Redis when
+    CACHE_URL names one, shared by every worker), else computed (two grouped queries)."""
+    global _memo
+    key = _version_key()
+    if key is None:
+        return _compute_disclosure()
+    memo = _memo
+    if memo is not None and memo[0] == key:
+        return memo[1]
+    stored = cache.get(CACHE_KEY)
+    if stored is not None and stored[0] == key:
+        found = stored[1]
+    else:
+        found = _compute_disclosure()
+        cache.set(CACHE_KEY, (key, found), timeout=None)
+    _memo = (key, found)
+    return found
+
+
+def _compute_disclosure() -> Disclosure:
+    """The suppression pattern over every submitted response: two grouped queries, patterns cached by data."""
     submitted = Response.objects.filter(status=Response.Status.SUBMITTED)
     answered: dict[str, dict[suppression.Cell, int]] = defaultdict(dict)
     fields = ("question__code", *(f"response__{f}" for f in CELL_FIELDS))
