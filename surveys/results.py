@@ -29,7 +29,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from accounts.models import Agency, User
 from accounts.scoping import scope_queryset
@@ -97,7 +97,14 @@ class Disclosure:
     threshold: int
     respondents: suppression.Pattern
     answered: dict[str, dict[suppression.Cell, int]]
+    # The answers counted per cell, from the same data (None: built when first needed).
+    cube: AnswerCube | None = None
     _patterns: dict[str, suppression.Pattern] = field(default_factory=dict)
+
+    def answers(self) -> AnswerCube:
+        if self.cube is None:
+            self.cube = answer_cube()
+        return self.cube
 
     def question(self, code: str) -> suppression.Pattern:
         if code not in self._patterns:
@@ -176,27 +183,95 @@ def disclosure() -> Disclosure:
     return found
 
 
-def _compute_disclosure() -> Disclosure:
-    """The suppression pattern over every submitted response: two grouped queries, patterns cached by data."""
-    submitted = Response.objects.filter(status=Response.Status.SUBMITTED)
-    answered: dict[str, dict[suppression.Cell, int]] = defaultdict(dict)
-    fields = ("question__code", *(f"response__{f}" for f in CELL_FIELDS))
+@dataclass
+class AnswerCube:
+    """Every submitted answer counted per cell (wave, quarter, agency, group) and question: every figure
+    of question_results and breakdown over whole cells is a sum of these (one scan of the answers per
+    results version instead of several per page)."""
+
+    # per cell: (question id, choice value or None, favourable, counts in base, answers)
+    single: dict[suppression.Cell, list[tuple]] = field(default_factory=dict)
+    # per cell: (question id, choice value, answers choosing it) of multiple-choice answers
+    multiple: dict[suppression.Cell, list[tuple]] = field(default_factory=dict)
+    # per cell: (question id, answers with a number, their sum)
+    numbers: dict[suppression.Cell, list[tuple]] = field(default_factory=dict)
+    # question id: (code, kind), for the answered counts of the suppression pattern
+    questions: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+
+def _cell_of(row: dict, prefix: str) -> suppression.Cell:
+    return _cell(*(row[f"{prefix}{f}"] for f in CELL_FIELDS))
+
+
+def answer_cube() -> AnswerCube:
+    """The answers of all submitted responses per cell and question (two or three grouped queries)."""
+    cube = AnswerCube()
+    cell_fields = [f"response__{f}" for f in CELL_FIELDS]
+    submitted = Answer.objects.filter(response__status=Response.Status.SUBMITTED)
     rows = (
-        Answer.objects.filter(response__status=Response.Status.SUBMITTED, question__kind__in=COUNTED_KINDS)
-        .values(*fields)
-        # One answer row per response and question (answer_unique_per_question): COUNT(*) is the
-        # respondents, without the sort a COUNT(DISTINCT) costs (1.0 s of 2.5 s at 10,000 responses).
+        submitted.values(
+            "question_id",
+            "question__code",
+            "question__kind",
+            "choice__value",
+            "choice__favourable",
+            "choice__counts_in_base",
+            *cell_fields,
+        )  # fmt: skip
         .annotate(n=Count("id"))
         .order_by()
     )
     for row in rows:
-        cell = _cell(*(row[f"response__{f}"] for f in CELL_FIELDS))
-        answered[row["question__code"]][cell] = answered[row["question__code"]].get(cell, 0) + row["n"]
+        cube.questions[row["question_id"]] = (row["question__code"], row["question__kind"])
+        cube.single.setdefault(_cell_of(row, "response__"), []).append(
+            (row["question_id"], row["choice__value"], bool(row["choice__favourable"]),
+             bool(row["choice__counts_in_base"]), row["n"])
+        )  # fmt: skip
+    kinds = {kind for _code, kind in cube.questions.values()}
+    if Question.Kind.MULTIPLE in kinds:
+        rows = (
+            Answer.choices.through.objects.filter(answer__response__status=Response.Status.SUBMITTED)
+            .values("answer__question_id", "choice__value", *(f"answer__{f}" for f in cell_fields))
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for row in rows:
+            cube.multiple.setdefault(_cell_of(row, "answer__response__"), []).append(
+                (row["answer__question_id"], row["choice__value"], row["n"])
+            )
+    if Question.Kind.NUMBER in kinds:
+        rows = (
+            submitted.filter(number__isnull=False)
+            .values("question_id", *cell_fields)
+            .annotate(n=Count("id"), total=Sum("number"))
+            .order_by()
+        )
+        for row in rows:
+            # Numbers have two decimals: the sum is exact (SQLite sums them as floats).
+            total = Decimal(str(row["total"])).quantize(Decimal("0.01"))
+            cube.numbers.setdefault(_cell_of(row, "response__"), []).append((row["question_id"], row["n"], total))
+    return cube
+
+
+def _compute_disclosure() -> Disclosure:
+    """The suppression pattern over every submitted response, and the answers per cell it is computed
+    from: two or three grouped scans of the answers and one of the responses."""
+    cube = answer_cube()
+    answered: dict[str, dict[suppression.Cell, int]] = defaultdict(dict)
+    # One answer row per response and question (answer_unique_per_question): the answer rows are
+    # the respondents.
+    for cell, rows in cube.single.items():
+        for question_id, _value, _favourable, _base, n in rows:
+            code, kind = cube.questions[question_id]
+            if kind in COUNTED_KINDS:
+                answered[code][cell] = answered[code].get(cell, 0) + n
     threshold = min_cell()
+    submitted = Response.objects.filter(status=Response.Status.SUBMITTED)
     return Disclosure(
         threshold=threshold,
         respondents=_pattern(frozenset(cell_sizes(submitted).items()), threshold),
         answered=dict(answered),
+        cube=cube,
     )
 
 
@@ -364,13 +439,8 @@ def _split_results(
     only. The same figures as question_results(part) for every part, from one grouped query each
     (answers, choices, multiple choices, numbers, cells) instead of one set per part."""
     catalogue = _question_catalogue(responses, questions)
-    answers = Answer.objects.filter(response__in=responses)
-    if questions is not None:
-        answers = answers.filter(question__in=questions)
     if code is not None:
         catalogue = [q for q in catalogue if q.code == code]
-        answers = answers.filter(question__code=code)
-    split_field = [f"response__{split}"] if split else []
     if split:
         surveys_of: dict = defaultdict(set)
         for key, survey in responses.values_list(split, "survey").distinct().order_by():
@@ -403,78 +473,54 @@ def _split_results(
                 if all(c.value != choice.value for c in choice_meta[key]):
                     choice_meta[key].append(choice)
 
-    def part_of(row: dict, prefix: str = "response__"):
-        return row[f"{prefix}{split}"] if split else None
-
-    # Respondents per question (one answer row per respondent and question) and answers per choice,
-    # from one scan of the answers: the rows without a choice (numbers, text, a multiple choice's
-    # answer row) count as answered only.
-    group_field = ["response__group"] if by_group else []
-    single = (
-        answers.values(
-            *split_field,
-            "question__code",
-            *group_field,
-            "choice__value",
-            "choice__favourable",
-            "choice__counts_in_base",
-        )  # fmt: skip
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    kinds = {q.kind for q in catalogue}
-    # Only the kinds asked in these surveys (a breakdown of one question: usually one kind).
-    multiple = (
-        ()
-        if Question.Kind.MULTIPLE not in kinds
-        else (
-            Answer.choices.through.objects.filter(answer__in=answers)
-            .values(
-                *(f"answer__{f}" for f in split_field),
-                "answer__question__code",
-                *(["answer__response__group"] if by_group else []),
-                "choice__value",
-            )  # fmt: skip
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-    )
-    counts: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in single:
-        key = key_of(part_of(row), row["question__code"], row.get("response__group", ""))
-        if key in results:
-            results[key].answered += row["n"]
-        if row["choice__value"] is None:
-            continue  # no choice: answered, nothing to count per choice
-        counts[key][row["choice__value"]] += row["n"]
-        if key in results:
-            if row["choice__favourable"]:
-                results[key].favourable += row["n"]
-            if row["choice__counts_in_base"]:
-                results[key].base += row["n"]
-    for row in multiple:
-        key = key_of(part_of(row, "answer__response__"), row["answer__question__code"],
-                     row.get("answer__response__group", ""))  # fmt: skip
-        counts[key][row["choice__value"]] += row["n"]
-    numbers = (
-        ()
-        if Question.Kind.NUMBER not in kinds
-        else (
-            answers.filter(number__isnull=False)
-            .values(*split_field, "question__code", *group_field)
-            .annotate(n=Count("id"), mean=Avg("number"))
-            .order_by()
-        )
-    )
-    for row in numbers:
-        key = key_of(part_of(row), row["question__code"], row.get("response__group", ""))
-        if key in results and row["mean"] is not None:
-            results[key].number_mean = Decimal(row["mean"]).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
+    # The figures are sums over the cells of each part, from the answers per cell of the results
+    # version (shown_by.answers()): the same as scanning the part's answers when the part holds whole
+    # cells (every submitted response of each of its cells), which a shown figure must anyway. A part
+    # that holds only some responses of a cell is suppressed below: its figures are not computed.
     all_sizes = cell_sizes(responses)
     sizes_of: dict = defaultdict(dict)
     for cell, n in all_sizes.items():
         sizes_of[cell[SPLIT_DIMENSION[split]] if split else None][cell] = n
+    whole_of = {part: shown_by.covers_whole_cells(sizes) for part, sizes in sizes_of.items()}
+    cube = shown_by.answers()
+    code_of = {q.pk: q.code for q in catalogue}
+    kinds = {q.kind for q in catalogue}
+    counts: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    number_sums: dict[tuple, list] = defaultdict(lambda: [0, Decimal(0)])
+    for part, sizes in sizes_of.items():
+        if not whole_of[part]:
+            continue
+        for cell in sizes:
+            group = cell[GROUP]
+            for question_id, value, favourable, base, n in cube.single.get(cell, ()):
+                if question_id not in code_of:
+                    continue
+                key = key_of(part, code_of[question_id], group)
+                result = results.get(key)
+                if result is not None:
+                    result.answered += n
+                if value is None:
+                    continue  # no choice (numbers, text, a multiple choice's answer row): answered only
+                counts[key][value] += n
+                if result is not None:
+                    if favourable:
+                        result.favourable += n
+                    if base:
+                        result.base += n
+            if Question.Kind.MULTIPLE in kinds:
+                for question_id, value, n in cube.multiple.get(cell, ()):
+                    if question_id in code_of:
+                        counts[key_of(part, code_of[question_id], group)][value] += n
+            if Question.Kind.NUMBER in kinds:
+                for question_id, n, total in cube.numbers.get(cell, ()):
+                    if question_id in code_of:
+                        sums = number_sums[key_of(part, code_of[question_id], group)]
+                        sums[0] += n
+                        sums[1] += total
+    for key, (n, total) in number_sums.items():
+        if key in results and n:
+            results[key].number_mean = (total / n).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
     out: dict = {part: [] for part in surveys_of}
     for key, result in results.items():
         part = key[0]
