@@ -390,13 +390,28 @@ class QuestionResult:
         self.number_mean = None
 
 
-def _question_catalogue(responses: QuerySet[Response], questions: QuerySet[Question] | None) -> list[Question]:
-    qs = (questions if questions is not None else Question.objects.all()).filter(survey__in=responses.values("survey"))
+def _question_catalogue(
+    survey_ids: Iterable[int], questions: QuerySet[Question] | None, code: str | None = None
+) -> list[Question]:
+    qs = (questions if questions is not None else Question.objects.all()).filter(survey__in=list(survey_ids))
+    if code is not None:
+        qs = qs.filter(code=code)
     return list(
         qs.select_related("section", "survey")
         .prefetch_related("choices", "tags")
         .order_by("section__position", "position", "survey__group")
     )
+
+
+def _cells_and_surveys(responses: QuerySet[Response]) -> tuple[dict[suppression.Cell, int], dict]:
+    """cell_sizes(responses) and the surveys answered in each cell, from one query."""
+    sizes: dict[suppression.Cell, int] = {}
+    surveys: dict[suppression.Cell, set] = defaultdict(set)
+    for row in responses.values(*CELL_FIELDS, "survey").annotate(n=Count("id")).order_by():
+        cell = _cell(*(row[f] for f in CELL_FIELDS))
+        sizes[cell] = sizes.get(cell, 0) + row["n"]
+        surveys[cell].add(row["survey"])
+    return sizes, surveys
 
 
 def question_results(
@@ -416,8 +431,9 @@ def question_results(
     """
     responses = responses.filter(status=Response.Status.SUBMITTED)
     shown_by = shown_by or disclosure()
-    return _split_results(responses, None, questions=questions, by_group=by_group, language=language,
-                          shown_by=shown_by).get(None, [])  # fmt: skip
+    parts, _sizes = _split_results(responses, None, questions=questions, by_group=by_group, language=language,
+                                   shown_by=shown_by)  # fmt: skip
+    return parts.get(None, [])
 
 
 # The coordinate of a cell (see _cell) that each split field is.
@@ -433,18 +449,18 @@ def _split_results(
     language: str = "en",
     shown_by: Disclosure,
     code: str | None = None,
-) -> dict:
+) -> tuple[dict, dict]:
     """question_results of each part of `responses` (submitted only) split by `split` ('agency',
-    'group', 'wave' or None: one part, key None), as {key: [QuestionResult]}; `code`: that question
-    only. The same figures as question_results(part) for every part, from one grouped query each
-    (answers, choices, multiple choices, numbers, cells) instead of one set per part."""
-    catalogue = _question_catalogue(responses, questions)
-    if code is not None:
-        catalogue = [q for q in catalogue if q.code == code]
+    'group', 'wave' or None: one part, key None), as {key: [QuestionResult]}, and the cell sizes of
+    each part; `code`: that question only. The same figures as question_results(part) for every part,
+    from the responses per cell and survey (one query), the questions, and the answers per cell of the
+    results version."""
+    all_sizes, surveys_by_cell = _cells_and_surveys(responses)
+    catalogue = _question_catalogue(set().union(*surveys_by_cell.values()), questions, code)
     if split:
         surveys_of: dict = defaultdict(set)
-        for key, survey in responses.values_list(split, "survey").distinct().order_by():
-            surveys_of[key].add(survey)
+        for cell, surveys in surveys_by_cell.items():
+            surveys_of[cell[SPLIT_DIMENSION[split]]] |= surveys
     else:
         surveys_of = {None: {q.survey_id for q in catalogue}}
 
@@ -477,7 +493,6 @@ def _split_results(
     # version (shown_by.answers()): the same as scanning the part's answers when the part holds whole
     # cells (every submitted response of each of its cells), which a shown figure must anyway. A part
     # that holds only some responses of a cell is suppressed below: its figures are not computed.
-    all_sizes = cell_sizes(responses)
     sizes_of: dict = defaultdict(dict)
     for cell, n in all_sizes.items():
         sizes_of[cell[SPLIT_DIMENSION[split]] if split else None][cell] = n
@@ -549,7 +564,7 @@ def _split_results(
         groups = {c[GROUP] for c in sizes}
         if not by_group or result.group in groups:
             out[part].append(result)
-    return out
+    return out, sizes_of
 
 
 def sizes_by(responses: QuerySet[Response], split: str) -> dict:
@@ -591,8 +606,7 @@ def breakdown(
     order = "wave__opens_on" if by == "wave" else field_name
     keys = list(responses.values_list(id_field, field_name).order_by(order, id_field).distinct())
     labels = dict(RespondentGroup.choices) if by == "group" else {}
-    parts = _split_results(responses, id_field, language=language, shown_by=shown_by, code=code)
-    sizes = sizes_by(responses, id_field)
+    parts, sizes = _split_results(responses, id_field, language=language, shown_by=shown_by, code=code)
     rows = []
     for key, name in dict.fromkeys(keys):
         result = next((r for r in parts.get(key, []) if r.code == code), None)
