@@ -583,3 +583,24 @@ class GuessAllowance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.failures} failed lookup(s) since {self.window_start:%Y-%m-%d %H:%M}"
+
+
+class ResultsVersion(models.Model):
+    """One row (id 1) whose token names the state of the data the suppression pattern is computed from.
+
+    Database triggers (migration 0006) replace the token with a new random value in every statement
+    that inserts, updates or deletes a submitted response, an answer of a submitted response or a
+    question (and on TRUNCATE, PostgreSQL), whatever does it: a respondent submitting, the admin, an
+    import, a bulk update, raw SQL. A random value and not a counter, so that a rolled-back change or a
+    restored backup never brings back a token that once named other data. surveys.results caches the
+    pattern under this token; without the row (another database vendor, a flushed table) nothing is
+    cached.
+    """
+
+    token = models.CharField(max_length=64)
+
+    class Meta:
+        db_table = "surveys_results_version"
+
+    def __str__(self) -> str:
+        return f"Survey results version {self.token}"

@@ -27,12 +27,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from django.conf import settings
-from django.db.models import Avg, Count, Q, QuerySet
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncQuarter
 
 from accounts.models import Agency, User
 from accounts.scoping import scope_queryset
 from surveys import suppression
-from surveys.models import Answer, Invitation, Question, RespondentGroup, Response, Wave
+from surveys.models import Answer, Choice, Invitation, Question, RespondentGroup, Response, ResultsVersion, Wave
 
 
 def min_cell() -> int:
@@ -95,7 +98,14 @@ class Disclosure:
     threshold: int
     respondents: suppression.Pattern
     answered: dict[str, dict[suppression.Cell, int]]
+    # The answers counted per cell, from the same data (None: built when first needed).
+    cube: AnswerCube | None = None
     _patterns: dict[str, suppression.Pattern] = field(default_factory=dict)
+
+    def answers(self) -> AnswerCube:
+        if self.cube is None:
+            self.cube = answer_cube()
+        return self.cube
 
     def question(self, code: str) -> suppression.Pattern:
         if code not in self._patterns:
@@ -128,27 +138,148 @@ class Disclosure:
         return cell in self.question(code).hidden_cells
 
 
+# The last disclosure computed, by this process, with the results version it was computed at.
+_memo: tuple[tuple, Disclosure] | None = None
+CACHE_KEY = "surveys:results:disclosure"
+
+
+def _version_key() -> tuple | None:
+    """What names the counted data (the results version token, set by database triggers on every
+    change to submitted responses, their answers and the questions) and the threshold; None when
+    there is no token (the triggers are missing): then nothing is cached."""
+    token = ResultsVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+    if token is None:
+        return None
+    return (connection.settings_dict["NAME"], token, min_cell())
+
+
+def forget_disclosure() -> None:
+    """Drop the cached disclosure, in this process and in the shared cache (tests call this)."""
+    global _memo
+    _memo = None
+    cache.delete(CACHE_KEY)
+
+
 def disclosure() -> Disclosure:
-    """The suppression pattern for the current data: two grouped queries, patterns cached by data."""
-    submitted = Response.objects.filter(status=Response.Status.SUBMITTED)
-    answered: dict[str, dict[suppression.Cell, int]] = defaultdict(dict)
-    fields = ("question__code", *(f"response__{f}" for f in CELL_FIELDS))
+    """The suppression pattern for the current data, cached under the results version.
+
+    The token is read first, then the counts: a change committed in between gives counts newer than
+    the token (stored under a token no later request reads), never a token newer than the counts. The
+    cached value is this process's last one, else the shared cache's (Django's cache: Redis when
+    CACHE_URL names one, shared by every worker), else computed (two grouped queries)."""
+    global _memo
+    key = _version_key()
+    if key is None:
+        return _compute_disclosure()
+    memo = _memo
+    if memo is not None and memo[0] == key:
+        return memo[1]
+    stored = cache.get(CACHE_KEY)
+    if stored is not None and stored[0] == key:
+        found = stored[1]
+    else:
+        found = _compute_disclosure()
+        cache.set(CACHE_KEY, (key, found), timeout=None)
+    _memo = (key, found)
+    return found
+
+
+@dataclass
+class AnswerCube:
+    """Every submitted answer counted per cell (wave, quarter, agency, group) and question: every figure
+    of question_results and breakdown over whole cells is a sum of these (one scan of the answers per
+    results version instead of several per page)."""
+
+    # per cell: (question id, choice value or None, favourable, counts in base, answers)
+    single: dict[suppression.Cell, list[tuple]] = field(default_factory=dict)
+    # per cell: (question id, choice value, answers choosing it) of multiple-choice answers
+    multiple: dict[suppression.Cell, list[tuple]] = field(default_factory=dict)
+    # per cell: (question id, answers with a number, their sum)
+    numbers: dict[suppression.Cell, list[tuple]] = field(default_factory=dict)
+    # question id: (code, kind), for the answered counts of the suppression pattern
+    questions: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+
+def _cube_rows(qs: QuerySet, prefix: str, *fields: str, **annotations) -> Iterable[tuple[suppression.Cell, dict]]:
+    """Rows of `qs` grouped by `fields` and the cell of their response (`prefix`: the path to it), the
+    quarter as one truncated date (cheaper to group by than a year and a quarter)."""
     rows = (
-        Answer.objects.filter(response__status=Response.Status.SUBMITTED, question__kind__in=COUNTED_KINDS)
-        .values(*fields)
-        # One answer row per response and question (answer_unique_per_question): COUNT(*) is the
-        # respondents, without the sort a COUNT(DISTINCT) costs (1.0 s of 2.5 s at 10,000 responses).
-        .annotate(n=Count("id"))
+        qs.values(
+            *fields,
+            f"{prefix}wave_id",
+            f"{prefix}agency_id",
+            f"{prefix}group",
+            cube_quarter=TruncQuarter(f"{prefix}submitted_on"),
+        )  # fmt: skip
+        .annotate(**annotations)
         .order_by()
     )
     for row in rows:
-        cell = _cell(*(row[f"response__{f}"] for f in CELL_FIELDS))
-        answered[row["question__code"]][cell] = answered[row["question__code"]].get(cell, 0) + row["n"]
+        day = row["cube_quarter"]
+        cell = _cell(row[f"{prefix}wave_id"], row[f"{prefix}agency_id"], row[f"{prefix}group"],
+                     day.year if day else None, (day.month - 1) // 3 + 1 if day else None)  # fmt: skip
+        yield cell, row
+
+
+def answer_cube() -> AnswerCube:
+    """The answers of all submitted responses per cell and question (two to five grouped queries: the
+    answers, their questions and choices, multiple choices, numbers)."""
+    cube = AnswerCube()
+    submitted = Answer.objects.filter(response__status=Response.Status.SUBMITTED)
+    single = list(_cube_rows(submitted, "response__", "question_id", "choice_id", n=Count("id")))
+    question_ids = {row["question_id"] for _cell_key, row in single}
+    cube.questions = {pk: (code, kind) for pk, code, kind in
+                      Question.objects.filter(pk__in=question_ids).values_list("pk", "code", "kind")}  # fmt: skip
+    kinds = {kind for _code, kind in cube.questions.values()}
+    multiple = (
+        list(
+            _cube_rows(
+                Answer.choices.through.objects.filter(answer__response__status=Response.Status.SUBMITTED),
+                "answer__response__",
+                "answer__question_id",
+                "choice_id",
+                n=Count("id"),
+            )  # fmt: skip
+        )
+        if Question.Kind.MULTIPLE in kinds
+        else []
+    )
+    choice_ids = {row["choice_id"] for _cell_key, row in (*single, *multiple)} - {None}
+    choices = {pk: (value, favourable, base) for pk, value, favourable, base in
+               Choice.objects.filter(pk__in=choice_ids).values_list("pk", "value", "favourable", "counts_in_base")}  # fmt: skip
+    for cell, row in single:
+        value, favourable, base = choices[row["choice_id"]] if row["choice_id"] else (None, False, False)
+        cube.single.setdefault(cell, []).append((row["question_id"], value, favourable, base, row["n"]))
+    for cell, row in multiple:
+        cube.multiple.setdefault(cell, []).append((row["answer__question_id"], choices[row["choice_id"]][0], row["n"]))
+    if Question.Kind.NUMBER in kinds:
+        numbers = submitted.filter(number__isnull=False)
+        for cell, row in _cube_rows(numbers, "response__", "question_id", n=Count("id"), total=Sum("number")):
+            # Numbers have two decimals: the sum is exact (SQLite sums them as floats).
+            total = Decimal(str(row["total"])).quantize(Decimal("0.01"))
+            cube.numbers.setdefault(cell, []).append((row["question_id"], row["n"], total))
+    return cube
+
+
+def _compute_disclosure() -> Disclosure:
+    """The suppression pattern over every submitted response, and the answers per cell it is computed
+    from: two or three grouped scans of the answers and one of the responses."""
+    cube = answer_cube()
+    answered: dict[str, dict[suppression.Cell, int]] = defaultdict(dict)
+    # One answer row per response and question (answer_unique_per_question): the answer rows are
+    # the respondents.
+    for cell, rows in cube.single.items():
+        for question_id, _value, _favourable, _base, n in rows:
+            code, kind = cube.questions[question_id]
+            if kind in COUNTED_KINDS:
+                answered[code][cell] = answered[code].get(cell, 0) + n
     threshold = min_cell()
+    submitted = Response.objects.filter(status=Response.Status.SUBMITTED)
     return Disclosure(
         threshold=threshold,
         respondents=_pattern(frozenset(cell_sizes(submitted).items()), threshold),
         answered=dict(answered),
+        cube=cube,
     )
 
 
@@ -267,13 +398,28 @@ class QuestionResult:
         self.number_mean = None
 
 
-def _question_catalogue(responses: QuerySet[Response], questions: QuerySet[Question] | None) -> list[Question]:
-    qs = (questions if questions is not None else Question.objects.all()).filter(survey__in=responses.values("survey"))
+def _question_catalogue(
+    survey_ids: Iterable[int], questions: QuerySet[Question] | None, code: str | None = None
+) -> list[Question]:
+    qs = (questions if questions is not None else Question.objects.all()).filter(survey__in=list(survey_ids))
+    if code is not None:
+        qs = qs.filter(code=code)
     return list(
         qs.select_related("section", "survey")
         .prefetch_related("choices", "tags")
         .order_by("section__position", "position", "survey__group")
     )
+
+
+def _cells_and_surveys(responses: QuerySet[Response]) -> tuple[dict[suppression.Cell, int], dict]:
+    """cell_sizes(responses) and the surveys answered in each cell, from one query."""
+    sizes: dict[suppression.Cell, int] = {}
+    surveys: dict[suppression.Cell, set] = defaultdict(set)
+    for row in responses.values(*CELL_FIELDS, "survey").annotate(n=Count("id")).order_by():
+        cell = _cell(*(row[f] for f in CELL_FIELDS))
+        sizes[cell] = sizes.get(cell, 0) + row["n"]
+        surveys[cell].add(row["survey"])
+    return sizes, surveys
 
 
 def question_results(
@@ -293,8 +439,9 @@ def question_results(
     """
     responses = responses.filter(status=Response.Status.SUBMITTED)
     shown_by = shown_by or disclosure()
-    return _split_results(responses, None, questions=questions, by_group=by_group, language=language,
-                          shown_by=shown_by).get(None, [])  # fmt: skip
+    parts, _sizes = _split_results(responses, None, questions=questions, by_group=by_group, language=language,
+                                   shown_by=shown_by)  # fmt: skip
+    return parts.get(None, [])
 
 
 # The coordinate of a cell (see _cell) that each split field is.
@@ -310,23 +457,18 @@ def _split_results(
     language: str = "en",
     shown_by: Disclosure,
     code: str | None = None,
-) -> dict:
+) -> tuple[dict, dict]:
     """question_results of each part of `responses` (submitted only) split by `split` ('agency',
-    'group', 'wave' or None: one part, key None), as {key: [QuestionResult]}; `code`: that question
-    only. The same figures as question_results(part) for every part, from one grouped query each
-    (answers, choices, multiple choices, numbers, cells) instead of one set per part."""
-    catalogue = _question_catalogue(responses, questions)
-    answers = Answer.objects.filter(response__in=responses)
-    if questions is not None:
-        answers = answers.filter(question__in=questions)
-    if code is not None:
-        catalogue = [q for q in catalogue if q.code == code]
-        answers = answers.filter(question__code=code)
-    split_field = [f"response__{split}"] if split else []
+    'group', 'wave' or None: one part, key None), as {key: [QuestionResult]}, and the cell sizes of
+    each part; `code`: that question only. The same figures as question_results(part) for every part,
+    from the responses per cell and survey (one query), the questions, and the answers per cell of the
+    results version."""
+    all_sizes, surveys_by_cell = _cells_and_surveys(responses)
+    catalogue = _question_catalogue(set().union(*surveys_by_cell.values()), questions, code)
     if split:
         surveys_of: dict = defaultdict(set)
-        for key, survey in responses.values_list(split, "survey").distinct().order_by():
-            surveys_of[key].add(survey)
+        for cell, surveys in surveys_by_cell.items():
+            surveys_of[cell[SPLIT_DIMENSION[split]]] |= surveys
     else:
         surveys_of = {None: {q.survey_id for q in catalogue}}
 
@@ -355,78 +497,53 @@ def _split_results(
                 if all(c.value != choice.value for c in choice_meta[key]):
                     choice_meta[key].append(choice)
 
-    def part_of(row: dict, prefix: str = "response__"):
-        return row[f"{prefix}{split}"] if split else None
-
-    # Respondents per question (one answer row per respondent and question) and answers per choice,
-    # from one scan of the answers: the rows without a choice (numbers, text, a multiple choice's
-    # answer row) count as answered only.
-    group_field = ["response__group"] if by_group else []
-    single = (
-        answers.values(
-            *split_field,
-            "question__code",
-            *group_field,
-            "choice__value",
-            "choice__favourable",
-            "choice__counts_in_base",
-        )  # fmt: skip
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    kinds = {q.kind for q in catalogue}
-    # Only the kinds asked in these surveys (a breakdown of one question: usually one kind).
-    multiple = (
-        ()
-        if Question.Kind.MULTIPLE not in kinds
-        else (
-            Answer.choices.through.objects.filter(answer__in=answers)
-            .values(
-                *(f"answer__{f}" for f in split_field),
-                "answer__question__code",
-                *(["answer__response__group"] if by_group else []),
-                "choice__value",
-            )  # fmt: skip
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-    )
-    counts: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in single:
-        key = key_of(part_of(row), row["question__code"], row.get("response__group", ""))
-        if key in results:
-            results[key].answered += row["n"]
-        if row["choice__value"] is None:
-            continue  # no choice: answered, nothing to count per choice
-        counts[key][row["choice__value"]] += row["n"]
-        if key in results:
-            if row["choice__favourable"]:
-                results[key].favourable += row["n"]
-            if row["choice__counts_in_base"]:
-                results[key].base += row["n"]
-    for row in multiple:
-        key = key_of(part_of(row, "answer__response__"), row["answer__question__code"],
-                     row.get("answer__response__group", ""))  # fmt: skip
-        counts[key][row["choice__value"]] += row["n"]
-    numbers = (
-        ()
-        if Question.Kind.NUMBER not in kinds
-        else (
-            answers.filter(number__isnull=False)
-            .values(*split_field, "question__code", *group_field)
-            .annotate(n=Count("id"), mean=Avg("number"))
-            .order_by()
-        )
-    )
-    for row in numbers:
-        key = key_of(part_of(row), row["question__code"], row.get("response__group", ""))
-        if key in results and row["mean"] is not None:
-            results[key].number_mean = Decimal(row["mean"]).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-    all_sizes = cell_sizes(responses)
+    # The figures are sums over the cells of each part, from the answers per cell of the results
+    # version (shown_by.answers()): the same as scanning the part's answers when the part holds whole
+    # cells (every submitted response of each of its cells), which a shown figure must anyway. A part
+    # that holds only some responses of a cell is suppressed below: its figures are not computed.
     sizes_of: dict = defaultdict(dict)
     for cell, n in all_sizes.items():
         sizes_of[cell[SPLIT_DIMENSION[split]] if split else None][cell] = n
+    whole_of = {part: shown_by.covers_whole_cells(sizes) for part, sizes in sizes_of.items()}
+    cube = shown_by.answers()
+    code_of = {q.pk: q.code for q in catalogue}
+    kinds = {q.kind for q in catalogue}
+    counts: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    number_sums: dict[tuple, list] = defaultdict(lambda: [0, Decimal(0)])
+    for part, sizes in sizes_of.items():
+        if not whole_of[part]:
+            continue
+        for cell in sizes:
+            group = cell[GROUP]
+            for question_id, value, favourable, base, n in cube.single.get(cell, ()):
+                if question_id not in code_of:
+                    continue
+                key = key_of(part, code_of[question_id], group)
+                result = results.get(key)
+                if result is not None:
+                    result.answered += n
+                if value is None:
+                    continue  # no choice (numbers, text, a multiple choice's answer row): answered only
+                counts[key][value] += n
+                if result is not None:
+                    if favourable:
+                        result.favourable += n
+                    if base:
+                        result.base += n
+            if Question.Kind.MULTIPLE in kinds:
+                for question_id, value, n in cube.multiple.get(cell, ()):
+                    if question_id in code_of:
+                        counts[key_of(part, code_of[question_id], group)][value] += n
+            if Question.Kind.NUMBER in kinds:
+                for question_id, n, total in cube.numbers.get(cell, ()):
+                    if question_id in code_of:
+                        sums = number_sums[key_of(part, code_of[question_id], group)]
+                        sums[0] += n
+                        sums[1] += total
+    for key, (n, total) in number_sums.items():
+        if key in results and n:
+            results[key].number_mean = (total / n).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
     out: dict = {part: [] for part in surveys_of}
     for key, result in results.items():
         part = key[0]
@@ -455,7 +572,7 @@ def _split_results(
         groups = {c[GROUP] for c in sizes}
         if not by_group or result.group in groups:
             out[part].append(result)
-    return out
+    return out, sizes_of
 
 
 def sizes_by(responses: QuerySet[Response], split: str) -> dict:
@@ -497,8 +614,7 @@ def breakdown(
     order = "wave__opens_on" if by == "wave" else field_name
     keys = list(responses.values_list(id_field, field_name).order_by(order, id_field).distinct())
     labels = dict(RespondentGroup.choices) if by == "group" else {}
-    parts = _split_results(responses, id_field, language=language, shown_by=shown_by, code=code)
-    sizes = sizes_by(responses, id_field)
+    parts, sizes = _split_results(responses, id_field, language=language, shown_by=shown_by, code=code)
     rows = []
     for key, name in dict.fromkeys(keys):
         result = next((r for r in parts.get(key, []) if r.code == code), None)

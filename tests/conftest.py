@@ -48,6 +48,16 @@ def _celery_eager(request):
 
 
 @pytest.fixture(autouse=True)
+def _no_cached_disclosure():
+    """No survey suppression pattern cached by one test is seen by the next (surveys.results)."""
+    from surveys.results import forget_disclosure
+
+    forget_disclosure()
+    yield
+    forget_disclosure()
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional tests flush every table afterwards, migration data included: reload it."""
     marker = request.node.get_closest_marker("django_db")
