@@ -62,6 +62,7 @@ INT_RE = re.compile(r"^[+-]?[0-9]+$")
 DEC_RE = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)$")
 # Control characters other than tab and line ends: PostgreSQL cannot store NUL in text at all.
 UNSAFE_BYTES = (b'"', b"\\", b"\x00", b"\x01", b"\x02")
+SIMPLE_BYTES = bytes(range(0x20, 0x7F)) + b"\r\n"
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MIN_DATE = date(1990, 1, 1)
 # The computation's calendar (CalendarMonth) ends in 2100; later dates would also overflow the
@@ -158,6 +159,7 @@ class Bundle:
     checksum: str = ""
     # files with no double quote, backslash, NUL, \x01 or \x02 byte: the staged path may COPY them
     plain: set[str] = field(default_factory=set)
+    simple: set[str] = field(default_factory=set)  # plain, and printable ASCII and line ends only
     staged: Any = None  # stage.Staged once the streamed files were checked in PostgreSQL
 
     def rows(self, name: str) -> list[Row]:
@@ -291,12 +293,12 @@ class Budget:
             raise BundleRefused(name, None, "LIM2", _ratio_message(read, source.compressed, self.limits))
 
 
-def _scan(name: str, source: Source, report: ImportReport, budget: Budget) -> tuple[bytes, bool, bool]:
-    """(sha256 of the bytes, is valid UTF-8, is plain: see Bundle.plain), reading the file once in
-    chunks within the budget."""
+def _scan(name: str, source: Source, report: ImportReport, budget: Budget) -> tuple[bytes, bool, bool, bool]:
+    """(sha256 of the bytes, is valid UTF-8, is plain, is simple: see Bundle), reading the file once
+    in chunks within the budget."""
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    offset, valid, plain = 0, True, True
+    offset, valid, plain, simple = 0, True, True, True
     try:
         with source.open() as stream:
             while chunk := stream.read(CHUNK):
@@ -304,6 +306,8 @@ def _scan(name: str, source: Source, report: ImportReport, budget: Budget) -> tu
                 digest.update(chunk)
                 if plain and any(b in chunk for b in UNSAFE_BYTES):
                     plain = False
+                if simple and chunk.translate(None, SIMPLE_BYTES):
+                    simple = False
                 if valid:
                     pending = len(decoder.getstate()[0])
                     try:
@@ -315,14 +319,14 @@ def _scan(name: str, source: Source, report: ImportReport, budget: Budget) -> tu
                 offset += len(chunk)
     except DAMAGED as exc:
         report.error(name, None, "", "", "FILE4", f"unreadable: damaged, encrypted or unsupported zip member ({exc})")
-        return digest.digest(), False, False
+        return digest.digest(), False, False, False
     if valid:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError as exc:
             report.error(name, None, "", "", "FILE4", f"not UTF-8 ({exc.reason} at byte {offset})")
             valid = False
-    return digest.digest(), valid, plain
+    return digest.digest(), valid, plain, simple
 
 
 _DATES: dict[str, date] = {}
@@ -393,7 +397,7 @@ def open_bundle(path: Path, sources: dict[str, Source], report: ImportReport, li
     digest = hashlib.sha256()
     budget = Budget(limits)
     for name in sorted(sources):
-        file_digest, valid, plain = _scan(name, sources[name], report, budget)
+        file_digest, valid, plain, simple = _scan(name, sources[name], report, budget)
         digest.update(name.encode())
         digest.update(file_digest)
         if name in BY_NAME:
@@ -402,6 +406,8 @@ def open_bundle(path: Path, sources: dict[str, Source], report: ImportReport, li
                 bundle.sources[name] = sources[name].open
                 if plain:
                     bundle.plain.add(name)
+                    if simple:  # (a BOM is not ASCII)
+                        bundle.simple.add(name)
     bundle.checksum = digest.hexdigest()
     for name in sorted(set(sources) - set(BY_NAME)):
         report.warning(name, None, "", "", "FILE2", "unknown file, ignored")

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
+import time
 from dataclasses import dataclass
 from datetime import date
 
@@ -42,6 +44,8 @@ ID_PATTERN = rf"^[A-Za-z0-9_.\-]{{1,{ID_LENGTH}}}$"
 CONTROL_PATTERN = "[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]"
 
 NO_KEY = "\x01"  # stands for a missing id in lookups (dict.get(None) in the Python path)
+
+log = logging.getLogger(__name__)
 
 FK_RULES = {("worker_child_visits.csv", "worker_id"): "VC1", ("worker_parent_visits.csv", "parent_id"): "VP1"}
 
@@ -73,8 +77,10 @@ class Staged:
 
 
 def _execute(sql: str, params=None) -> None:
+    started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+    log.debug("%.2f s %s", time.perf_counter() - started, sql[:150])
 
 
 def _fetch(sql: str, params=None) -> list[tuple]:
@@ -114,6 +120,8 @@ def check(bundle, report: ImportReport, as_of: date | None, streamed: tuple[str,
     drop_all()
     try:
         with transaction.atomic():
+            # JIT compiles every large query again (about 1 s each here), for no gain on these scans
+            _execute("SET LOCAL jit = off")
             headers = _stage(bundle, streamed)
             _kept(bundle)
             _problems(bundle, as_of, streamed, headers)
@@ -171,6 +179,11 @@ def _stage(bundle, streamed) -> dict[str, tuple[list[str] | None, list[tuple]]]:
                 (make_date(substr(t, 1, 4)::int, substr(t, 6, 2)::int, 1) + interval '1 month - 1 day'))
             THEN t::date END END END $$"""
     )
+    _execute(
+        "CREATE TEMP TABLE stg_calendar AS SELECT to_char(d, 'YYYY-MM-DD') COLLATE \"C\" AS s, d::date AS d "
+        "FROM generate_series(DATE '1900-01-01', DATE '2200-12-31', interval '1 day') d"
+    )
+    _execute("ANALYZE stg_calendar")
     headers = {}
     for name in streamed:
         spec = BY_NAME[name]
@@ -189,50 +202,55 @@ def _stage(bundle, streamed) -> dict[str, tuple[list[str] | None, list[tuple]]]:
             (longest,) = _fetch(f"SELECT coalesce(max(char_length(l)), 0) FROM {table}")[0]
             if longest > limit:
                 raise Unstageable(f"{name}: a line longer than {limit} characters")
-        _type(spec, header or [c.name for c in spec.columns], header is not None)
+        _type(spec, header or [c.name for c in spec.columns], header is not None, name in bundle.simple)
     return headers
 
 
-def _cell_sql(column, x: str) -> tuple[str, str]:
-    """(typed value, is bad) SQL of the stripped cell `x` (text, '' when empty)."""
+def _value_sql(column, x: str, n: int) -> str:
+    """SQL of the typed value (NULL: empty or not valid) of the stripped cell `x` (text, '' when empty).
+
+    Regular expressions are kept simple: PostgreSQL's bounded repetitions ({1,64}) cost about 10 µs a
+    cell. Dates are looked up in stg_calendar (1900-2200, as text), the rest through stg_date."""
     kind = column.type
     if kind == "id":
-        return (
-            f"CASE WHEN {x} ~ '{ID_PATTERN}' THEN {x} END",
-            f"({x} <> '' AND {x} !~ '{ID_PATTERN}')",
-        )
+        return f"CASE WHEN {x} ~ '^[A-Za-z0-9_.\\-]+$' AND char_length({x}) <= {ID_LENGTH} THEN {x} END"
     if kind in ("code", "yn"):
-        codes = ", ".join(f"'{c}'" for c in column.codes)
-        return f"CASE WHEN {x} IN ({codes}) THEN {x} END", f"({x} <> '' AND {x} NOT IN ({codes}))"
+        codes = ", ".join(_literal(c) for c in column.codes)
+        return f"CASE WHEN {x} IN ({codes}) THEN {x} END"
     if kind == "date":
-        value = f"CASE WHEN {x} <> '' THEN pg_temp.stg_date({x}) END"
-        return value, f"({x} <> '' AND pg_temp.stg_date({x}) IS NULL)"
+        return f"CASE WHEN {x} = '' THEN NULL WHEN k{n}.d IS NOT NULL THEN k{n}.d ELSE pg_temp.stg_date({x}) END"
     if kind == "text":
         length = column.max_length or (1 << 30)
-        ok = f"(char_length({x}) <= {length} AND {x} !~ %(control)s)"
-        return f"CASE WHEN {x} <> '' AND {ok} THEN {x} END", f"({x} <> '' AND NOT {ok})"
+        return f"CASE WHEN char_length({x}) <= {length} AND {x} !~ %(control)s THEN nullif({x}, '') END"
     raise Unstageable(f"column type {kind} is not staged")
 
 
-def _type(spec: FileSpec, header: list[str], present: bool) -> None:
+def _type(spec: FileSpec, header: list[str], present: bool, simple: bool) -> None:
     """stg_t_<file>: line, each declared column typed (NULL: empty or bad) and `bad`, a bit per
-    declared column whose value is not valid."""
+    declared column whose value is not valid.
+
+    A simple file (printable ASCII only) has no whitespace but spaces for str.strip() to remove."""
     where = {h: i + 1 for i, h in enumerate(header)}
-    cells, values, bads = [], [], []
+    cells, values, outer, bads, joins = [], [], [], [], []
     for n, column in enumerate(spec.columns):
         x = f"x{n}"
         position = where.get(column.name)
-        cells.append(f"coalesce(btrim(a[{position}], %(ws)s), '') AS {x}" if position else f"''::text AS {x}")
-        value, bad = _cell_sql(column, x)
+        strip = f"btrim(a[{position}])" if simple else f"btrim(a[{position}], %(ws)s)"
+        cells.append(f"coalesce({strip}, '') AS {x}" if position else f"''::text AS {x}")
         collate = ' COLLATE "C"' if column.type != "date" else ""
-        values.append(f"({value}){collate} AS {column.name}")
-        bads.append(f"CASE WHEN {bad} THEN {1 << n} ELSE 0 END")
+        values.append(f"({_value_sql(column, x, n)}){collate} AS v{n}, {x}")
+        if column.type == "date":
+            joins.append(f"LEFT JOIN stg_calendar k{n} ON k{n}.s = c.{x}")
+        outer.append(f"v{n} AS {column.name}")
+        bads.append(f"CASE WHEN {x} <> '' AND v{n} IS NULL THEN {1 << n} ELSE 0 END")
     source = f"SELECT line, string_to_array(l, ',') AS a FROM {raw_table(spec.name)} WHERE line > 1 AND l IS NOT NULL"
     if not present:
         source += " AND false"
+    source += " OFFSET 0"  # string_to_array once per line, not once per cell
     sql = (
-        f"CREATE TEMP TABLE {typed_table(spec.name)} AS SELECT line, {', '.join(values)}, "
-        f"({' | '.join(bads)}) AS bad FROM (SELECT line, {', '.join(cells)} FROM ({source}) s OFFSET 0) c"
+        f"CREATE TEMP TABLE {typed_table(spec.name)} AS SELECT line, {', '.join(outer)}, ({' | '.join(bads)}) AS bad "
+        f"FROM (SELECT c.line, {', '.join(values)} FROM (SELECT line, {', '.join(cells)} FROM ({source}) s OFFSET 0) c "
+        f"{' '.join(joins)} OFFSET 0) v"
     )
     _execute(sql, {"ws": WHITESPACE, "control": CONTROL_PATTERN})
     _execute(f"ANALYZE {typed_table(spec.name)}")
@@ -511,6 +529,7 @@ def prepare_write(derivation) -> None:
     """stg_k_roles: each worker's role by day, as `load._worker_role` finds it for a valid bundle
     (periods sorted and not overlapping): the last period started on or before the day, else the
     worker's last period."""
+    _execute("SET LOCAL jit = off")
     _execute("DROP TABLE IF EXISTS stg_k_roles")
     _execute('CREATE TEMP TABLE stg_k_roles (worker_id text COLLATE "C", lo date, hi date, role text)')
 
@@ -525,16 +544,41 @@ def prepare_write(derivation) -> None:
 
     _copy_rows("stg_k_roles", ["worker_id", "lo", "hi", "role"], spans())
     _execute("ANALYZE stg_k_roles")
+    # stg_k_epwin: the days on which each episode is the one `Derivation.episode_on` finds: the first
+    # episode of the child in file order covering the day. Without an error (EP5) episodes of a child
+    # meet on a boundary day at most, so an episode loses only its first or last day to an earlier one.
+    _execute("DROP TABLE IF EXISTS stg_k_epwin")
+    _execute('CREATE TEMP TABLE stg_k_epwin (ckey text COLLATE "C", episode_id text, lo date, hi date)')
+
+    def windows():
+        for child_id, episodes in derivation.child_episodes.items():
+            for i, ep in enumerate(episodes):
+                lo, hi = ep.removal_day, ep.discharge_day
+                earlier = episodes[:i]
+                if any(_covers(e, lo) for e in earlier):
+                    lo += 1
+                if hi is not None and any(_covers(e, hi) for e in earlier):
+                    hi -= 1
+                if hi is not None and lo > hi:
+                    continue
+                yield child_id, ep.episode_id, date.fromordinal(lo), date.fromordinal(hi) if hi is not None else None
+
+    _copy_rows("stg_k_epwin", ["ckey", "episode_id", "lo", "hi"], windows())
+    _execute("ANALYZE stg_k_epwin")
 
 
-ROLE = (
-    "coalesce((SELECT r.role FROM stg_k_roles r WHERE r.worker_id = t.worker_id "
-    "AND (r.lo IS NULL OR r.lo <= t.visit_date) AND (r.hi IS NULL OR t.visit_date < r.hi)), '')"
+def _covers(ep, day: int) -> bool:
+    return ep.removal_day <= day and (ep.discharge_day is None or day <= ep.discharge_day)
+
+
+ROLE = "coalesce(r.role, '')"
+ROLE_JOIN = (
+    "LEFT JOIN stg_k_roles r ON r.worker_id = t.worker_id "
+    "AND (r.lo IS NULL OR r.lo <= t.visit_date) AND (r.hi IS NULL OR t.visit_date < r.hi)"
 )
-EPISODE = (
-    "coalesce((SELECT e.episode_id FROM stg_k_episodes e WHERE e.ckey = t.child_id "
-    "AND e.removal_date <= t.visit_date AND (e.discharge_date IS NULL OR t.visit_date <= e.discharge_date) "
-    "ORDER BY e.ord LIMIT 1), '')"
+EPISODE = "coalesce(w.episode_id, '')"
+EPISODE_JOIN = (
+    "LEFT JOIN stg_k_epwin w ON w.ckey = t.child_id AND w.lo <= t.visit_date AND (w.hi IS NULL OR t.visit_date <= w.hi)"
 )
 
 
@@ -568,9 +612,12 @@ def write(model_name: str, secondary_indexes) -> None:
         cursor.execute(f"TRUNCATE {table}")
         for name, _ in indexes:
             cursor.execute(f"DROP INDEX {quote(name)}")
+        join = ROLE_JOIN if any(f.name == "worker_role" for f in fields) else ""
+        if model_name == "WorkerChildVisit":
+            join += " " + EPISODE_JOIN
         cursor.execute(
             f"INSERT INTO {table} ({columns}) SELECT {', '.join(expressions)} "
-            f"FROM {typed_table(spec.name)} t ORDER BY t.line"
+            f"FROM {typed_table(spec.name)} t {join} ORDER BY t.line"
         )
         for _, definition in indexes:
             cursor.execute(definition)
