@@ -29,11 +29,19 @@ CHILD = r"""
 import json, sys, time, django
 django.setup()
 from metrics.extract.load import load_bundle
+from django.db import connection
 marks = []
+with connection.cursor() as cursor:
+    cursor.execute("SELECT pg_backend_pid()")
+    backend = cursor.fetchone()[0]
 start = time.perf_counter()
 result = load_bundle(sys.argv[1], progress=lambda pct, step: marks.append((round(time.perf_counter() - start, 2), step)))
 marks.append((round(time.perf_counter() - start, 2), result.status))
-print(json.dumps(marks))
+# the server process's CPU (same machine): utime + stime from /proc, in clock ticks
+import os
+fields = open(f"/proc/{backend}/stat").read().rsplit(")", 1)[1].split()
+server_cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+print(json.dumps({"marks": marks, "server_cpu": server_cpu}))
 """
 
 
@@ -62,12 +70,13 @@ def one(path: str, staged: bool) -> dict:
     seconds = time.perf_counter() - started
     if status != 0:
         raise SystemExit(f"import failed: {output[-2000:]}")
-    marks = json.loads(output.strip().splitlines()[-1])
+    child = json.loads(output.strip().splitlines()[-1])
     return {
         "wall": round(seconds, 2),
         "cpu": round(usage.ru_utime + usage.ru_stime, 2),
+        "server_cpu": round(child["server_cpu"], 2),
         "rss_mb": round(usage.ru_maxrss / 1024),
-        "marks": marks,
+        "marks": child["marks"],
     }
 
 
@@ -118,6 +127,7 @@ def main() -> None:
                 line = f"{path} {mode}: wall median {statistics.median(walls)} (runs {walls})"
                 if mode != "copy":
                     line += f", cpu median {statistics.median(r['cpu'] for r in runs)}"
+                    line += f", server cpu median {statistics.median(r['server_cpu'] for r in runs)}"
                     line += f", peak rss {max(r['rss_mb'] for r in runs)} MB"
                 print(line, flush=True)
     sys.exit(0)

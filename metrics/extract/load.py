@@ -14,6 +14,10 @@ Two passes over the files, so that memory does not grow with the largest files:
    PostgreSQL, bulk_create elsewhere) from generators: derived rows (section 7.5) are built one at a
    time as they are written, and the streamed files are read a second time. The data-quality shares
    of section 7.6 are accumulated on the way.
+
+On PostgreSQL (METRICS_IMPORT_STAGED, on by default) the streamed files are instead staged by COPY
+into temporary tables and typed, checked and written in SQL (stage.py), with the same report and
+the same rows; a bundle that cannot be staged exactly (quoted fields ...) takes the Python path.
 """
 
 from __future__ import annotations
