@@ -1638,10 +1638,13 @@ WRITE_ORDER = [
 def _secondary_indexes(table: str) -> list[tuple[str, str]]:
     """(name, CREATE INDEX statement) of the table's indexes that back no constraint (PostgreSQL)."""
     with connection.cursor() as cursor:
+        # pg_index of this table only: the pg_indexes view computes the definition of other tables'
+        # indexes too, and fails ("cache lookup failed") when one is dropped meanwhile (a session's
+        # temporary tables removed as it ends).
         cursor.execute(
-            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
-            "AND i.tablename = %s AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname) "
-            "ORDER BY i.indexname",
+            "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "WHERE i.indrelid = %s::regclass "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conname = c.relname) ORDER BY c.relname",
             [table],
         )
         return list(cursor.fetchall())
