@@ -216,6 +216,9 @@ METRICS_IMPORT_MAX_MB = envint("METRICS_IMPORT_MAX_MB", 512, minimum=1)  # CSV f
 METRICS_IMPORT_MAX_RATIO = envint("METRICS_IMPORT_MAX_RATIO", 100, minimum=1)  # per zip member
 METRICS_IMPORT_MAX_LINE_LENGTH = envint("METRICS_IMPORT_MAX_LINE_LENGTH", 65536, minimum=1000)  # characters
 METRICS_IMPORT_MAX_PROBLEMS = envint("METRICS_IMPORT_MAX_PROBLEMS", 1000, minimum=1)  # listed, per severity
+# PostgreSQL: check and write the streamed files (visits, parents, exams ...) in set-based SQL from
+# COPY-staged temporary tables (metrics/extract/stage.py); off: every file through the Python reader.
+METRICS_IMPORT_STAGED = envbool("METRICS_IMPORT_STAGED", True)
 # A running import writes a heartbeat every N seconds (0: only at each progress step); one silent for
 # METRICS_IMPORT_STALE_MINUTES is marked failed (its worker died) and may be retried.
 METRICS_IMPORT_HEARTBEAT_SECONDS = envint("METRICS_IMPORT_HEARTBEAT_SECONDS", 15, minimum=0)

@@ -14,6 +14,10 @@ Two passes over the files, so that memory does not grow with the largest files:
    PostgreSQL, bulk_create elsewhere) from generators: derived rows (section 7.5) are built one at a
    time as they are written, and the streamed files are read a second time. The data-quality shares
    of section 7.6 are accumulated on the way.
+
+On PostgreSQL (METRICS_IMPORT_STAGED, on by default) the streamed files are instead staged by COPY
+into temporary tables and typed, checked and written in SQL (stage.py), with the same report and
+the same rows; a bundle that cannot be staged exactly (quoted fields ...) takes the Python path.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from django.db.models import CharField, IntegerField
 
 from metrics import models
 from metrics.dates import add_months, birthday
+from metrics.extract import stage
 from metrics.extract.report import ImportReport
 from metrics.extract.schema import (
     BY_NAME,
@@ -60,6 +65,8 @@ DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 INT_RE = re.compile(r"^[+-]?[0-9]+$")
 DEC_RE = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)$")
 # Control characters other than tab and line ends: PostgreSQL cannot store NUL in text at all.
+UNSAFE_BYTES = (b'"', b"\\", b"\x00", b"\x01", b"\x02")
+SIMPLE_BYTES = bytes(range(0x20, 0x7F)) + b"\r\n"
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MIN_DATE = date(1990, 1, 1)
 # The computation's calendar (CalendarMonth) ends in 2100; later dates would also overflow the
@@ -154,6 +161,10 @@ class Bundle:
     readable: set[str] = field(default_factory=set)
     counts: dict[str, int] = field(default_factory=dict)
     checksum: str = ""
+    # files with no double quote, backslash, NUL, \x01 or \x02 byte: the staged path may COPY them
+    plain: set[str] = field(default_factory=set)
+    simple: set[str] = field(default_factory=set)  # plain, and printable ASCII and line ends only
+    staged: Any = None  # stage.Staged once the streamed files were checked in PostgreSQL
 
     def rows(self, name: str) -> list[Row]:
         return self.files.get(name, [])
@@ -286,16 +297,21 @@ class Budget:
             raise BundleRefused(name, None, "LIM2", _ratio_message(read, source.compressed, self.limits))
 
 
-def _scan(name: str, source: Source, report: ImportReport, budget: Budget) -> tuple[bytes, bool]:
-    """(sha256 of the bytes, is valid UTF-8), reading the file once in chunks within the budget."""
+def _scan(name: str, source: Source, report: ImportReport, budget: Budget) -> tuple[bytes, bool, bool, bool]:
+    """(sha256 of the bytes, is valid UTF-8, is plain, is simple: see Bundle), reading the file once
+    in chunks within the budget."""
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    offset, valid = 0, True
+    offset, valid, plain, simple = 0, True, True, True
     try:
         with source.open() as stream:
             while chunk := stream.read(CHUNK):
                 budget.spend(name, source, offset + len(chunk), len(chunk))
                 digest.update(chunk)
+                if plain and any(b in chunk for b in UNSAFE_BYTES):
+                    plain = False
+                if simple and chunk.translate(None, SIMPLE_BYTES):
+                    simple = False
                 if valid:
                     pending = len(decoder.getstate()[0])
                     try:
@@ -307,14 +323,14 @@ def _scan(name: str, source: Source, report: ImportReport, budget: Budget) -> tu
                 offset += len(chunk)
     except DAMAGED as exc:
         report.error(name, None, "", "", "FILE4", f"unreadable: damaged, encrypted or unsupported zip member ({exc})")
-        return digest.digest(), False
+        return digest.digest(), False, False, False
     if valid:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError as exc:
             report.error(name, None, "", "", "FILE4", f"not UTF-8 ({exc.reason} at byte {offset})")
             valid = False
-    return digest.digest(), valid
+    return digest.digest(), valid, plain, simple
 
 
 _DATES: dict[str, date] = {}
@@ -385,13 +401,17 @@ def open_bundle(path: Path, sources: dict[str, Source], report: ImportReport, li
     digest = hashlib.sha256()
     budget = Budget(limits)
     for name in sorted(sources):
-        file_digest, valid = _scan(name, sources[name], report, budget)
+        file_digest, valid, plain, simple = _scan(name, sources[name], report, budget)
         digest.update(name.encode())
         digest.update(file_digest)
         if name in BY_NAME:
             bundle.readable.add(name)
             if valid:
                 bundle.sources[name] = sources[name].open
+                if plain:
+                    bundle.plain.add(name)
+                    if simple:  # (a BOM is not ASCII)
+                        bundle.simple.add(name)
     bundle.checksum = digest.hexdigest()
     for name in sorted(set(sources) - set(BY_NAME)):
         report.warning(name, None, "", "", "FILE2", "unknown file, ignored")
@@ -535,8 +555,20 @@ def validate(bundle: Bundle, report: ImportReport) -> date | None:
     _check_dates(bundle, report, as_of)
     for rule in FILE_RULES:
         rule(bundle, report, as_of)
-    StreamedChecks(bundle, report, as_of).run()
+    if staged_import():
+        try:
+            bundle.staged = stage.check(bundle, report, as_of, STREAMED)
+        except stage.Unstageable:
+            bundle.staged = None
+    if bundle.staged is None:
+        StreamedChecks(bundle, report, as_of).run()
     return as_of
+
+
+def staged_import() -> bool:
+    """Whether the streamed files are checked and written in PostgreSQL (stage.py): on PostgreSQL
+    unless METRICS_IMPORT_STAGED is off."""
+    return connection.vendor == "postgresql" and getattr(settings, "METRICS_IMPORT_STAGED", True)
 
 
 def _check_keys(bundle: Bundle, report: ImportReport) -> None:
@@ -1606,10 +1638,13 @@ WRITE_ORDER = [
 def _secondary_indexes(table: str) -> list[tuple[str, str]]:
     """(name, CREATE INDEX statement) of the table's indexes that back no constraint (PostgreSQL)."""
     with connection.cursor() as cursor:
+        # pg_index of this table only: the pg_indexes view computes the definition of other tables'
+        # indexes too, and fails ("cache lookup failed") when one is dropped meanwhile (a session's
+        # temporary tables removed as it ends).
         cursor.execute(
-            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
-            "AND i.tablename = %s AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname) "
-            "ORDER BY i.indexname",
+            "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "WHERE i.indrelid = %s::regclass "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conname = c.relname) ORDER BY c.relname",
             [table],
         )
         return list(cursor.fetchall())
@@ -1685,6 +1720,14 @@ def load_bundle(path: str | Path, progress: Progress | None = None, limits: Limi
 
 
 def _load(path: Path, say: Progress, report: ImportReport, limits: Limits) -> LoadResult:
+    try:
+        return _load_sources(path, say, report, limits)
+    finally:
+        if staged_import():
+            stage.drop_all()
+
+
+def _load_sources(path: Path, say: Progress, report: ImportReport, limits: Limits) -> LoadResult:
     with _open_sources(path, report, limits) as sources:
         say(2, "checking files")
         bundle = open_bundle(path, sources, report, limits)
@@ -1700,10 +1743,15 @@ def _load(path: Path, say: Progress, report: ImportReport, limits: Limits) -> Lo
         derivation = Derivation(bundle, as_of)
         tables = derivation.tables()
         with transaction.atomic():
+            if bundle.staged is not None:
+                stage.prepare_write(derivation)
             total = len(WRITE_ORDER)
             for i, name in enumerate(WRITE_ORDER):
                 say(50 + 45 * i // total, f"writing {name}")
-                _write(name, tables[name]())
+                if bundle.staged is not None and name in stage.MODEL_FILES:
+                    stage.write(name, _secondary_indexes)
+                else:
+                    _write(name, tables[name]())
             if connection.vendor == "postgresql":
                 # Fresh statistics after a bulk replace, or the planner guesses badly for the metric queries.
                 with connection.cursor() as cursor:

@@ -53,6 +53,11 @@ class ImportReport:
         if self.limit is None or self.totals[severity] <= self.limit:
             self.problems.append(Problem(severity, file, line, column, _text(value), rule, message))
 
+    def tally(self, severity: str, rule: str, n: int) -> None:
+        """Count n problems found beyond the listed ones (the staged import counts them in SQL)."""
+        self.totals[severity] += n
+        self.rule_counts[(severity, rule)] += n
+
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == ERROR]
