@@ -215,7 +215,22 @@ def test_deliberate_errors_give_the_same_report(generated, tmp_path, monkeypatch
     assert staged[0]["problems"] == python[0]["problems"], _debug_diff(python[0]["problems"], staged[0]["problems"])
     assert staged[0] == python[0]
     rules = {rule for (_, rule) in python[0]["rules"]}
-    assert {"GEN1", "GEN2", "GEN3", "GEN4", "GEN5", "GEN6", "VC1", "VC2", "VP1", "PV1", "PA1", "PA2", "HE1", "CH2"} <= rules
+    assert {
+        "GEN1",
+        "GEN2",
+        "GEN3",
+        "GEN4",
+        "GEN5",
+        "GEN6",
+        "VC1",
+        "VC2",
+        "VP1",
+        "PV1",
+        "PA1",
+        "PA2",
+        "HE1",
+        "CH2",
+    } <= rules
     # nothing written on an error
     assert staged[1]["extract"] == []
     assert all(rows == [] for rows in staged[1]["tables"].values())
