@@ -118,7 +118,7 @@ def test_a_failed_piece_marks_the_run_failed_and_keeps_the_previous_one(bundle, 
 
 @pytest.mark.broker
 @pytest.mark.django_db(transaction=True)
-def test_a_fanned_out_quarter_through_the_real_broker_with_two_workers(tmp_path):
+def test_a_fanned_out_quarter_through_the_real_broker_with_two_worker_threads(tmp_path):
     url = os.environ.get("CELERY_BROKER_URL")
     if not url:
         if os.environ.get("CI", "").lower() == "true" and os.environ.get("REQUIRE_BROKER"):
@@ -141,9 +141,12 @@ def test_a_fanned_out_quarter_through_the_real_broker_with_two_workers(tmp_path)
     queue = f"fanout-test-{os.getpid()}"
     default_queue = app.conf.task_default_queue
     app.conf.task_default_queue = queue
-    workers = {"pool": "solo", "perform_ping_check": False, "shutdown_timeout": 60, "queues": [queue]}
+    # One worker with two threads taking pieces at once. Two `start_worker`s in one process share
+    # Celery's worker state, and the second one's shutdown could leave the first waiting forever
+    # (seen twice in CI: the run had finished and matched, the teardown hung).
+    worker = {"pool": "threads", "concurrency": 2, "perform_ping_check": False, "shutdown_timeout": 60}
     try:
-        with start_worker(app, hostname="one@test", **workers), start_worker(app, hostname="two@test", **workers):
+        with start_worker(app, hostname="two-threads@test", queues=[queue], **worker):
             run_id, _ = compute_fanned_out("2023-07", "2023-09")
             deadline = time.monotonic() + 120
             while MetricRun.objects.get(pk=run_id).status == MetricRun.Status.RUNNING:
