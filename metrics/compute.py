@@ -613,22 +613,7 @@ def compute(
             computed = compute_units(ctx, chosen, depended_on, progress)
             # Once every unit of the month is stored (a metric's units are final after its finish step).
             store_month_results(ctx, computed, versions, computed_at, agencies)
-        for quarter in _full_quarters(months):
-            for metric in chosen:
-                store_quarter(run, metric, quarter, versions[metric.code], computed_at)
-        for month in months:
-            if month.month == 9:
-                for metric in chosen:
-                    store_fiscal_year(run, metric, month)
-        # The run it replaces is deleted last, in the same transaction. Deleted first, its units
-        # counted as dead rows when the units table is analysed (after the worker/child visits), and
-        # the planner, taking the table for a few thousand rows, scanned all of it (and hashed it)
-        # for the child lookups of the parent visits instead of using the indexes.
-        MetricRun.objects.filter(pk__in=replaced_ids).delete()
-        run.status = MetricRun.Status.DONE
-        run.progress = 100
-        run.finished_at = timezone.now()
-        run.save(update_fields=["status", "progress", "finished_at"])
+        finish_run(run, chosen, months, versions, computed_at, replaced_ids)
     say(100, "done")
     return run
 
@@ -751,23 +736,39 @@ def _compute_on_connections(
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
-            for quarter in _full_quarters(months):
-                for metric in chosen:
-                    store_quarter(run, metric, quarter, versions[metric.code], computed_at)
-            for month in months:
-                if month.month == 9:
-                    for metric in chosen:
-                        store_fiscal_year(run, metric, month)
-            MetricRun.objects.filter(pk__in=replaced_ids).delete()
-            run.status = MetricRun.Status.DONE
-            run.progress = 100
-            run.finished_at = timezone.now()
-            run.save(update_fields=["status", "progress", "finished_at"])
+            finish_run(run, chosen, months, versions, computed_at, replaced_ids)
     except BaseException:
         MetricRun.objects.filter(pk=run.pk).delete()
         raise
     say(100, "done")
     return run
+
+
+def finish_run(
+    run: MetricRun, chosen: list[Metric], months: list[Month], versions: dict, computed_at, replaced
+) -> None:
+    """The last step of every run (inside the caller's transaction): pooled quarters and fiscal years
+    from the stored month rows, the runs it replaces deleted, then DONE. `replaced` is a queryset or
+    a list of run ids.
+
+    The replaced runs are deleted last, in the same transaction. Deleted first, their units counted
+    as dead rows when the units table is analysed (after the worker/child visits), and the planner,
+    taking the table for a few thousand rows, scanned all of it (and hashed it) for the child
+    lookups of the parent visits instead of using the indexes."""
+    for quarter in _full_quarters(months):
+        for metric in chosen:
+            store_quarter(run, metric, quarter, versions[metric.code], computed_at)
+    for month in months:
+        if month.month == 9:
+            for metric in chosen:
+                store_fiscal_year(run, metric, month)
+    if isinstance(replaced, list):
+        replaced = MetricRun.objects.filter(pk__in=replaced)
+    replaced.exclude(pk=run.pk).delete()
+    run.status = MetricRun.Status.DONE
+    run.progress = 100
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "progress", "finished_at"])
 
 
 def _full_quarters(months: list[Month]) -> list[list[Month]]:

@@ -30,18 +30,15 @@ from __future__ import annotations
 import hashlib
 
 from django.db import connection, transaction
-from django.utils import timezone
 
 from metrics import config
 from metrics.compute import (
     NoExtract,
-    _full_quarters,
     compute_units,
     definition_version,
     ensure_calendar,
-    store_fiscal_year,
+    finish_run,
     store_month_results,
-    store_quarter,
 )
 from metrics.dates import Month, months_between
 from metrics.definitions.base import Context, Metric
@@ -164,23 +161,13 @@ def finish(run_id: int, codes: list[str]) -> int:
         every = {m.code: m for m in ordered_metrics(codes)}
         chosen = [every[code] for code in codes]
         versions = {m.code: definition_version(m, values) for m in chosen}
-        for quarter in _full_quarters(months):
-            for metric in chosen:
-                store_quarter(run, metric, quarter, versions[metric.code], run.started_at)
-        for month in months:
-            if month.month == 9:
-                for metric in chosen:
-                    store_fiscal_year(run, metric, month)
-        MetricRun.objects.filter(
+        replaced = MetricRun.objects.filter(
             extract=run.extract,
             period_from=run.period_from,
             period_through=run.period_through,
             started_at__lt=run.started_at,
-        ).exclude(pk=run.pk).delete()
-        run.status = MetricRun.Status.DONE
-        run.progress = 100
-        run.finished_at = timezone.now()
-        run.save(update_fields=["status", "progress", "finished_at"])
+        )
+        finish_run(run, chosen, months, versions, run.started_at, replaced)
     return run.pk
 
 
